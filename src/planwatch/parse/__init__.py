@@ -1,0 +1,1 @@
+"""Parse stage: reading bytes, document facts, the number grammar, statements and tables."""

@@ -1,0 +1,33 @@
+"""The extractor: document text in, document facts and indicator records out. No I/O."""
+from __future__ import annotations
+
+from planwatch.catalogue import Catalogue, default_catalogue
+from planwatch.parse.document import Facts, detect_facts
+from planwatch.parse.grammar import Grammar, default_grammar
+from planwatch.parse.sections import find_sections, section_at
+from planwatch.parse.statements import extract_prose
+from planwatch.parse.tables import extract_tables
+from planwatch.parse.text import normalise
+from planwatch.records import Record
+
+
+def extract(raw: str, *, region: str | None = None, doc_year: int | None = None,
+            catalogue: Catalogue | None = None, grammar: Grammar | None = None,
+            name: str = "<input>") -> tuple[Facts, list[Record]]:
+    """Facts and records of one document's text, records sorted by position."""
+    cat = catalogue or default_catalogue()
+    g = grammar or default_grammar()
+    facts = detect_facts(raw, cat, g, region=region, doc_year=doc_year, name=name)
+    norm = normalise(raw, g)
+    sections = find_sections(norm.text, g)
+    records = extract_prose(norm, raw, sections, facts.doc_year, cat, g)
+    # map a raw offset to its section path, for table rows
+    raw_to_norm = {r: i for i, r in enumerate(norm.raw_index[:-1])}
+
+    def section_of(raw_offset: int) -> str:
+        i = raw_to_norm.get(raw_offset)
+        return section_at(sections, i).path if i is not None else ""
+
+    records += extract_tables(raw, None, facts.doc_year, cat, g, raw_to_section=section_of)
+    records.sort(key=lambda r: (r.char_start, r.char_end, r.indicator, r.kind))
+    return facts, records

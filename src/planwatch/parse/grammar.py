@@ -1,0 +1,63 @@
+"""Loads the reviewed rule data (grammar.yml) once and exposes it as plain Python."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+GRAMMAR_PATH = Path(__file__).with_name("grammar.yml")
+
+
+class Grammar:
+    def __init__(self, data: dict):
+        self.data = data
+        self.char_map: dict[str, str] = data["char_map"]
+        self.units = {u["unit"]: (u["family"], u["base"], Decimal(u["factor"])) for u in data["units"]}
+        self.unit_names = sorted(self.units, key=len, reverse=True)
+        self.magnitudes = {k: Decimal(v) for k, v in data["magnitudes"].items()}
+        self.approx_before: list[str] = sorted(data["approx_before"], key=len, reverse=True)
+        self.approx_after: list[str] = data["approx_after"]
+        self.qualifiers_after: list[str] = data["qualifiers_after"]
+        self.qualifier_verbs: dict[str, str] = data["qualifier_verbs"]
+        self.stretch_words: list[str] = data["stretch_words"]
+        self.qualitative: list[tuple[str, str]] = [(q["pattern"], q["phrase"]) for q in data["qualitative"]]
+        self.growth_up: list[str] = data["growth_up"]
+        self.growth_down: list[str] = data["growth_down"]
+        self.growth_lead: list[str] = data["growth_lead"]
+        self.level_verbs: list[str] = sorted(data["level_verbs"], key=len, reverse=True)
+        self.clause_stop: list[str] = data["clause_stop"]
+        self.estimate_words: list[str] = data["estimate_words"]
+        self.not_numbers: list[str] = data["not_numbers"]
+        self.section_kinds: list[tuple[str, list[str]]] = [(s["kind"], s["words"]) for s in data["section_kinds"]]
+        self.target_cues: list[str] = data["target_cues"]
+        self.doc_types: list[tuple[str, list[str]]] = [(d["type"], d["words"]) for d in data["doc_types"]]
+        self.measure_modifiers: list[str] = data.get("measure_modifiers", [])
+        self.ratio_words: list[str] = data.get("ratio_words", [])
+
+    def unit_factor(self, unit: str) -> tuple[str, Decimal] | None:
+        """(family, factor to the family's base) of a written unit, magnitude prefixes included.
+
+        >>> default_grammar().unit_factor("万亿元")
+        ('money', Decimal('1000000000000'))
+        >>> default_grammar().unit_factor("万台")
+        ('count', Decimal('10000'))
+        """
+        if unit in self.units:
+            family, _base, factor = self.units[unit]
+            return family, factor
+        for mag, mfactor in sorted(self.magnitudes.items(), key=lambda kv: -len(kv[0])):
+            if unit.startswith(mag) and len(unit) > len(mag):
+                rest = self.unit_factor(unit[len(mag):])
+                if rest:
+                    return rest[0], rest[1] * mfactor
+                return "count", mfactor
+        if len(unit) == 1:
+            return "count", Decimal(1)
+        return None
+
+
+@lru_cache(maxsize=2)
+def default_grammar() -> Grammar:
+    return Grammar(yaml.safe_load(GRAMMAR_PATH.read_text(encoding="utf-8")))

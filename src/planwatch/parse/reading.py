@@ -1,0 +1,60 @@
+"""Bytes to text: detect the encoding real government files come in, refuse what is not text.
+
+UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) and GB18030 (a superset of GBK
+and GB2312) are tried in that order; binary and non-Chinese input is refused with one line.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from planwatch.errors import PlanwatchError
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_CJK_CHARS = 20
+
+
+def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Decode document bytes; return (text, encoding name).
+
+    >>> decode("地区生产总值增长5%".encode("gb18030") * 3)[1]
+    'gb18030'
+    >>> decode(codecs.BOM_UTF8 + "地区生产总值增长5%".encode() * 3)
+    ('地区生产总值增长5%地区生产总值增长5%地区生产总值增长5%', 'utf-8-sig')
+    """
+    if not data.strip():
+        raise PlanwatchError(f"{name}: the file is empty")
+    if data.startswith(codecs.BOM_UTF8):
+        text, enc = _strict(data, "utf-8-sig", name), "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, enc = _strict(data, "utf-16", name), "utf-16"
+    elif _looks_utf16(data):
+        enc = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+        text = _strict(data, enc, name)
+    elif b"\x00" in data[:4096]:
+        raise PlanwatchError(f"{name}: binary file, not a text document (convert it to text first)")
+    else:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, enc = data.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError as exc:
+                raise PlanwatchError(
+                    f"{name}: cannot decode as UTF-8, UTF-16 or GB18030 (byte {exc.start}); "
+                    "is it a text document?") from None
+    if len(_CJK.findall(text[:20000])) < MIN_CJK_CHARS:
+        raise PlanwatchError(f"{name}: no Chinese text found ({enc}); not a plan document")
+    return text, enc
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
+
+
+def _strict(data: bytes, enc: str, name: str) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise PlanwatchError(f"{name}: looks like {enc} but byte {exc.start} is invalid") from None

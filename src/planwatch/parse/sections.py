@@ -1,0 +1,88 @@
+"""Sections of a plan: 一、… and （一）… headings, each with its kind and year.
+
+Kind (results, targets, tasks, annex) comes from heading keywords in grammar.yml; a
+sub-heading inherits its parent's kind and year unless its own words say otherwise.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planwatch.parse.grammar import Grammar
+
+_H1 = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
+_H2 = re.compile(r"^（([一二三四五六七八九十]+)）(.+)$")
+_ANNEX = re.compile(r"^(附件|附表)")
+_YEAR = re.compile(r"(20\d\d)年")
+
+
+@dataclass(frozen=True)
+class Section:
+    start: int
+    end: int
+    path: str
+    kind: str | None        # results | targets | tasks | annex | None
+    year: int | None
+
+
+def _kind(heading: str, g: Grammar) -> str | None:
+    for kind, words in g.section_kinds:
+        if any(w in heading for w in words):
+            return kind
+    return None
+
+
+def _short(heading: str) -> str:
+    head = re.split(r"[。]", heading, maxsplit=1)[0]
+    return head[:40]
+
+
+def find_sections(text: str, g: Grammar) -> list[Section]:
+    """Sections of normalised text in order; text before the first heading is a section too.
+
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> t = "标题\\n一、2025年计划执行情况\\n（一）运行平稳。GDP增长。\\n二、2026年主要目标\\n目标。"
+    >>> [(s.path, s.kind, s.year) for s in find_sections(t, default_grammar())]
+    [('', None, None), ('一、2025年计划执行情况', 'results', 2025), ('一、2025年计划执行情况 > （一）运行平稳', 'results', 2025), ('二、2026年主要目标', 'targets', 2026)]
+    """
+    heads: list[tuple[int, int, str]] = []   # (offset, level, heading)
+    pos = 0
+    for line in text.split("\n"):
+        s = line.strip()
+        if s and not line.startswith("\t"):
+            if _ANNEX.match(s) and len(s) <= 40:
+                heads.append((pos, 1, s))
+            elif (m := _H1.match(s)) and len(_short(s)) <= 40:
+                heads.append((pos, 1, _short(s)))
+            elif _H2.match(s):
+                heads.append((pos, 2, _short(s)))
+        pos += len(line) + 1
+    sections: list[Section] = []
+    h1, h1_kind, h1_year = "", None, None
+    starts = [(0, 0, "")] + heads
+    for i, (off, level, head) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        if i == 0:
+            if end > 0:
+                sections.append(Section(0, end, "", None, None))
+            continue
+        if level == 1:
+            h1 = head
+            h1_kind = _kind(head, g) or ("annex" if _ANNEX.match(head) else None)
+            y = _YEAR.search(head)
+            h1_year = int(y.group(1)) if y else None
+            if h1_kind == "annex" or (sections and sections[-1].kind == "annex" and h1_kind is None):
+                h1_kind = "annex"
+            sections.append(Section(off, end, h1, h1_kind, h1_year))
+        else:
+            own = _kind(head, g)
+            kind = own if own in ("tasks", "targets") and h1_kind in ("targets", "tasks") else h1_kind
+            sections.append(Section(off, end, f"{h1} > {head}" if h1 else head, kind, h1_year))
+    return sections
+
+
+def section_at(sections: list[Section], offset: int) -> Section:
+    for s in reversed(sections):
+        if s.start <= offset:
+            return s
+    return sections[0]

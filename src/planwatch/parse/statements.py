@@ -1,0 +1,258 @@
+"""Indicator statements in prose: catalogue names, then the level, growth and qualifier after them.
+
+For each sentence: find catalogue names (longest first), drop those that a modifier turns
+into another measure (人均地区生产总值, 涉农贷款余额, 占GDP比重), group names that share one
+predicate (社会消费品零售总额、外资、外贸保持稳定增长), and read the predicate clause by clause:
+the statement's own clause, plus following clauses that only add growth (，同比增长5.6%).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from planwatch.catalogue import Catalogue, Indicator
+from planwatch.parse.grammar import Grammar
+from planwatch.parse.numbers import Quantity, convert, find_quantities
+from planwatch.parse.sections import Section, section_at
+from planwatch.parse.text import NormText, sentences
+from planwatch.records import Record
+
+_JOINERS = re.compile(r"^(?:、|和|及|与|以及)$")
+_YEAR_BEFORE = re.compile(r"(20\d\d)年")
+MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str
+    indicator: Indicator
+
+
+@lru_cache(maxsize=8)
+def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
+    verbs = g.level_verbs + g.growth_up + g.growth_down + ["保持", "实现", "分别"]
+    follow = "|".join(re.escape(v) for v in sorted(set(verbs), key=len, reverse=True))
+    parts = []
+    for name in cat.names():
+        esc = re.escape(name)
+        parts.append(f"{esc}(?=[、，；。和及]|{follow}|\\d)" if cat.is_bare(name) else esc)
+    return re.compile("|".join(parts))
+
+
+def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -> list[Mention]:
+    out = []
+    for m in _matcher(cat, g).finditer(text, start, end):
+        ind = cat.indicators[cat.code_for(m.group())]
+        before = text[max(start, m.start() - 4):m.start()]
+        after = text[m.end():m.end() + 4]
+        if any(before.endswith(w) for w in g.measure_modifiers + list(ind.exclude_before)):
+            continue
+        if any(after.startswith(w) for w in g.ratio_words + list(ind.exclude_after)):
+            continue
+        out.append(Mention(m.start(), m.end(), m.group(), ind))
+    return out + _share_mentions(text, start, end, out, cat)
+
+
+_SHARE = re.compile(r"占([^，；。]{1,14}?)的?比重")
+
+
+def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue) -> list[Mention]:
+    """X…，占Y比重达到Z%: the share of X in Y, when the catalogue names it (X占Y比重)."""
+    extra = []
+    for m in _SHARE.finditer(text, start, end):
+        before = [x for x in mentions if x.end <= m.start()]
+        if not before or any(x.start <= m.start() < x.end for x in mentions):
+            continue
+        composed = f"{before[-1].name}占{m.group(1)}比重"
+        code = cat.code_for(composed)
+        if code:
+            extra.append(Mention(m.start(), m.end(), m.group(), cat.indicators[code]))
+    return extra
+
+
+def _group(mentions: list[Mention], text: str) -> list[list[Mention]]:
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        if groups and _JOINERS.match(text[groups[-1][-1].end:m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
+    """End of the predicate: the first clause, plus clauses that only add growth."""
+    pos = start
+    lead = tuple(g.growth_lead + g.growth_up + g.growth_down + ["增幅", "增速"])
+    while pos < limit:
+        m = re.compile(r"[，；。：]").search(text, pos, limit)
+        clause_end = m.start() if m else limit
+        clause = text[pos:clause_end]
+        for w in g.clause_stop:
+            i = clause.find(w)
+            if i > 0 or (i == 0 and pos > start):
+                return pos + i if i > 0 else pos
+        if not m or m.group() != "，":
+            return clause_end
+        nxt = text[m.end():limit]
+        if not nxt.startswith(lead) and not nxt.startswith(("分别",)):
+            return clause_end
+        pos = m.end()
+    return limit
+
+
+def _is_growth(text: str, clause_start: int, q: Quantity, g: Grammar) -> int:
+    """+1 / -1 when q follows a growth verb (增长 / 下降), else 0."""
+    before = text[clause_start:q.start]
+    verbs = "|".join(re.escape(v) for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True))
+    m = re.search(rf"({verbs})(?:了|达到|达|为|幅为|幅达|幅度为|分别为|分别)?(?:[\d.%]+、)*$", before)
+    if not m:
+        return 0
+    return -1 if m.group(1) in g.growth_down else 1
+
+
+def _family_ok(ind: Indicator, q: Quantity) -> bool:
+    if q.unit is None:
+        return False
+    if ind.family == "percent":
+        return q.unit == "%"
+    return q.family == ind.family or (ind.family == "money_usd" and q.family == "money_usd")
+
+
+def _d(x: Decimal | None) -> float | None:
+    return float(x) if x is not None else None
+
+
+def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: int,
+                  cat: Catalogue, g: Grammar) -> list[Record]:
+    text = norm.text
+    records: list[Record] = []
+    for s0, s1 in sentences(text):
+        if text[s0:s1].startswith("\t"):
+            continue   # table cells are read by tables.py
+        sec = section_at(sections, s0)
+        mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
+        groups = _group(mentions, text)
+        for gi, group in enumerate(groups):
+            limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
+            p0 = group[-1].end
+            p1 = _predicate_end(text, p0, limit, g)
+            records.extend(_statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g))
+    return records
+
+
+def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g) -> list[Record]:
+    quantities = find_quantities(text, p0, p1, g)
+    clause_start = text.rfind("，", s0, group[0].start) + 1 or s0
+    clause_start = max(clause_start, text.rfind("；", s0, group[0].start) + 1, s0)
+    kind, period = _kind_period(text, s0, clause_start, group[0].start, sec, doc_year, g)
+    lead = text[clause_start:group[0].start]
+    stretch = kind == "target" and any(w in lead or w in text[p0:p1] for w in g.stretch_words)
+    estimated = kind == "actual" and any(w in text[s0:group[0].start] for w in g.estimate_words)
+
+    growths, levels = [], []
+    for q in quantities:
+        sign = _is_growth(text, p0, q, g)
+        if sign and q.unit == "%":
+            growths.append((sign, q))
+        elif not sign:
+            levels.append(q)
+    n = len(group)
+    listed = max(len(levels), len(growths))
+    if "分别" in text[p0:p1] and listed > 1 and listed != n:
+        return []   # 分别 pairs names and numbers one to one; a mismatch means uncatalogued names are in the list
+    per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
+    for i, m in enumerate(group):
+        lv = [q for q in levels if _family_ok(m.indicator, q)]
+        if lv and lv[0].start - p0 > MAX_LEVEL_GAP + (len(lv[0].approx or "")):
+            first_gap = text[p0:lv[0].start]
+            if not any(v in first_gap for v in g.level_verbs):
+                lv = []
+        gr = growths
+        if n > 1 and len(lv) == n:
+            lv = [lv[i]]
+        if n > 1 and len(gr) == n:
+            gr = [gr[i]]
+        per_member.append((lv[0] if lv else None, gr[0] if gr else None))
+
+    out = []
+    sentence = raw[norm.raw_span(s0, s1)[0]:norm.raw_span(s0, s1)[1]].strip()
+    for m, (level, growth) in zip(group, per_member):
+        ind = m.indicator
+        qualifier = None
+        used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
+        if not used:
+            if kind != "target":
+                continue
+            phrase = _qualitative(text, p0, p1, g)
+            if not phrase:
+                continue
+            qualifier, end = phrase
+        else:
+            end = max(q.end for q in used)
+            main = growth[1] if growth and (level is None or kind == "target") else level
+            qualifier = main.qualifier or (level.qualifier if level else None) or (growth[1].qualifier if growth else None)
+            if qualifier is None:
+                qualifier = _verb_qualifier(text, p0, main, kind, g)
+            if qualifier is None and kind == "actual":
+                qualifier = next((q.approx for q in used if q.approx), None)
+            if qualifier is None and stretch:
+                qualifier = "力争"
+        value = level.value if level else None
+        value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
+        if ind.family == "percent" and level:
+            value_std = level.value
+        if growth and ind.family == "percent" and level is None and kind == "target" and "增长" in m.name:
+            pass
+        gpct = growth[1].value * growth[0] if growth else None
+        ghigh = growth[1].value_high * growth[0] if growth and growth[1].value_high is not None else None
+        rs, re_ = norm.raw_span(m.start, end)
+        out.append(Record(
+            period_year=period, kind=kind, indicator=ind.code,
+            indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
+            value=_d(value), unit=level.unit if level else None,
+            growth_pct=_d(gpct), value_high=_d(level.value_high) if level else None,
+            growth_pct_high=_d(ghigh),
+            value_std=_d(value_std), unit_std=ind.std_unit if value_std is not None else None,
+            qualifier=qualifier, estimated=estimated, origin="prose", section=sec.path,
+            char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
+        ))
+    return out
+
+
+def _kind_period(text, s0, clause_start, mstart, sec: Section, doc_year: int, g: Grammar) -> tuple[str, int]:
+    if sec.kind == "results":
+        kind = "actual"
+    elif sec.kind in ("targets", "tasks", "annex"):
+        kind = "target"
+    else:
+        kind = "target" if any(w in text[s0:mstart + 20] for w in g.target_cues) else "actual"
+    years = [int(y) for y in _YEAR_BEFORE.findall(text[s0:mstart])]
+    if years:
+        return kind, years[-1]
+    if sec.year:
+        return kind, sec.year
+    return kind, doc_year if kind == "target" else doc_year - 1
+
+
+def _verb_qualifier(text: str, p0: int, q: Quantity, kind: str, g: Grammar) -> str | None:
+    if kind != "target":
+        return None
+    gap = text[p0:q.start] + (q.approx or "")
+    for verb, qual in g.qualifier_verbs.items():
+        if verb in gap:
+            return qual
+    return None
+
+
+def _qualitative(text: str, p0: int, p1: int, g: Grammar) -> tuple[str, int] | None:
+    seg = text[p0:p1]
+    for pattern, phrase in g.qualitative:
+        i = seg.find(pattern)
+        if i >= 0:
+            return phrase, p0 + i + len(pattern)
+    return None

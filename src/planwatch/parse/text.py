@@ -1,0 +1,115 @@
+"""Normalisation for matching, with every character mapped back to the raw text.
+
+``normalise`` folds full-width digits, letters and punctuation, drops thousands
+separators and stray spaces, and joins lines broken inside a sentence. It returns the
+normalised string and, for each of its characters, the offset in the raw text, so a
+match in the normalised text is reported as a span of the raw document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planwatch.parse.grammar import Grammar, default_grammar
+
+SENTENCE_END = "。！？"
+_LINE_END_OK = "。；！？：”）…"
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|附件|附表)")
+_CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9%]")
+WRAPPED_LINE_MIN = 25   # a line this long ending without punctuation was wrapped mid-sentence
+
+
+@dataclass(frozen=True)
+class NormText:
+    text: str
+    raw_index: tuple[int, ...]   # raw offset of each normalised char, plus one for the end
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw [start, end) of normalised [start, end)."""
+        return self.raw_index[start], self.raw_index[end - 1] + 1 if end > start else self.raw_index[start]
+
+
+def fold_char(ch: str, grammar: Grammar) -> str:
+    """Full-width ASCII to half-width, then the grammar's punctuation map.
+
+    >>> fold_char("５", default_grammar()), fold_char("％", default_grammar()), fold_char(",", default_grammar())
+    ('5', '%', '，')
+    """
+    code = ord(ch)
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        ch = chr(code - 0xFEE0)
+    return grammar.char_map.get(ch, ch)
+
+
+def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
+    """Normalised text and its map to raw offsets.
+
+    >>> n = normalise("增长 5.5％，完成1,234.5亿元")
+    >>> n.text
+    '增长5.5%，完成1234.5亿元'
+    >>> n = normalise("这是一行很长的在句子中间被折断的句子，全区地区生产总值完成\\n319.3亿元。")
+    >>> n.text
+    '这是一行很长的在句子中间被折断的句子，全区地区生产总值完成319.3亿元。'
+    """
+    g = grammar or default_grammar()
+    out: list[str] = []
+    idx: list[int] = []
+    lines = raw.split("\n")
+    pos = 0
+    for li, line in enumerate(lines):
+        stripped = line.rstrip()
+        for j, ch in enumerate(line):
+            f = fold_char(ch, g)
+            if f in " \t\r":
+                # keep tabs at line start (table cells); drop spaces between words
+                if ch == "\t" and not line[:j].strip():
+                    out.append("\t"); idx.append(pos + j)
+                continue
+            if f == "，" and ch == "," and out and out[-1].isdigit() and re.match(r"\d{3}(?!\d)", line[j + 1:j + 5]):
+                continue  # thousands separator
+            out.append(f); idx.append(pos + j)
+        pos += len(line)
+        if li < len(lines) - 1:
+            nxt = _next_content_line(lines, li + 1)
+            if _joins(stripped, nxt):
+                pass  # wrapped line: no break
+            else:
+                out.append("\n"); idx.append(pos)
+            pos += 1
+    idx.append(len(raw))
+    return NormText("".join(out), tuple(idx))
+
+
+def _next_content_line(lines: list[str], i: int) -> str | None:
+    while i < len(lines):
+        if lines[i].strip():
+            return lines[i]
+        i += 1
+    return None
+
+
+def _joins(line: str, nxt: str | None) -> bool:
+    if nxt is None or not line.strip():
+        return False
+    if line.startswith("\t") or nxt.startswith("\t") or _HEADING.match(nxt):
+        return False
+    body = line.strip()
+    return len(body) >= WRAPPED_LINE_MIN and body[-1] not in _LINE_END_OK and bool(_CJK_OR_DIGIT.match(body[-1]))
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences: split after 。！？ and at line breaks.
+
+    >>> [ "ab。c\\nd"[s:e] for s, e in sentences("ab。c\\nd")]
+    ['ab。', 'c', 'd']
+    """
+    spans = []
+    start = 0
+    for m in re.finditer(r"[。！？]|\n", text):
+        end = m.end() if m.group() != "\n" else m.start()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans

@@ -1,0 +1,63 @@
+"""Shared vocabulary: the rows planwatch produces, as plain frozen dataclasses.
+
+The extractor returns ``Record`` objects; tables are built from them at the stage edge.
+Column names and order are the contracts of design.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Record:
+    """One extracted indicator statement (a row of indicators.parquet without doc/region)."""
+
+    period_year: int
+    kind: str                      # actual | target
+    indicator: str                 # catalogue code
+    indicator_zh: str              # name as written
+    value: float | None
+    unit: str | None
+    growth_pct: float | None
+    value_high: float | None
+    growth_pct_high: float | None
+    value_std: float | None
+    unit_std: str | None
+    qualifier: str | None
+    estimated: bool
+    origin: str                    # prose | table
+    section: str
+    char_start: int
+    char_end: int
+    sentence: str
+    stretch: bool = False          # extension: target stated with 力争/争取 (a stretch target)
+
+    def as_row(self, **extra) -> dict:
+        row = dict(extra)
+        row.update({f.name: getattr(self, f.name) for f in fields(self)})
+        return row
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What a document is: region, type, year (a row of documents.parquet)."""
+
+    doc_id: str
+    file: str
+    sha256: str
+    region: str
+    region_level: str
+    parent_region: str | None
+    doc_type: str
+    doc_year: int
+    published: str | None          # ISO date
+    title: str | None
+    n_chars: int
+    encoding: str                  # extension: how the bytes were decoded
+
+    def as_row(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+INDICATOR_COLUMNS = ["doc_id", "region"] + [f.name for f in fields(Record)]
+DOCUMENT_COLUMNS = [f.name for f in fields(DocumentFacts)]
