@@ -1,0 +1,1 @@
+"""Analyse stage: indicator series (with revisions and derived levels) and target attainment."""

@@ -1,0 +1,128 @@
+"""Target attainment: each target of year N against the actual for year N in any document.
+
+Rules follow design.md; tolerances are parameters, the better direction comes from the
+catalogue. Headline targets link to the series by catalogue code (confidence 1).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from planwatch import schemas
+from planwatch.catalogue import Catalogue
+
+AT_LEAST = {"以上", "不低于", "突破", "超过", "达到", "力争", None}
+AT_MOST = {"以内", "以下", "控制在", "不超过"}
+RESULT_DOC_TYPES = ("plan", "plan_report", "work_report", "bulletin")
+HEADLINE_CUES = ("预期目标", "主要目标")
+
+
+@dataclass(frozen=True)
+class Rules:
+    tolerance_pp: float = 0.5         # 左右 for rates, 与经济增长同步: percentage points
+    tolerance_level_pct: float = 2.0  # 左右 for levels: percent of the target
+
+
+def judge(target: float | None, qualifier: str | None, actual: float | None, better: str,
+          is_rate: bool, rules: Rules, gdp_growth: float | None = None) -> tuple[str, str]:
+    """(status, rule) of one target against its actual.
+
+    >>> judge(5.0, "以上", 5.6, "higher", True, Rules())
+    ('met', '以上: actual ≥ target')
+    >>> judge(5.5, "左右", 5.3, "lower", True, Rules())[0]
+    'met'
+    >>> judge(None, "完成省下达目标", 3.0, "higher", True, Rules())[0]
+    'unclear'
+    """
+    if qualifier in ("稳定增长", "保持增长", "稳中有升"):
+        return ("unclear", "no growth stated") if actual is None else (("met" if actual > 0 else "missed"), f"{qualifier}: growth > 0")
+    if qualifier == "止跌回稳":
+        return ("unclear", "no growth stated") if actual is None else (("met" if actual >= 0 else "missed"), "止跌回稳: growth ≥ 0")
+    if qualifier == "与经济增长同步":
+        if actual is None or gdp_growth is None:
+            return "unclear", "与经济增长同步: needs both growth rates"
+        ok = abs(actual - gdp_growth) <= rules.tolerance_pp
+        return ("met" if ok else "missed"), f"与经济增长同步: |growth − GDP growth {gdp_growth}| ≤ {rules.tolerance_pp}pp"
+    if target is None:
+        return "unclear", f"qualitative target ({qualifier}) has no testable rule"
+    if actual is None:
+        return "unclear", "no comparable actual"
+    if qualifier == "左右":
+        tol = rules.tolerance_pp if is_rate else abs(target) * rules.tolerance_level_pct / 100
+        ok = actual >= target - tol if better == "higher" else actual <= target + tol
+        return ("met" if ok else "missed"), f"左右: within {tol:g} of target on the worse side"
+    if qualifier in AT_MOST or (better == "lower" and qualifier is None):
+        return ("met" if actual <= target else "missed"), f"{qualifier or 'lower is better'}: actual ≤ target"
+    if qualifier in AT_LEAST or qualifier not in AT_MOST:
+        return ("met" if actual >= target else "missed"), f"{qualifier or '达到'}: actual ≥ target"
+    return "unclear", "no rule"
+
+
+def _fmt(v: float | None) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: pl.DataFrame,
+                     catalogue: Catalogue, rules: Rules) -> pl.DataFrame:
+    targets = indicators.filter(pl.col("kind") == "target").sort(
+        ["region", "period_year", "indicator", "origin", "doc_id", "char_start"], descending=[False, False, False, True, False, False])
+    # the same target stated in prose and in the annex table (or twice in prose) counts once
+    targets = targets.unique(["region", "period_year", "indicator", "value_std", "growth_pct", "qualifier"], keep="first", maintain_order=True)
+    # derived levels are not statements: a target is judged against stated figures only
+    sidx = {(r["region"], r["indicator"], r["year"]): r for r in series.filter(~pl.col("derived")).to_dicts()}
+    results_docs = {(d["region"], d["doc_year"] - 1) for d in documents.to_dicts() if d["doc_type"] in RESULT_DOC_TYPES}
+    rows = []
+    for t in targets.to_dicts():
+        ind = catalogue.indicators.get(t["indicator"])
+        if ind is None:
+            continue
+        year = t["period_year"]
+        headline = ind.headline and (t["origin"] == "table" or any(c in t["sentence"] for c in HEADLINE_CUES))
+        on_growth = t["growth_pct"] is not None
+        target_value = t["growth_pct"] if on_growth else t["value_std"]
+        target_unit = "%" if on_growth and ind.family != "percent" else (t["unit_std"] if target_value is not None else None)
+        if on_growth and ind.family != "percent":
+            target_unit = "% growth"
+        actual = sidx.get((t["region"], t["indicator"], year))
+        qualitative_growth = t["qualifier"] in ("稳定增长", "保持增长", "稳中有升", "止跌回稳", "与经济增长同步")
+        if actual is not None:
+            a_val = actual["growth_pct"] if (on_growth or qualitative_growth) else actual["value"]
+            if on_growth or qualitative_growth:
+                a_text = f"增长{_fmt(a_val)}%" if a_val is not None else ""
+            else:
+                a_text = f"{_fmt(a_val)} {actual['unit'] or ''}".strip()
+            gdp = sidx.get((t["region"], "gdp", year))
+            status, rule = judge(target_value, t["qualifier"], a_val, ind.better,
+                                 ind.family == "percent" or on_growth, rules, gdp["growth_pct"] if gdp else None)
+            if a_val is None and status == "unclear" and target_value is not None:
+                rule = "the actual states no " + ("growth" if on_growth else "level")
+        else:
+            a_val, a_text = None, None
+            if (t["region"], year) in results_docs:
+                status, rule = "no_actual", "the results document does not report it"
+            else:
+                status, rule = "pending", f"no document reports {year} results yet"
+            if target_value is None and not qualitative_growth and t["qualifier"] and status == "no_actual":
+                status, rule = "unclear", f"qualitative target ({t['qualifier']}) has no testable rule"
+        margin = (a_val - target_value) if (status in ("met", "missed") and a_val is not None and target_value is not None) else None
+        rows.append({
+            "region": t["region"], "year": year, "scope": "headline" if headline else "task", "indicator": t["indicator"],
+            "target_text": _target_text(t), "target_value": target_value, "target_unit": target_unit,
+            "qualifier": t["qualifier"], "actual_value": a_val, "actual_text": a_text, "status": status,
+            "margin": round(margin, 4) if margin is not None else None, "link_confidence": 1.0,
+            "target_doc": t["doc_id"], "target_start": t["char_start"], "target_end": t["char_end"],
+            "actual_doc": actual["doc_id"] if actual else None, "actual_start": actual["char_start"] if actual else None,
+            "actual_end": actual["char_end"] if actual else None, "rule": rule, "stretch": bool(t["stretch"]),
+        })
+    df = schemas.frame(rows, schemas.ATTAINMENT)
+    return df.sort(["region", "year", "scope", "indicator", "target_doc", "target_start"])
+
+
+def _target_text(t: dict) -> str:
+    name = t["indicator_zh"]
+    if t["growth_pct"] is not None:
+        return f"{name}增长{_fmt(t['growth_pct'])}%{t['qualifier'] or ''}"
+    if t["value"] is not None:
+        return f"{name}{_fmt(t['value'])}{t['unit'] or ''}{t['qualifier'] or ''}"
+    return f"{name}{t['qualifier'] or ''}"

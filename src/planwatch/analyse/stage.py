@@ -1,0 +1,35 @@
+"""The analyse stage: indicators + documents → series.parquet and attainment.parquet (+ metrics)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from planwatch import schemas
+from planwatch.analyse.attainment import Rules, build_attainment
+from planwatch.analyse.series import build_series, implied_growth
+from planwatch.catalogue import load_catalogue
+from planwatch.io import write_metrics, write_table
+
+
+def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: str,
+        tolerance_pp: float, tolerance_level_pct: float) -> dict:
+    interim, processed = Path(interim_dir), Path(processed_dir)
+    catalogue = load_catalogue(reference_dir)
+    indicators = pl.read_parquet(processed / "indicators.parquet").cast(schemas.INDICATORS)
+    documents = pl.read_parquet(interim / "documents.parquet")
+    series = build_series(indicators.lazy(), documents.lazy(), catalogue).collect()
+    write_table(series, processed / "series.parquet", ["region", "indicator", "year"])
+    write_table(implied_growth(series.lazy()).collect(), interim / "implied_growth.parquet",
+                ["region", "indicator", "year"], csv_twin=False)
+    attainment = build_attainment(indicators, series, documents, catalogue, Rules(tolerance_pp, tolerance_level_pct))
+    write_table(attainment, processed / "attainment.parquet",
+                ["region", "year", "scope", "indicator", "target_doc", "target_start"])
+    counts = attainment.group_by("status").len().sort("status")
+    metrics = {
+        "series_rows": series.height, "series_revised": int(series["revised"].sum()),
+        "series_derived": int(series["derived"].sum()), "targets": attainment.height,
+        "targets_by_status": {r["status"]: r["len"] for r in counts.to_dicts()},
+    }
+    write_metrics(metrics, metrics_path)
+    return metrics

@@ -1,0 +1,1 @@
+"""Validate stage: Great Expectations suites over the stage tables and computed cross-checks."""

@@ -1,0 +1,90 @@
+"""Computed check tables: each row carries the values a rule looked at and a boolean verdict.
+
+Expectations (suites.py) then assert the verdict columns, so every failure is a row with
+its sources. Pure polars; no Great Expectations here.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from planwatch.catalogue import Catalogue
+from planwatch.parse.grammar import default_grammar
+
+PLAN_TYPES = ("plan", "plan_report")
+
+
+def _unit_family(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    fam = default_grammar().unit_factor(unit)
+    return fam[0] if fam else None
+
+
+def indicator_checks(indicators: pl.DataFrame, documents: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
+    """indicators + verdict columns: indicator_known, unit_family_ok, level_in_range, growth_in_range, year_in_doc_range."""
+    fam = {c: i.family for c, i in cat.indicators.items()}
+    lo = {c: float(i.level_range[0]) for c, i in cat.indicators.items()}
+    hi = {c: float(i.level_range[1]) for c, i in cat.indicators.items()}
+    glo = {c: float(i.growth_range[0]) for c, i in cat.indicators.items()}
+    ghi = {c: float(i.growth_range[1]) for c, i in cat.indicators.items()}
+    units = indicators.select(pl.col("unit").unique().drop_nulls())["unit"].to_list()
+    unit_fam = {u: _unit_family(u) for u in units}
+    code = pl.col("indicator")
+    expected_family = code.replace_strict(fam, default=None, return_dtype=pl.String)
+    written_family = pl.col("unit").replace_strict(unit_fam, default=None, return_dtype=pl.String)
+    years = documents.select("doc_id", "doc_year")
+    cols = [c for c in indicators.columns if c not in ("doc_year",)]
+    return indicators.select(cols).join(years, on="doc_id", how="left").with_columns(
+        (code.is_in(list(fam)) | code.str.starts_with("other:")).alias("indicator_known"),
+        (pl.col("unit").is_null() | (written_family == expected_family)
+         | ((expected_family == "percent") & (pl.col("unit") == "%"))).fill_null(False).alias("unit_family_ok"),
+        (pl.col("value_std").is_null() | pl.col("value_std").is_between(
+            code.replace_strict(lo, default=None, return_dtype=pl.Float64),
+            code.replace_strict(hi, default=None, return_dtype=pl.Float64))).fill_null(True).alias("level_in_range"),
+        (pl.col("growth_pct").is_null() | pl.col("growth_pct").is_between(
+            code.replace_strict(glo, default=None, return_dtype=pl.Float64),
+            code.replace_strict(ghi, default=None, return_dtype=pl.Float64))).fill_null(True).alias("growth_in_range"),
+        pl.col("period_year").is_between(pl.col("doc_year") - 3, pl.col("doc_year") + 5).fill_null(False).alias("year_in_doc_range"),
+    )
+
+
+def completeness(indicators: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """Per plan document: does it state the GDP growth actual and the GDP growth target?"""
+    gdp = indicators.filter((pl.col("indicator") == "gdp") & pl.col("growth_pct").is_not_null())
+    has = gdp.group_by("doc_id").agg(
+        (pl.col("kind") == "actual").any().alias("has_gdp_growth_actual"),
+        (pl.col("kind") == "target").any().alias("has_gdp_growth_target"))
+    return documents.filter(pl.col("doc_type").is_in(PLAN_TYPES)).select("doc_id", "region", "doc_year", "doc_type") \
+        .join(has, on="doc_id", how="left").with_columns(
+            pl.col("has_gdp_growth_actual").fill_null(False), pl.col("has_gdp_growth_target").fill_null(False)).sort("doc_id")
+
+
+def within_document(indicators: pl.DataFrame) -> pl.DataFrame:
+    """The same indicator, kind and year stated twice in one document with different figures
+    (prose vs annex table, or 预期目标 vs a task): one row per disagreeing pair."""
+    key = ["doc_id", "indicator", "kind", "period_year"]
+    base = indicators.select(key + ["region", "value_std", "growth_pct", "qualifier", "origin", "char_start", "char_end"])
+    pairs = base.join(base, on=key, suffix="_b").filter(pl.col("char_start") < pl.col("char_start_b"))
+    differs = lambda a, b: (pl.col(a).is_not_null() & pl.col(b).is_not_null() & ((pl.col(a) - pl.col(b)).abs() > 1e-9))
+    return pairs.with_columns(
+        (~(differs("value_std", "value_std_b") | differs("growth_pct", "growth_pct_b"))).alias("consistent"),
+    ).sort(key + ["char_start", "char_start_b"])
+
+
+def reconciliation(series: pl.DataFrame, cat: Catalogue, tolerance_pp: float) -> pl.DataFrame:
+    """Nominal indicators: level(N) / level(N−1) − 1 against the growth stated for N."""
+    from planwatch.analyse.series import implied_growth
+    ig = implied_growth(series.lazy()).collect()
+    src = series.select("region", "indicator", "year", "doc_id", "char_start", "char_end")
+    prev = src.rename({"doc_id": "prev_doc_id", "char_start": "prev_start", "char_end": "prev_end"}).with_columns(pl.col("year") + 1)
+    return ig.filter(pl.col("growth_pct").is_not_null() & (pl.col("growth_basis") == "nominal")) \
+        .join(src, on=["region", "indicator", "year"], how="left") \
+        .join(prev, on=["region", "indicator", "year"], how="left") \
+        .with_columns((pl.col("gap_pp").abs() <= tolerance_pp).alias("reconciles")).sort(["region", "indicator", "year"])
+
+
+def price_changes(series: pl.DataFrame) -> pl.DataFrame:
+    """Real-basis indicators (GDP, value added): nominal level growth minus stated real growth."""
+    from planwatch.analyse.series import implied_growth
+    return implied_growth(series.lazy()).collect().filter(
+        pl.col("growth_pct").is_not_null() & (pl.col("growth_basis") == "real"))

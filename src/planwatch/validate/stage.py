@@ -1,0 +1,168 @@
+"""The validate stage: run every suite, write issues.parquet, metrics and a validation page.
+
+Great Expectations reads pandas only: each table is converted once, here. Errors
+(critical expectations) fail the stage with one line per failure naming document, row,
+rule and values; warnings are recorded for the report.
+"""
+from __future__ import annotations
+
+import html
+import os
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+from planwatch import schemas
+from planwatch.analyse.series import build_series
+from planwatch.catalogue import load_catalogue
+from planwatch.errors import PlanwatchError
+from planwatch.io import write_metrics, write_table
+from planwatch.validate import checks
+from planwatch.validate.suites import Suite, build_suites
+
+# The columns that identify a row of each checked table in a message.
+_ID_COLS = {
+    "documents": ["doc_id"],
+    "indicators": ["doc_id", "char_start", "indicator", "kind", "period_year", "value", "unit", "growth_pct"],
+    "completeness": ["doc_id", "region", "doc_year"],
+    "within_document": ["doc_id", "indicator", "kind", "period_year", "value_std", "growth_pct", "char_start",
+                        "value_std_b", "growth_pct_b", "char_start_b"],
+    "reconciliation": ["region", "indicator", "year", "prev_value", "value", "growth_pct", "implied_growth_pct", "gap_pp"],
+    "series": ["region", "indicator", "year"],
+}
+
+
+def check_tables(documents: pl.DataFrame, indicators: pl.DataFrame, reference_dir: str, tolerance_pp: float) -> dict[str, pl.DataFrame]:
+    cat = load_catalogue(reference_dir)
+    series = build_series(indicators.lazy(), documents.lazy(), cat).collect()
+    return {
+        "documents": documents,
+        "indicators": checks.indicator_checks(indicators, documents, cat),
+        "completeness": checks.completeness(indicators, documents),
+        "within_document": checks.within_document(indicators),
+        "reconciliation": checks.reconciliation(series, cat, tolerance_pp),
+        "series": series,
+    }
+
+
+def _context():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return gx, context
+
+
+def run_suites(tables: dict[str, pl.DataFrame], suites: list[Suite]) -> tuple[list[dict], dict]:
+    """Validate each table with its suites; return (issue rows, per-suite counts)."""
+    gx, context = _context()
+    source = context.data_sources.add_pandas("planwatch")
+    pandas_frames = {name: df.to_pandas() for name, df in tables.items()}   # the one polars → pandas boundary
+    issues, counts = [], {}
+    for suite in suites:
+        asset = source.add_dataframe_asset(name=suite.name)
+        batch = asset.add_batch_definition_whole_dataframe(f"{suite.name}.all")
+        gx_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.name, expectations=list(suite.expectations)))
+        vd = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
+        result = vd.run(batch_parameters={"dataframe": pandas_frames[suite.table]}, result_format="COMPLETE")
+        c = {"evaluated": 0, "passed": 0, "warnings": 0, "errors": 0}
+        for r in result.results:
+            c["evaluated"] += 1
+            if r.success:
+                c["passed"] += 1
+                continue
+            severity = "error" if str(r.expectation_config.severity.value) == "critical" else "warning"
+            c["errors" if severity == "error" else "warnings"] += 1
+            issues.extend(_issue_rows(suite, r, severity, tables[suite.table]))
+        counts[suite.name] = c
+    return issues, counts
+
+
+def _issue_rows(suite: Suite, r, severity: str, df: pl.DataFrame) -> list[dict]:
+    cfg = r.expectation_config
+    kwargs = cfg.kwargs
+    rule = f"{cfg.type}({kwargs.get('column') or ','.join(kwargs.get('column_list', []) or [])})"
+    why = (cfg.meta or {}).get("why", "")
+    res = r.result or {}
+    idx = res.get("unexpected_index_list") or []
+    if r.exception_info and r.exception_info.get("raised_exception"):
+        msg = r.exception_info.get("exception_message", "").splitlines()[0] if r.exception_info.get("exception_message") else "failed"
+        return [_row(severity, suite, rule, f"{suite.table}: {rule} could not run: {msg}")]
+    if not idx:
+        detail = res.get("observed_value")
+        return [_row(severity, suite, rule, f"{suite.table}: {rule} failed{': ' + why if why else ''} (observed {detail})")]
+    rows = []
+    for i in idx:
+        i = i if isinstance(i, int) else int(i.get("index", 0)) if isinstance(i, dict) else int(i)
+        rec = df.row(i, named=True) if i < df.height else {}
+        ident = ", ".join(f"{k}={rec.get(k)}" for k in _ID_COLS.get(suite.table, []) if k in rec)
+        rows.append(_row(severity, suite, rule, f"{suite.table} row {i} ({ident}): {why or rule}", rec))
+    return rows
+
+
+def _row(severity, suite, rule, message, rec: dict | None = None) -> dict:
+    rec = rec or {}
+    return {
+        "severity": severity, "suite": suite.name, "rule": rule, "table": suite.table,
+        "region": rec.get("region"), "indicator": rec.get("indicator"),
+        "year": rec.get("period_year", rec.get("year")), "message": message,
+        "doc_id": rec.get("doc_id"), "char_start": rec.get("char_start", rec.get("prev_start")),
+        "char_end": rec.get("char_end", rec.get("prev_end")),
+        "other_doc_id": rec.get("doc_id_b", rec.get("prev_doc_id")) if "char_start_b" not in rec else rec.get("doc_id"),
+        "other_start": rec.get("char_start_b", rec.get("prev_start")), "other_end": rec.get("char_end_b", rec.get("prev_end")),
+    }
+
+
+def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: str, metrics_path: str,
+        reconcile_tolerance_pp: float) -> dict:
+    t0 = time.perf_counter()
+    interim, processed = Path(interim_dir), Path(processed_dir)
+    documents = pl.read_parquet(interim / "documents.parquet")
+    indicators = pl.read_parquet(processed / "indicators.parquet")
+    tables = check_tables(documents, indicators, reference_dir, reconcile_tolerance_pp)
+    cat = load_catalogue(reference_dir)
+    issues, counts = run_suites(tables, build_suites(list(cat.indicators)))
+    # Real-basis indicators: the gap between nominal level growth and stated real growth is
+    # the implied price change — information, not an error.
+    for pc in checks.price_changes(tables["series"]).to_dicts():
+        issues.append({"severity": "info", "suite": "cross.price_change", "rule": "implied price change", "table": "series",
+                       "region": pc["region"], "indicator": pc["indicator"], "year": pc["year"],
+                       "message": f"{pc['region']} {pc['indicator']} {pc['year']}: levels {pc['prev_value']} → {pc['value']} "
+                                  f"imply {pc['implied_growth_pct']}% nominal against {pc['growth_pct']}% stated real growth "
+                                  f"(implied price change {pc['gap_pp']} pp)"})
+    issues_df = schemas.frame(issues, schemas.ISSUES)
+    write_table(issues_df, interim / "issues.parquet", ["severity", "suite", "message"], csv_twin=False)
+    totals = {k: sum(c[k] for c in counts.values()) for k in ("evaluated", "passed", "warnings", "errors")}
+    metrics = {"suites": counts, **totals,
+               "issue_rows": {s: issues_df.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")}}
+    write_metrics(metrics, metrics_path)
+    write_validation_page(issues_df, counts, Path(reports_dir) / "validation" / "index.html")
+    print(f"[validate] {totals['evaluated']} expectations, {totals['passed']} passed, {totals['warnings']} warnings, "
+          f"{totals['errors']} errors in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    errors = issues_df.filter(pl.col("severity") == "error")
+    if errors.height:
+        lines = "\n".join(f"  ERROR {m}" for m in errors["message"].to_list())
+        raise PlanwatchError(f"validation failed with {errors.height} error(s); reports were not built:\n{lines}")
+    return metrics
+
+
+def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path) -> None:
+    """A self-contained page of the validation results (GX Data Docs pull CSS/JS from CDNs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    e = html.escape
+    suite_rows = "".join(f"<tr><td>{e(n)}</td><td>{c['evaluated']}</td><td>{c['passed']}</td><td>{c['warnings']}</td><td>{c['errors']}</td></tr>"
+                         for n, c in sorted(counts.items()))
+    issue_rows = "".join(f"<tr class='{e(r['severity'])}'><td>{e(r['severity'])}</td><td>{e(r['suite'])}</td><td>{e(r['message'])}</td></tr>"
+                         for r in issues.to_dicts())
+    path.write_text(f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>planwatch · 数据校验 validation</title>
+<style>body{{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;max-width:70rem}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
+tr.error td:first-child{{font-weight:bold}}tr.error td:first-child::before{{content:"✖ "}}tr.warning td:first-child::before{{content:"⚠ "}}tr.info td:first-child::before{{content:"ℹ "}}</style></head>
+<body><p><a href="../index.html">← planwatch</a></p><h1>数据校验 Validation</h1>
+<p>Great Expectations suites (defined in <code>src/planwatch/validate/suites.py</code>) over the stage tables and computed cross-checks.</p>
+<h2>Suites</h2><table><tr><th>suite</th><th>evaluated</th><th>passed</th><th>warnings</th><th>errors</th></tr>{suite_rows}</table>
+<h2>Findings</h2><table><tr><th>severity</th><th>suite</th><th>message</th></tr>{issue_rows}</table></body></html>
+""", encoding="utf-8")

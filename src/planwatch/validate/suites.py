@@ -1,0 +1,85 @@
+"""Every expectation suite planwatch runs, in one place, as code.
+
+Each suite validates one table (a stage output or a computed check table). Severity:
+``critical`` expectations are errors that stop the pipeline; ``warning`` ones are recorded
+and shown in the report's data-quality section.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import great_expectations.expectations as gxe
+from great_expectations.expectations.metadata_types import FailureSeverity
+
+from planwatch import schemas
+
+E, W = FailureSeverity.CRITICAL, FailureSeverity.WARNING
+
+_PANDAS_TYPES = {"String": "str", "Int64": "int64", "Float64": "float64", "Boolean": "bool", "Date": None}
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    table: str          # key of the frame it validates
+    expectations: list
+
+
+def _contract(schema: dict, required: list[str]) -> list:
+    out = []
+    for col, dtype in schema.items():
+        out.append(gxe.ExpectColumnToExist(column=col, severity=E))
+        ptype = _PANDAS_TYPES.get(str(dtype))
+        if ptype:
+            out.append(gxe.ExpectColumnValuesToBeOfType(column=col, type_=ptype, severity=E))
+    out += [gxe.ExpectColumnValuesToNotBeNull(column=c, severity=E) for c in required]
+    return out
+
+
+def build_suites(catalogue_codes: list[str]) -> list[Suite]:
+    return [
+        Suite("documents.contract", "documents", _contract(schemas.DOCUMENTS, ["doc_id", "region", "doc_type", "doc_year", "sha256"]) + [
+            gxe.ExpectColumnValuesToBeUnique(column="doc_id", severity=E),
+            gxe.ExpectColumnValuesToBeUnique(column="sha256", severity=E, meta={"why": "the same document added twice"}),
+            gxe.ExpectColumnValuesToBeInSet(column="doc_type", value_set=["plan", "plan_report", "work_report", "bulletin", "news"], severity=E),
+            gxe.ExpectColumnValuesToBeInSet(column="region_level", value_set=["province", "city", "district", "county"], severity=E),
+            gxe.ExpectColumnValuesToBeBetween(column="doc_year", min_value=1990, max_value=2100, severity=E),
+        ]),
+        Suite("indicators.contract", "indicators", _contract(
+            schemas.INDICATORS, ["doc_id", "region", "period_year", "kind", "indicator", "origin", "char_start", "char_end", "sentence"]) + [
+            gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(schemas.KINDS), severity=E),
+            gxe.ExpectColumnValuesToBeInSet(column="origin", value_set=list(schemas.ORIGINS), severity=E),
+            gxe.ExpectColumnValuesToBeInSet(column="indicator_known", value_set=[True], severity=E,
+                                            meta={"why": "indicator code not in the catalogue"}),
+            gxe.ExpectColumnValuesToBeInSet(column="unit_family_ok", value_set=[True], severity=E,
+                                            meta={"why": "unit of the wrong family for the indicator"}),
+            gxe.ExpectColumnValuesToBeInSet(column="year_in_doc_range", value_set=[True], severity=E,
+                                            meta={"why": "period_year outside the document's range"}),
+        ]),
+        Suite("indicators.plausibility", "indicators", [
+            gxe.ExpectColumnValuesToBeInSet(column="level_in_range", value_set=[True], severity=E,
+                                            meta={"why": "level outside the catalogue's plausible range"}),
+            gxe.ExpectColumnValuesToBeInSet(column="growth_in_range", value_set=[True], severity=E,
+                                            meta={"why": "growth outside the catalogue's plausible range"}),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["doc_id", "indicator", "kind", "period_year", "origin", "value", "growth_pct", "qualifier"],
+                                                severity=W, meta={"why": "the same statement made twice in one document"}),
+        ]),
+        Suite("completeness.gdp", "completeness", [
+            gxe.ExpectColumnValuesToBeInSet(column="has_gdp_growth_actual", value_set=[True], severity=E,
+                                            meta={"why": "plan document without a GDP growth actual"}),
+            gxe.ExpectColumnValuesToBeInSet(column="has_gdp_growth_target", value_set=[True], severity=E,
+                                            meta={"why": "plan document without a GDP growth target"}),
+        ]),
+        Suite("cross.within_document", "within_document", [
+            gxe.ExpectColumnValuesToBeInSet(column="consistent", value_set=[True], severity=W,
+                                            meta={"why": "one document states two different figures"}),
+        ]),
+        Suite("cross.reconciliation", "reconciliation", [
+            gxe.ExpectColumnValuesToBeInSet(column="reconciles", value_set=[True], severity=W,
+                                            meta={"why": "consecutive levels contradict the stated growth"}),
+        ]),
+        Suite("series.contract", "series", _contract(schemas.SERIES, ["region", "indicator", "year", "doc_id"]) + [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["region", "indicator", "year"], severity=E),
+            gxe.ExpectColumnValuesToBeInSet(column="growth_basis", value_set=["real", "nominal", "unknown"], severity=E),
+        ]),
+    ]
