@@ -1,0 +1,52 @@
+# planwatch: two commands do all set-up — `make report` and `make test`.
+# The environment is created from uv.lock with uv (bootstrapped from PyPI into .tools/).
+PY ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+UV := .tools/bin/uv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export GX_ANALYTICS_ENABLED := False
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: env report test lab bench browser clean
+
+$(UV):
+	$(PY) -m venv .tools
+	.tools/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PY)
+	@touch $@
+
+env: $(VENV)/.synced
+
+report: env
+	dvc repro
+	@echo
+	@echo "Reports:"
+	@echo "  $(CURDIR)/reports/index.html"
+	@for f in reports/regions/*.html; do echo "  $(CURDIR)/$$f"; done
+	@echo "  $(CURDIR)/reports/validation/index.html"
+
+# Browser tests need Debian's chromium; install it when missing (never Playwright's download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+test: env browser
+	$(BIN)/python -m pytest
+
+lab: env
+	$(BIN)/python -m ipykernel install --sys-prefix --name planwatch --display-name "planwatch (project)"
+	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.open_browser=False notebooks/
+
+bench: env
+	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf $(VENV) .tools

@@ -1,0 +1,33 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Analyse
+# Indicator series (authoritative figure per region × indicator × year, revisions kept,
+# derived levels flagged) and attainment of every target.
+
+# %% tags=["parameters"]
+interim_dir = "data/interim"
+processed_dir = "data/processed"
+reference_dir = "data/reference"
+metrics_path = "reports/metrics/analyse.json"
+tolerance_pp = 0.5
+tolerance_level_pct = 2.0
+
+# %%
+import polars as pl
+
+from planwatch.analyse import stage
+
+stage.run(interim_dir, processed_dir, reference_dir, metrics_path, tolerance_pp, tolerance_level_pct)
+
+# %%
+pl.read_parquet(f"{processed_dir}/attainment.parquet").select(
+    "region", "year", "scope", "indicator", "target_text", "actual_text", "status")

@@ -1,0 +1,24 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Report
+# Self-contained HTML: `reports/index.html` and one page per region under `reports/regions/`.
+
+# %% tags=["parameters"]
+processed_dir = "data/processed"
+interim_dir = "data/interim"
+reference_dir = "data/reference"
+out_dir = "reports"
+
+# %%
+from planwatch.report.render import render
+
+[str(p) for p in render(processed_dir, interim_dir, reference_dir, out_dir)]

@@ -1,0 +1,1 @@
+"""Report stage: self-contained HTML pages (index + one per region) from the processed tables."""

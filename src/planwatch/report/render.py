@@ -1,0 +1,118 @@
+"""Render the HTML reports from the processed tables (never re-extracting).
+
+Pages are self-contained: the vega/vega-lite/vega-embed bundle is inlined once per page
+and every chart is a JSON spec handed to vegaEmbed. All document text goes through
+Jinja's autoescaping; specs are embedded as JSON with ``</`` escaped.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+import polars as pl
+
+from planwatch.catalogue import load_catalogue
+from planwatch.report import charts
+
+STATUS_ICON = {"met": "✔", "missed": "✖", "pending": "…", "no_actual": "∅", "unclear": "?"}
+STATUS_ZH = {"met": "达成", "missed": "未达成", "pending": "待公布", "no_actual": "未报告", "unclear": "无法判断"}
+CHART_INDICATORS = ["gdp", "budget_revenue", "fixed_asset_investment", "retail_sales", "disposable_income_per_capita", "loans", "deposits"]
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("planwatch.report", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["num"] = lambda v: "" if v is None else (f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
+    env.filters["spec"] = lambda chart: json.dumps(chart.to_dict(), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return env
+
+
+def _vega_bundle() -> str:
+    import vl_convert
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")
+
+
+def region_slug(region: str) -> str:
+    """Page of a region, relative to reports/ (stable when regions are added)."""
+    return f"regions/{region}.html"
+
+
+def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: str) -> list[Path]:
+    processed, interim, out = Path(processed_dir), Path(interim_dir), Path(out_dir)
+    cat = load_catalogue(reference_dir)
+    documents = pl.read_parquet(interim / "documents.parquet").sort("doc_id")
+    indicators = pl.read_parquet(processed / "indicators.parquet")
+    series = pl.read_parquet(processed / "series.parquet")
+    attainment = pl.read_parquet(processed / "attainment.parquet")
+    issues = pl.read_parquet(interim / "issues.parquet")
+    names = {c: i.name_zh for c, i in cat.indicators.items()}
+    docs = {d["doc_id"]: d for d in documents.to_dicts()}
+    regions = sorted(documents["region"].unique().to_list())
+    env = _env()
+    bundle = _vega_bundle()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def source(doc_id, start, end):
+        d = docs.get(doc_id, {})
+        return f"{d.get('title') or doc_id} [{start}–{end}]"
+
+    sentences = {(r["doc_id"], r["char_start"]): r["sentence"] for r in indicators.select("doc_id", "char_start", "sentence").to_dicts()}
+    status_counts = attainment.group_by("region", "year", "status").len().sort("region", "year", "status")
+    summary: dict = {}
+    for r in status_counts.to_dicts():
+        summary.setdefault((r["region"], r["year"]), {})[r["status"]] = r["len"]
+    headline = series.filter(pl.col("indicator").is_in(CHART_INDICATORS) & ~pl.col("derived")).sort("region", "indicator", "year")
+
+    for region in regions:
+        s = series.filter(pl.col("region") == region)
+        a = attainment.filter(pl.col("region") == region)
+        chart_list = []
+        for code in CHART_INDICATORS:
+            act = s.filter((pl.col("indicator") == code) & pl.col("growth_pct").is_not_null())
+            tgt = a.filter((pl.col("indicator") == code) & (pl.col("target_unit") == "% growth"))
+            if act.height + tgt.height == 0:
+                continue
+            pts = pl.concat([
+                act.select("year", "growth_pct", pl.lit("实际 actual").alias("series"),
+                           pl.struct("doc_id", "char_start", "char_end").map_elements(
+                               lambda x: source(x["doc_id"], x["char_start"], x["char_end"]), return_dtype=pl.String).alias("source")),
+                tgt.select("year", pl.col("target_value").alias("growth_pct"), pl.lit("目标 target").alias("series"),
+                           pl.struct("target_doc", "target_start", "target_end").map_elements(
+                               lambda x: source(x["target_doc"], x["target_start"], x["target_end"]), return_dtype=pl.String).alias("source")),
+            ]).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
+            chart_list.append(charts.growth_vs_target(pts, f"{names[code]} 增长与目标"))
+            lv = s.filter((pl.col("indicator") == code) & pl.col("value").is_not_null())
+            if lv.height:
+                pts = lv.select("year", "value", "derived", pl.struct("doc_id", "char_start", "char_end").map_elements(
+                    lambda x: source(x["doc_id"], x["char_start"], x["char_end"]), return_dtype=pl.String).alias("source"))
+                chart_list.append(charts.levels(pts, f"{names[code]} 水平", cat.indicators[code].std_unit))
+        series_rows = [dict(r, name=names.get(r["indicator"], r["indicator"]), source=source(r["doc_id"], r["char_start"], r["char_end"]))
+                       for r in s.to_dicts()]
+        att_rows = [dict(r, name=names.get(r["indicator"], r["indicator"] or ""), icon=STATUS_ICON[r["status"]], status_zh=STATUS_ZH[r["status"]],
+                         target_sentence=sentences.get((r["target_doc"], r["target_start"]), ""),
+                         target_source=source(r["target_doc"], r["target_start"], r["target_end"]),
+                         actual_sentence=next((x["sentence"] for x in s.to_dicts() if x["doc_id"] == r["actual_doc"] and x["char_start"] == r["actual_start"]), ""),
+                         actual_source=source(r["actual_doc"], r["actual_start"], r["actual_end"]) if r["actual_doc"] else "")
+                    for r in a.to_dicts()]
+        reg_issues = issues.filter((pl.col("region") == region) | pl.col("doc_id").is_in([d for d, v in docs.items() if v["region"] == region])).to_dicts()
+        page = env.get_template("region.html.j2").render(
+            region=region, docs=[d for d in docs.values() if d["region"] == region], charts=chart_list, bundle=bundle,
+            series=series_rows, attainment=att_rows, issues=reg_issues, statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON)
+        path = out / region_slug(region)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page, encoding="utf-8")
+        written.append(path)
+
+    dash = []
+    for r in headline.to_dicts():
+        dash.append(dict(r, name=names[r["indicator"]], source=source(r["doc_id"], r["char_start"], r["char_end"])))
+    index = env.get_template("index.html.j2").render(
+        documents=documents.to_dicts(), regions=[(r, region_slug(r)) for r in regions],
+        summary=sorted(summary.items()), statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON,
+        dashboard=dash, n_issues={s: issues.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")},
+        issues=issues.filter(pl.col("severity") != "info").to_dicts())
+    (out / "index.html").write_text(index, encoding="utf-8")
+    written.insert(0, out / "index.html")
+    return written
