@@ -1,0 +1,34 @@
+"""One case per qualifier and direction (design.md rules)."""
+import pytest
+
+from planwatch.analyse.attainment import Rules, judge
+
+R = Rules(tolerance_pp=0.5, tolerance_level_pct=2.0)
+
+CASES = [
+    # target, qualifier, actual, better, is_rate, gdp_growth, expected status
+    ("以上 met", 5.0, "以上", 5.6, "higher", True, None, "met"),
+    ("以上 missed", 5.0, "以上", 4.9, "higher", True, None, "missed"),
+    ("以上 exactly met", 2.0, "以上", 2.0, "higher", True, None, "met"),
+    ("左右 rate inside tolerance", 5.5, "左右", 5.9, "lower", True, None, "met"),
+    ("左右 rate outside tolerance", 5.5, "左右", 6.1, "lower", True, None, "missed"),
+    ("左右 rate better than target", 5.5, "左右", 5.3, "lower", True, None, "met"),
+    ("左右 level inside 2%", 100.0, "左右", 98.5, "higher", False, None, "met"),
+    ("左右 level outside 2%", 100.0, "左右", 97.0, "higher", False, None, "missed"),
+    ("以内 lower-is-better met", 5.5, "以内", 5.3, "lower", True, None, "met"),
+    ("以内 lower-is-better missed", 5.5, "以内", 5.8, "lower", True, None, "missed"),
+    ("力争 like 以上", 500.0, "力争", 483.0, "higher", False, None, "missed"),
+    ("稳定增长 met", None, "稳定增长", 1.2, "higher", True, None, "met"),
+    ("稳定增长 missed", None, "稳定增长", -3.7, "higher", True, None, "missed"),
+    ("止跌回稳 zero is met", None, "止跌回稳", 0.0, "higher", True, None, "met"),
+    ("止跌回稳 missed", None, "止跌回稳", -12.6, "higher", True, None, "missed"),
+    ("与经济增长同步 met", None, "与经济增长同步", 5.3, "higher", True, 5.6, "met"),
+    ("与经济增长同步 missed", None, "与经济增长同步", 4.9, "higher", True, 5.6, "missed"),
+    ("与经济增长同步 without GDP", None, "与经济增长同步", 4.9, "higher", True, None, "unclear"),
+    ("完成省下达目标 unclear", None, "完成省下达目标", 278.0, "higher", False, None, "unclear"),
+]
+
+
+@pytest.mark.parametrize("name,target,qualifier,actual,better,is_rate,gdp,expected", CASES, ids=[c[0] for c in CASES])
+def test_rules(name, target, qualifier, actual, better, is_rate, gdp, expected):
+    assert judge(target, qualifier, actual, better, is_rate, R, gdp)[0] == expected

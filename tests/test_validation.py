@@ -1,0 +1,74 @@
+"""Validation: the five documents pass with no error; seeded corruptions are caught by the intended expectation."""
+import polars as pl
+import pytest
+
+from planwatch.catalogue import REFERENCE_DIR
+from planwatch.parse.stage import parse_document
+from planwatch.validate.stage import check_tables, run_suites
+from planwatch.validate.suites import build_suites
+from tests.conftest import RAW
+
+FILES = ["boshan_2026_plan.txt", "zibo_2026_plan.txt", "boshan_2024_plan_report.txt", "zibo_2025_plan_notice.txt",
+         "boshan_2021_work_report_news.txt"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    from planwatch import schemas
+    docs, rows = [], []
+    for f in FILES:
+        d, recs = parse_document(RAW / f)
+        docs.append(d.as_row())
+        rows += [r.as_row(doc_id=d.doc_id, region=d.region) for r in recs]
+    documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String}).with_columns(pl.col("published").str.to_date())
+    return documents, schemas.frame(rows, schemas.INDICATORS)
+
+
+def validate(documents, indicators):
+    tables = check_tables(documents, indicators, str(REFERENCE_DIR), 0.1)
+    issues, _counts = run_suites(tables, build_suites([]))
+    return issues
+
+
+def test_source_documents_have_no_errors_and_known_warnings(corpus):
+    issues = validate(*corpus)
+    assert [i["message"] for i in issues if i["severity"] == "error"] == []
+    warnings = " | ".join(i["message"] for i in issues if i["severity"] == "warning")
+    assert "indicator=urban_new_jobs" in warnings and "value_std=6.01" in warnings and "value_std_b=5.53" in warnings
+    assert "indicator=trade_total, year=2025" in warnings       # 1047.7 → 1010.8 is −3.52%, stated −3.7%
+    assert "indicator=fdi_actual_use, year=2025" in warnings    # 超过3.6亿美元 → 19652万美元 vs −45.8%
+
+
+def _set(df, i, **kw):
+    rows = df.to_dicts()
+    rows[i].update(kw)
+    return pl.DataFrame(rows, schema=df.schema)
+
+
+def _gdp_row(ind):
+    return ind.with_row_index().filter((pl.col("indicator") == "gdp") & pl.col("value").is_not_null())["index"][0]
+
+
+CORRUPTIONS = {
+    "missing column": (lambda d, i: (d, i.drop("unit")), "expect_column_to_exist(unit)"),
+    "wrong type": (lambda d, i: (d, i.with_columns(pl.col("char_start").cast(pl.String))), "expect_column_values_to_be_of_type(char_start)"),
+    "unknown indicator code": (lambda d, i: (d, _set(i, 0, indicator="gdp_typo")), "indicator code not in the catalogue"),
+    "negative GDP level": (lambda d, i: (d, _set(i, _gdp_row(i), value=-5088.9, value_std=-5088.9)), "level outside the catalogue's plausible range"),
+    "growth of 600%": (lambda d, i: (d, _set(i, _gdp_row(i), growth_pct=600.0)), "growth outside the catalogue's plausible range"),
+    "unit of the wrong family": (lambda d, i: (d, _set(i, _gdp_row(i), unit="万人")), "unit of the wrong family"),
+    "duplicated document": (lambda d, i: (pl.concat([d, d.head(1).with_columns(pl.lit("copy").alias("doc_id"))]), i), "the same document added twice"),
+    "year outside the document's range": (lambda d, i: (d, _set(i, 0, period_year=1990)), "period_year outside the document's range"),
+    "level pair contradicting its growth": (
+        lambda d, i: (d, _set(i, i.with_row_index().filter((pl.col("indicator") == "budget_revenue") & (pl.col("value") == 419.73))["index"][0],
+                              value=450.0, value_std=450.0)),
+        "consecutive levels contradict the stated growth"),
+}
+
+
+@pytest.mark.parametrize("name", list(CORRUPTIONS))
+def test_seeded_corruption_is_caught(corpus, name):
+    corrupt, expected = CORRUPTIONS[name]
+    documents, indicators = corrupt(*corpus)
+    issues = validate(documents, indicators)
+    hits = [i for i in issues if expected in i["message"]]
+    assert hits, f"{name}: no issue mentions {expected!r}; got {[i['message'] for i in issues][:5]}"
