@@ -36,12 +36,18 @@ _ID_COLS = {
 
 def check_tables(documents: pl.DataFrame, indicators: pl.DataFrame, reference_dir: str, tolerance_pp: float) -> dict[str, pl.DataFrame]:
     cat = load_catalogue(reference_dir)
-    series = build_series(indicators.lazy(), documents.lazy(), cat).collect()
+    # Checks compute on a copy with absent contract columns as nulls; the absent columns are
+    # dropped again so the contract suite reports them instead of the checks crashing.
+    missing = [c for c in schemas.INDICATORS if c not in indicators.columns]
+    indicators = indicators.with_columns([pl.lit(None, schemas.INDICATORS[c]).alias(c) for c in missing]).select(
+        [c for c in schemas.INDICATORS] + [c for c in indicators.columns if c not in schemas.INDICATORS])
+    typed = indicators.cast({c: t for c, t in schemas.INDICATORS.items()}, strict=False)
+    series = build_series(typed.lazy(), documents.lazy(), cat).collect()
     return {
         "documents": documents,
-        "indicators": checks.indicator_checks(indicators, documents, cat),
-        "completeness": checks.completeness(indicators, documents),
-        "within_document": checks.within_document(indicators),
+        "indicators": checks.indicator_checks(indicators, documents, cat).drop(missing),
+        "completeness": checks.completeness(typed, documents),
+        "within_document": checks.within_document(typed),
         "reconciliation": checks.reconciliation(series, cat, tolerance_pp),
         "series": series,
     }

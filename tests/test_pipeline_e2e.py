@@ -1,0 +1,79 @@
+"""End to end: a copy of the repository runs `dvc repro`; every output has the contract's
+columns and types; a second `dvc repro` reproduces nothing. The stage notebooks run under
+papermill with their default parameters in the process."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from planwatch import schemas
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("planwatch")
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for f in filter(None, files):
+        src = ROOT / f
+        if src.is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / f)
+    for f in ("dvc.lock",):
+        (dest / f).unlink(missing_ok=True)   # a cold build
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    subprocess.run(git + ["init", "-q"], cwd=dest, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=dest, check=True)
+    subprocess.run(git + ["commit", "-qm", "copy"], cwd=dest, check=True)
+    first = subprocess.run(["dvc", "repro"], cwd=dest, env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    second = subprocess.run(["dvc", "repro"], cwd=dest, env=env, capture_output=True, text=True)
+    return dest, first, second
+
+
+@pytest.mark.parametrize("path,schema", [
+    ("data/interim/documents.parquet", schemas.DOCUMENTS),
+    ("data/processed/indicators.parquet", schemas.INDICATORS),
+    ("data/processed/series.parquet", schemas.SERIES),
+    ("data/processed/attainment.parquet", schemas.ATTAINMENT),
+    ("data/interim/issues.parquet", schemas.ISSUES),
+])
+def test_outputs_follow_the_contract(repo, path, schema):
+    df = pl.read_parquet(repo[0] / path)
+    assert dict(df.schema) == schema
+    assert df.height > 0
+
+
+def test_reports_and_notebooks_exist(repo):
+    dest = repo[0]
+    assert (dest / "reports/index.html").stat().st_size > 1000
+    assert sorted(p.name for p in (dest / "reports/regions").glob("*.html")) == ["博山区.html", "淄博市.html"]
+    for nb in ("01_parse", "02_validate", "03_analyse", "04_report"):
+        assert (dest / f"data/interim/notebooks/{nb}.ipynb").exists()
+    index = (dest / "reports/index.html").read_text(encoding="utf-8")
+    assert "5088.9" in index and "淄博市2026年国民经济和社会发展计划" in index
+
+
+def test_second_repro_does_nothing(repo):
+    _dest, _first, second = repo
+    assert second.returncode == 0
+    assert "Data and pipelines are up to date." in second.stdout
+    assert "Running stage" not in second.stdout
+
+
+def test_outputs_are_deterministic(repo, tmp_path):
+    dest = repo[0]
+    before = {p: (dest / p).read_bytes() for p in ("data/processed/indicators.csv", "data/processed/series.csv",
+                                                   "data/processed/attainment.csv", "reports/index.html")}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    r = subprocess.run(["dvc", "repro", "--force"], cwd=dest, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    for p, data in before.items():
+        assert (dest / p).read_bytes() == data, p
