@@ -33,8 +33,8 @@ report: env
 
 # Browser tests need Debian's chromium; install it when missing (never Playwright's download).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (apt-get install chromium)"; fi; }
 
 test: env browser

@@ -21,3 +21,24 @@ def wrap(phrase: str, section: str = "results", doc_year: int = 2026, region: st
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def build_site(raw_dir: Path, out: Path) -> Path:
+    """Run the four stages' package functions (no DVC) into out/; return the reports folder."""
+    from planwatch.analyse import stage as analyse
+    from planwatch.catalogue import REFERENCE_DIR
+    from planwatch.parse import stage as parse
+    from planwatch.report.render import render
+    from planwatch.validate import stage as validate
+    ref = str(REFERENCE_DIR)
+    interim, processed, reports = out / "interim", out / "processed", out / "reports"
+    parse.run(str(raw_dir), ref, str(interim), str(processed), str(reports / "metrics/parse.json"))
+    validate.run(str(interim), str(processed), ref, str(reports), str(reports / "metrics/validation.json"), 0.1)
+    analyse.run(str(interim), str(processed), ref, str(reports / "metrics/analyse.json"), 0.5, 2.0)
+    render(str(processed), str(interim), ref, str(reports))
+    return reports
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    return build_site(RAW, tmp_path_factory.mktemp("site"))

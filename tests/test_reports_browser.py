@@ -1,0 +1,111 @@
+"""The reports in a real headless browser: Debian's chromium driven by Playwright (no
+browser download). Every page opens from file://, makes no network request, logs no
+console error, renders its charts, shows the key figures; the status filter works; a
+document's markup renders as text. Screenshots go to test-artifacts/."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RAW, ROOT, build_site
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it as root)"),
+]
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    problems = {"requests": [], "console": [], "dialogs": []}
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            problems["requests"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: problems["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems["console"].append(str(e)))
+    page.on("dialog", lambda d: (problems["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, problems
+
+
+@pytest.mark.parametrize("name", ["index.html", "regions/淄博市.html", "regions/博山区.html", "validation/index.html"])
+def test_page_is_self_contained_and_clean(browser, site, name):
+    page, problems = open_page(browser, site / name)
+    page.wait_for_timeout(300)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / (name.replace("/", "_").replace(".html", ".png"))), full_page=True)
+    assert problems == {"requests": [], "console": [], "dialogs": []}
+    assert (site / name).stat().st_size < 3_000_000
+
+
+@pytest.mark.parametrize("region", ["淄博市", "博山区"])
+def test_region_charts_render(browser, site, region):
+    page, _ = open_page(browser, site / f"regions/{region}.html")
+    n_charts = page.locator("div.chart").count()
+    assert n_charts >= 2
+    page.wait_for_function(f"document.querySelectorAll('div.chart svg').length >= {n_charts}", timeout=10000)
+    marks = page.locator("div.chart svg path, div.chart svg rect, div.chart svg circle")
+    assert marks.count() > n_charts * 2
+
+
+def test_zibo_key_figures_and_status_filter(browser, site):
+    page, _ = open_page(browser, site / "regions/淄博市.html")
+    series = page.locator("#series").inner_text()
+    assert "5,088.9" in series and "5.6" in series        # 淄博 2025 GDP 5088.9 亿元, +5.6%
+    rows = page.locator("#attainment tr[data-status]")
+    total = rows.count()
+    page.select_option("#status-filter", "met")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(visible) < total
+    assert all(r.get_attribute("data-status") == "met" for r in visible)
+    page.select_option("#status-filter", "")
+    assert sum(r.is_visible() for r in rows.all()) == total
+
+
+def test_source_sentence_is_one_click_away(browser, site):
+    page, _ = open_page(browser, site / "regions/淄博市.html")
+    details = page.locator("#series details").first
+    details.locator("summary").click()
+    assert "同比增长" in details.inner_text() or "%" in details.inner_text()
+
+
+def test_document_markup_is_inert(browser, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    doc = ("<script>alert('title')</script>博山区2026年国民经济和社会发展计划\n\n"
+           "一、2025年国民经济和社会发展计划执行情况\n"
+           "全区<img src=x onerror=alert('sentence')>地区生产总值完成319.3亿元，同比增长6.5%。\n"
+           "二、2026年经济社会发展主要预期目标\n主要预期目标建议为：地区生产总值增长5.5%以上。\n")
+    (raw / "evil.txt").write_text(doc, encoding="utf-8")
+    import hashlib
+    sha = hashlib.sha256(doc.encode()).hexdigest()
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nevil.txt,evil.txt,{sha},markup\n", encoding="utf-8")
+    reports = build_site(raw, tmp_path / "out")
+    for name in ("index.html", "regions/博山区.html"):
+        page, problems = open_page(browser, reports / name)
+        page.wait_for_timeout(300)
+        assert problems["dialogs"] == [] and problems["requests"] == []
+        assert page.locator("img[src=x]").count() == 0
+        text = page.locator("body").inner_text()
+        assert "<script>alert('title')</script>" in text or "onerror=alert('sentence')" in text
