@@ -54,39 +54,50 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     out.mkdir(parents=True, exist_ok=True)
     written = []
 
-    def source(doc_id, start, end):
-        d = docs.get(doc_id, {})
-        return f"{d.get('title') or doc_id} [{start}–{end}]"
+    titles = documents.select("doc_id", pl.col("title").fill_null(pl.col("doc_id")).alias("_title"))
 
+    def with_source(df: pl.DataFrame, doc: str, start: str, end: str) -> pl.DataFrame:
+        """Add `source` (title [start–end]) for the document span in the given columns."""
+        return df.join(titles, left_on=doc, right_on="doc_id", how="left", coalesce=False).with_columns(
+            pl.format("{} [{}–{}]", pl.col("_title"), pl.col(start), pl.col(end)).alias("source")).drop("_title", "doc_id_right", strict=False)
+
+    def source(doc_id, start, end):
+        return f"{(docs.get(doc_id) or {}).get('title') or doc_id} [{start}–{end}]"
+
+    implied = pl.read_parquet(interim / "implied_growth.parquet") if (interim / "implied_growth.parquet").exists() else None
     sentences = {(r["doc_id"], r["char_start"]): r["sentence"] for r in indicators.select("doc_id", "char_start", "sentence").to_dicts()}
     status_counts = attainment.group_by("region", "year", "status").len().sort("region", "year", "status")
     summary: dict = {}
     for r in status_counts.to_dicts():
         summary.setdefault((r["region"], r["year"]), {})[r["status"]] = r["len"]
     headline = series.filter(pl.col("indicator").is_in(CHART_INDICATORS) & ~pl.col("derived")).sort("region", "indicator", "year")
+    target_sentence = attainment.join(indicators.select(pl.col("doc_id").alias("target_doc"), pl.col("char_start").alias("target_start"), "sentence"),
+                                      on=["target_doc", "target_start"], how="left")
 
     for region in regions:
         s = series.filter(pl.col("region") == region)
         a = attainment.filter(pl.col("region") == region)
         chart_list = []
         for code in CHART_INDICATORS:
-            act = s.filter((pl.col("indicator") == code) & pl.col("growth_pct").is_not_null())
-            tgt = a.filter((pl.col("indicator") == code) & (pl.col("target_unit") == "% growth"))
+            act = with_source(s.filter((pl.col("indicator") == code) & pl.col("growth_pct").is_not_null()), "doc_id", "char_start", "char_end")
+            tgt = with_source(target_sentence.filter((pl.col("region") == region) & (pl.col("indicator") == code) & (pl.col("target_unit") == "% growth")),
+                              "target_doc", "target_start", "target_end")
             if act.height + tgt.height == 0:
                 continue
-            pts = pl.concat([
-                act.select("year", "growth_pct", pl.lit("实际 actual").alias("series"),
-                           pl.struct("doc_id", "char_start", "char_end").map_elements(
-                               lambda x: source(x["doc_id"], x["char_start"], x["char_end"]), return_dtype=pl.String).alias("source")),
-                tgt.select("year", pl.col("target_value").alias("growth_pct"), pl.lit("目标 target").alias("series"),
-                           pl.struct("target_doc", "target_start", "target_end").map_elements(
-                               lambda x: source(x["target_doc"], x["target_start"], x["target_end"]), return_dtype=pl.String).alias("source")),
-            ]).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
+            parts = [
+                act.select("year", "growth_pct", pl.lit(charts.SERIES[0]).alias("series"), "source", "sentence"),
+                tgt.select("year", pl.col("target_value").alias("growth_pct"), pl.lit(charts.SERIES[1]).alias("series"), "source", "sentence"),
+            ]
+            if implied is not None and cat.indicators[code].basis == "real":
+                nom = implied.filter((pl.col("region") == region) & (pl.col("indicator") == code))
+                parts.append(nom.select("year", pl.col("implied_growth_pct").alias("growth_pct"), pl.lit(charts.SERIES[2]).alias("series"),
+                                        pl.format("levels {} → {}", pl.col("prev_value"), pl.col("value")).alias("source"),
+                                        pl.format("implied price change {} pp", pl.col("gap_pp")).alias("sentence")))
+            pts = pl.concat(parts).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
             chart_list.append(charts.growth_vs_target(pts, f"{names[code]} 增长与目标"))
             lv = s.filter((pl.col("indicator") == code) & pl.col("value").is_not_null())
             if lv.height:
-                pts = lv.select("year", "value", "derived", pl.struct("doc_id", "char_start", "char_end").map_elements(
-                    lambda x: source(x["doc_id"], x["char_start"], x["char_end"]), return_dtype=pl.String).alias("source"))
+                pts = with_source(lv, "doc_id", "char_start", "char_end").select("year", "value", "derived", "source", "sentence")
                 chart_list.append(charts.levels(pts, f"{names[code]} 水平", cat.indicators[code].std_unit))
         series_rows = [dict(r, name=names.get(r["indicator"], r["indicator"]), source=source(r["doc_id"], r["char_start"], r["char_end"]))
                        for r in s.to_dicts()]
