@@ -34,7 +34,8 @@ def build_series(indicators: pl.LazyFrame, documents: pl.LazyFrame, catalogue: C
     basis = {c: (i.basis if i.basis in ("real", "nominal") else "unknown") for c, i in catalogue.indicators.items()}
     std_unit = {c: i.std_unit for c, i in catalogue.indicators.items()}
     actuals = (
-        indicators.filter((pl.col("kind") == "actual") & (pl.col("value_std").is_not_null() | pl.col("growth_pct").is_not_null()))
+        indicators.filter((pl.col("kind") == "actual") & pl.col("indicator").is_in(list(catalogue.indicators))
+                          & (pl.col("value_std").is_not_null() | pl.col("growth_pct").is_not_null()))
         .join(documents.select("doc_id", "doc_type", "doc_year"), on="doc_id", how="left")
         .with_columns(_rank())
         .sort(["region", "indicator", "period_year", "_auth", "_final", "_docyear", "_info", "_prose", "doc_id", "char_start"],

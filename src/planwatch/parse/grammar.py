@@ -1,6 +1,7 @@
 """Loads the reviewed rule data (grammar.yml) once and exposes it as plain Python."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,10 @@ class Grammar:
         self.doc_types: list[tuple[str, list[str]]] = [(d["type"], d["words"]) for d in data["doc_types"]]
         self.measure_modifiers: list[str] = data.get("measure_modifiers", [])
         self.ratio_words: list[str] = data.get("ratio_words", [])
+        self.task_verbs: list[str] = sorted(data.get("task_verbs", []), key=len, reverse=True)
+        self.subject_strip_before: list[str] = sorted(data.get("subject_strip_before", []), key=len, reverse=True)
+        self.subject_strip_after: list[str] = sorted(data.get("subject_strip_after", []), key=len, reverse=True)
+        self.residue_lines = [re.compile(p) for p in data.get("residue_lines", [])]
 
     def unit_factor(self, unit: str) -> tuple[str, Decimal] | None:
         """(family, factor to the family's base) of a written unit, magnitude prefixes included.

@@ -13,6 +13,7 @@ from planwatch.parse.grammar import Grammar
 _H1 = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 _H2 = re.compile(r"^（([一二三四五六七八九十]+)）(.+)$")
 _ANNEX = re.compile(r"^(附件|附表)")
+_H3 = re.compile(r"(?:(?<=^)|(?<=[。\n]))([一二三四五六七八九十]+是)([^。\n，]{2,30})。", re.M)
 _YEAR = re.compile(r"(20\d\d)年")
 
 
@@ -44,6 +45,9 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
     >>> t = "标题\\n一、2025年计划执行情况\\n（一）运行平稳。GDP增长。\\n二、2026年主要目标\\n目标。"
     >>> [(s.path, s.kind, s.year) for s in find_sections(t, default_grammar())]
     [('', None, None), ('一、2025年计划执行情况', 'results', 2025), ('一、2025年计划执行情况 > （一）运行平稳', 'results', 2025), ('二、2026年主要目标', 'targets', 2026)]
+    >>> t = "一、2025年计划执行情况\\n（一）运行平稳。一是投资承压运行。投资下降。二是消费提振。"
+    >>> [s.path for s in find_sections(t, default_grammar())][-2:]
+    ['一、2025年计划执行情况 > （一）运行平稳 > 一是投资承压运行', '一、2025年计划执行情况 > （一）运行平稳 > 二是消费提振']
     """
     heads: list[tuple[int, int, str]] = []   # (offset, level, heading)
     pos = 0
@@ -57,8 +61,10 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
             elif _H2.match(s):
                 heads.append((pos, 2, _short(s)))
         pos += len(line) + 1
+    heads += [(m.start(), 3, m.group(1) + m.group(2)) for m in _H3.finditer(text)]
+    heads.sort()
     sections: list[Section] = []
-    h1, h1_kind, h1_year = "", None, None
+    h1, h1_kind, h1_year, h2 = "", None, None, ""
     starts = [(0, 0, "")] + heads
     for i, (off, level, head) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
@@ -73,11 +79,17 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
             h1_year = int(y.group(1)) if y else None
             if h1_kind == "annex" or (sections and sections[-1].kind == "annex" and h1_kind is None):
                 h1_kind = "annex"
+            h2 = ""
             sections.append(Section(off, end, h1, h1_kind, h1_year))
-        else:
+        elif level == 2:
             own = _kind(head, g)
             kind = own if own in ("tasks", "targets") and h1_kind in ("targets", "tasks") else h1_kind
-            sections.append(Section(off, end, f"{h1} > {head}" if h1 else head, kind, h1_year))
+            h2 = f"{h1} > {head}" if h1 else head
+            sections.append(Section(off, end, h2, kind, h1_year))
+        else:   # 一是… inside a sub-section: same kind and year as its parent
+            parent = sections[-1] if sections else Section(0, 0, "", None, None)
+            base = h2 or h1
+            sections.append(Section(off, end, f"{base} > {head}" if base else head, parent.kind, parent.year))
     return sections
 
 

@@ -19,8 +19,10 @@ from planwatch.parse.sections import Section, section_at
 from planwatch.parse.text import NormText, sentences
 from planwatch.records import Record
 
+_CLAUSE = re.compile(r"[^，；：。！？\n]+")
 _JOINERS = re.compile(r"^(?:、|和|及|与|以及)$")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
+BASE_YEAR_MARKS = set("较比与从自至")   # 较2020年下降15%: a base year, not the period
 MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
 
 
@@ -128,7 +130,7 @@ def _d(x: Decimal | None) -> float | None:
 
 
 def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: int,
-                  cat: Catalogue, g: Grammar) -> list[Record]:
+                  cat: Catalogue, g: Grammar, with_other: bool = True) -> list[Record]:
     text = norm.text
     records: list[Record] = []
     for s0, s1 in sentences(text):
@@ -137,12 +139,58 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         sec = section_at(sections, s0)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
         groups = _group(mentions, text)
+        taken: list[tuple[int, int]] = []
         for gi, group in enumerate(groups):
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
             p0 = group[-1].end
             p1 = _predicate_end(text, p0, limit, g)
+            taken.append((group[0].start, p1))
             records.extend(_statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g))
+        if with_other:
+            records.extend(_other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g))
     return records
+
+
+def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g) -> list[Record]:
+    from planwatch.parse.other import code_for, other_items
+    out = []
+    sentence = None
+    for cm in _CLAUSE.finditer(text, s0, s1):
+        c0, c1 = cm.span()
+        if any(a < c1 and c0 < b for a, b in taken):
+            continue
+        for subject, q, span_start, span_end in other_items(text, c0, c1, g):
+            sign = _is_growth(text, c0, q, g)
+            for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True):
+                if subject.endswith(v):
+                    subject = subject[: -len(v)]
+                    break
+            if sign and q.unit != "%":
+                continue   # 同比增加40天: a change in a level, not a growth rate
+            if not subject or len(subject) < 2:
+                continue
+            if sentence is None:
+                rs, re_ = norm.raw_span(s0, s1)
+                sentence = raw[rs:re_].strip()
+            kind, period = _kind_period(text, s0, c0, q.start, sec, doc_year, g)
+            lead = text[c0:q.start]
+            stretch = kind == "target" and any(w in lead for w in g.stretch_words)
+            qualifier = q.qualifier or _verb_qualifier(text, c0, q, kind, g)
+            if qualifier is None and kind == "actual":
+                qualifier = q.approx
+            if qualifier is None and stretch:
+                qualifier = "力争"
+            rs, re_ = norm.raw_span(span_start, span_end)
+            out.append(Record(
+                period_year=period, kind=kind, indicator=code_for(subject), indicator_zh=subject,
+                value=None if sign else float(q.value), unit=None if sign else q.unit,
+                growth_pct=float(q.value * sign) if sign else None, value_high=None if sign else _d(q.value_high),
+                growth_pct_high=float(q.value_high * sign) if sign and q.value_high is not None else None,
+                value_std=None, unit_std=None, qualifier=qualifier,
+                estimated=kind == "actual" and any(w in text[s0:q.start] for w in g.estimate_words),
+                origin="prose", section=sec.path, char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
+            ))
+    return out
 
 
 def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g) -> list[Record]:
@@ -231,7 +279,8 @@ def _kind_period(text, s0, clause_start, mstart, sec: Section, doc_year: int, g:
         kind = "target"
     else:
         kind = "target" if any(w in text[s0:mstart + 20] for w in g.target_cues) else "actual"
-    years = [int(y) for y in _YEAR_BEFORE.findall(text[s0:mstart])]
+    years = [int(m.group(1)) for m in _YEAR_BEFORE.finditer(text, s0, mstart)
+             if text[max(s0, m.start() - 2):m.start()][-1:] not in BASE_YEAR_MARKS and text[max(s0, m.start() - 2):m.start()] != "相比"]
     if years:
         return kind, years[-1]
     if sec.year:

@@ -50,6 +50,8 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     >>> n = normalise("这是一行很长的在句子中间被折断的句子，全区地区生产总值完成\\n319.3亿元。")
     >>> n.text
     '这是一行很长的在句子中间被折断的句子，全区地区生产总值完成319.3亿元。'
+    >>> normalise("正文。\\n扫码使用手机浏览本页内容\\n").text
+    '正文。\\n\\n'
     """
     g = grammar or default_grammar()
     out: list[str] = []
@@ -58,7 +60,8 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     pos = 0
     for li, line in enumerate(lines):
         stripped = line.rstrip()
-        for j, ch in enumerate(line):
+        residue = any(p.match(line.strip()) for p in g.residue_lines)
+        for j, ch in enumerate("" if residue else line):
             f = fold_char(ch, g)
             if f in " \t\r":
                 # keep tabs at line start (table cells); drop spaces between words

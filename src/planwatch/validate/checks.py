@@ -36,7 +36,7 @@ def indicator_checks(indicators: pl.DataFrame, documents: pl.DataFrame, cat: Cat
     cols = [c for c in indicators.columns if c not in ("doc_year",)]
     return indicators.select(cols).join(years, on="doc_id", how="left").with_columns(
         (code.is_in(list(fam)) | code.str.starts_with("other:")).alias("indicator_known"),
-        (pl.col("unit").is_null() | (written_family == expected_family)
+        (pl.col("unit").is_null() | expected_family.is_null() | (written_family == expected_family)
          | ((expected_family == "percent") & (pl.col("unit") == "%"))).fill_null(False).alias("unit_family_ok"),
         (pl.col("value_std").is_null() | pl.col("value_std").is_between(
             code.replace_strict(lo, default=None, return_dtype=pl.Float64),
@@ -63,7 +63,7 @@ def within_document(indicators: pl.DataFrame) -> pl.DataFrame:
     """The same indicator, kind and year stated twice in one document with different figures
     (prose vs annex table, or 预期目标 vs a task): one row per disagreeing pair."""
     key = ["doc_id", "indicator", "kind", "period_year"]
-    base = indicators.select(key + ["region", "value_std", "growth_pct", "qualifier", "origin", "char_start", "char_end"])
+    base = indicators.filter(~pl.col("indicator").str.starts_with("other:")).select(key + ["region", "value_std", "growth_pct", "qualifier", "origin", "char_start", "char_end"])
     pairs = base.join(base, on=key, suffix="_b").filter(pl.col("char_start") < pl.col("char_start_b"))
     differs = lambda a, b: (pl.col(a).is_not_null() & pl.col(b).is_not_null() & ((pl.col(a) - pl.col(b)).abs() > 1e-9))
     return pairs.with_columns(

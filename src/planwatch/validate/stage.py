@@ -26,6 +26,7 @@ from planwatch.validate.suites import Suite, build_suites
 _ID_COLS = {
     "documents": ["doc_id"],
     "indicators": ["doc_id", "char_start", "indicator", "kind", "period_year", "value", "unit", "growth_pct"],
+    "catalogued": ["doc_id", "char_start", "indicator", "kind", "period_year", "value", "unit", "growth_pct"],
     "completeness": ["doc_id", "region", "doc_year"],
     "within_document": ["doc_id", "indicator", "kind", "period_year", "value_std", "growth_pct", "char_start",
                         "value_std_b", "growth_pct_b", "char_start_b"],
@@ -46,6 +47,7 @@ def check_tables(documents: pl.DataFrame, indicators: pl.DataFrame, reference_di
     return {
         "documents": documents,
         "indicators": checks.indicator_checks(indicators, documents, cat).drop(missing),
+        "catalogued": typed.filter(~pl.col("indicator").str.starts_with("other:")),
         "completeness": checks.completeness(typed, documents),
         "within_document": checks.within_document(typed),
         "reconciliation": checks.reconciliation(series, cat, tolerance_pp),

@@ -61,6 +61,8 @@ def build_suites(catalogue_codes: list[str]) -> list[Suite]:
                                             meta={"why": "level outside the catalogue's plausible range"}),
             gxe.ExpectColumnValuesToBeInSet(column="growth_in_range", value_set=[True], severity=E,
                                             meta={"why": "growth outside the catalogue's plausible range"}),
+        ]),
+        Suite("indicators.duplicates", "catalogued", [
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["doc_id", "indicator", "kind", "period_year", "origin", "value", "growth_pct", "qualifier"],
                                                 severity=W, meta={"why": "the same statement made twice in one document"}),
         ]),

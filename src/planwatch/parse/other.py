@@ -1,0 +1,96 @@
+"""Uncatalogued quantified statements: 新引进过亿元项目436个 → other:xin_yin_jin_guo_yi_yuan_xiang_mu.
+
+A clause with no catalogue name is read as items ``subject number unit`` (or ``verb number
+unit noun``: 统筹推进110个文旅重点项目). A subject keeps its opening verb (新增, 累计 …),
+which later tells new from cumulative; items after the first inherit it. 分别 pairs the
+subjects before it with the numbers after it, one to one. These rows feed task-level
+attainment; the series and the headline analysis use catalogue codes only.
+"""
+from __future__ import annotations
+
+import re
+
+from pypinyin import lazy_pinyin
+
+from planwatch.parse.grammar import Grammar
+from planwatch.parse.numbers import Quantity, find_quantities
+
+_CLAUSE = re.compile(r"[^，；：。！？\n]+")
+_SPLIT_LIST = re.compile(r"和|、|及|与")
+_NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_SUBJECT = 20
+MAX_POST = 12
+
+
+def code_for(subject: str) -> str:
+    """Stable snake_case code of a subject phrase.
+
+    >>> code_for("新增省级以上创新平台")
+    'other:xin_zeng_sheng_ji_yi_shang_chuang_xin_ping_tai'
+    """
+    core = _NON_WORD.sub("", subject)[:MAX_SUBJECT]
+    return "other:" + "_".join(p.lower() for p in lazy_pinyin(core) if p.strip())
+
+
+def _strip(subject: str, g: Grammar) -> str:
+    s = subject.strip("“”\"'《》（）() ")
+    changed = True
+    while changed and s:
+        changed = False
+        for w in g.subject_strip_before:
+            if s.startswith(w):
+                s, changed = s[len(w):].lstrip("“”\"' "), True
+        for w in g.subject_strip_after + g.approx_before:
+            if s.endswith(w):
+                s, changed = s[: -len(w)].rstrip("“”\"' "), True
+    return s.strip("“”\"'《》 ")
+
+
+def _lead_verb(subject: str, g: Grammar) -> str | None:
+    return next((v for v in g.task_verbs if subject.startswith(v)), None)
+
+
+def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quantity, int, int]]:
+    """(subject, quantity, span start, span end) items of one clause text[c0:c1]."""
+    qs = [q for q in find_quantities(text, c0, c1, g) if q.unit]
+    if not qs:
+        return []
+    clause = text[c0:c1]
+    i = clause.find("分别")
+    if i > 0:
+        subjects = [x for x in (_strip(s, g) for s in _SPLIT_LIST.split(clause[:i])) if x]
+        after = [q for q in qs if q.start >= c0 + i]
+        if len(subjects) > 1 and len(subjects) == len(after):
+            lead = _lead_verb(subjects[0], g)
+            out = []
+            for s, q in zip(subjects, after):
+                if lead and not _lead_verb(s, g):
+                    s = lead + s
+                out.append((s, q, c0, q.end))
+            return out
+        return []
+    out = []
+    prev_end, lead = c0, None
+    for q in qs:
+        seg = text[prev_end:q.start]
+        pre = _strip(seg.lstrip("、"), g)
+        start = prev_end + seg.find(pre) if pre and pre in seg else q.start
+        end = q.end
+        post_m = re.match(rf"[\u4e00-\u9fff“”]{{1,{MAX_POST}}}", text[q.end:c1])
+        verb_only = not pre or pre in g.task_verbs or len(_CJK.findall(pre)) < 2
+        if verb_only and post_m:
+            subject = pre + post_m.group().strip("“”")
+            end = q.end + post_m.end()
+        else:
+            subject = pre
+        prev_end = end
+        if len(_CJK.findall(subject)) < 2 or len(subject) > MAX_SUBJECT * 2:
+            continue
+        own = _lead_verb(subject, g)
+        if own:
+            lead = own
+        elif lead:
+            subject = lead + subject
+        out.append((subject[-MAX_SUBJECT * 2:], q, start, end))
+    return out
