@@ -78,8 +78,8 @@ def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quan
         start = prev_end + seg.find(pre) if pre and pre in seg else q.start
         end = q.end
         post_m = re.match(rf"[\u4e00-\u9fff“”]{{1,{MAX_POST}}}", text[q.end:c1])
-        verb_only = not pre or pre in g.task_verbs or len(_CJK.findall(pre)) < 2
-        if verb_only and post_m:
+        # "统筹推进110个文旅重点项目": a classifier followed by a noun puts the subject after the number
+        if post_m and q.family == "count":
             subject = pre + post_m.group().strip("“”")
             end = q.end + post_m.end()
         else:
