@@ -20,13 +20,14 @@ reference_dir = "data/reference"
 metrics_path = "reports/metrics/analyse.json"
 tolerance_pp = 0.5
 tolerance_level_pct = 2.0
+link_threshold = 0.55
 
 # %%
 import polars as pl
 
 from planwatch.analyse import stage
 
-stage.run(interim_dir, processed_dir, reference_dir, metrics_path, tolerance_pp, tolerance_level_pct)
+stage.run(interim_dir, processed_dir, reference_dir, metrics_path, tolerance_pp, tolerance_level_pct, link_threshold)
 
 # %%
 pl.read_parquet(f"{processed_dir}/attainment.parquet").select(

@@ -34,7 +34,7 @@ def build_site(raw_dir: Path, out: Path) -> Path:
     interim, processed, reports = out / "interim", out / "processed", out / "reports"
     parse.run(str(raw_dir), ref, str(interim), str(processed), str(reports / "metrics/parse.json"))
     validate.run(str(interim), str(processed), ref, str(reports), str(reports / "metrics/validation.json"), 0.1)
-    analyse.run(str(interim), str(processed), ref, str(reports / "metrics/analyse.json"), 0.5, 2.0)
+    analyse.run(str(interim), str(processed), ref, str(reports / "metrics/analyse.json"), 0.5, 2.0, 0.55)
     render(str(processed), str(interim), ref, str(reports))
     return reports
 

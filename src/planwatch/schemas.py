@@ -33,7 +33,7 @@ ATTAINMENT = {
     "status": pl.String, "margin": pl.Float64, "link_confidence": pl.Float64,
     "target_doc": pl.String, "target_start": pl.Int64, "target_end": pl.Int64,
     "actual_doc": pl.String, "actual_start": pl.Int64, "actual_end": pl.Int64,
-    "rule": pl.String, "stretch": pl.Boolean,
+    "rule": pl.String, "stretch": pl.Boolean, "override": pl.String,
 }
 
 ISSUES = {

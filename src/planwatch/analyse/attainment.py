@@ -22,6 +22,7 @@ HEADLINE_CUES = ("预期目标", "主要目标")
 class Rules:
     tolerance_pp: float = 0.5         # 左右 for rates, 与经济增长同步: percentage points
     tolerance_level_pct: float = 2.0  # 左右 for levels: percent of the target
+    link_threshold: float = 0.55      # task links below this confidence are `unclear`
 
 
 def judge(target: float | None, qualifier: str | None, actual: float | None, better: str,
@@ -64,7 +65,7 @@ def _fmt(v: float | None) -> str:
 
 
 def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: pl.DataFrame,
-                     catalogue: Catalogue, rules: Rules) -> pl.DataFrame:
+                     catalogue: Catalogue, rules: Rules, overrides: list | None = None) -> pl.DataFrame:
     targets = indicators.filter(pl.col("kind") == "target").sort(
         ["region", "period_year", "indicator", "origin", "doc_id", "char_start"], descending=[False, False, False, True, False, False])
     # the same target stated in prose and in the annex table (or twice in prose) counts once
@@ -73,6 +74,7 @@ def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: 
     sidx = {(r["region"], r["indicator"], r["year"]): r for r in series.filter(~pl.col("derived")).to_dicts()}
     results_docs = {(d["region"], d["doc_year"] - 1) for d in documents.to_dicts() if d["doc_type"] in RESULT_DOC_TYPES}
     rows = []
+    rows += task_rows(indicators, results_docs, rules, overrides or [])
     for t in targets.to_dicts():
         ind = catalogue.indicators.get(t["indicator"])
         if ind is None:
@@ -126,3 +128,49 @@ def _target_text(t: dict) -> str:
     if t["value"] is not None:
         return f"{name}{_fmt(t['value'])}{t['unit'] or ''}{t['qualifier'] or ''}"
     return f"{name}{t['qualifier'] or ''}"
+
+
+def task_rows(indicators: pl.DataFrame, results_docs: set, rules: Rules, overrides: list) -> list[dict]:
+    """Attainment of uncatalogued (other:) quantified task targets, linked by analyse.tasks."""
+    from planwatch.analyse.tasks import convert_to, link
+    from planwatch.parse.grammar import default_grammar
+    g = default_grammar()
+    other = pl.col("indicator").str.starts_with("other:")
+    targets = indicators.filter((pl.col("kind") == "target") & other & pl.col("value").is_not_null()) \
+        .unique(["region", "period_year", "indicator", "value", "unit", "qualifier"], keep="first", maintain_order=True)
+    actuals = indicators.filter((pl.col("kind") == "actual") & (pl.col("value").is_not_null()))
+    by_key: dict = {}
+    for a in actuals.to_dicts():
+        by_key.setdefault((a["region"], a["period_year"]), []).append(a)
+    out = []
+    for t in targets.to_dicts():
+        key = (t["region"], t["period_year"])
+        lk = link(t, by_key.get(key, []), overrides, g)
+        a = lk.actual
+        a_val = convert_to(a["value"], a["unit"], t["unit"], g) if a and a["unit"] and t["unit"] else None
+        if a is None:
+            if lk.override == "not_comparable":
+                status, rule = "unclear", lk.problem
+            elif key in results_docs:
+                status, rule = "no_actual", "no statement in the results matches this target" + (" (candidates rejected by analyst)" if lk.override == "reject" else "")
+            else:
+                status, rule = "pending", f"no document reports {t['period_year']} results yet"
+        elif lk.problem:
+            status, rule = "unclear", lk.problem
+        elif lk.confidence < rules.link_threshold:
+            status, rule = "unclear", f"weak link (confidence {lk.confidence:.2f} < {rules.link_threshold})"
+        else:
+            status, rule = judge(t["value"], t["qualifier"], a_val, "higher", t["unit"] == "%", rules)
+        margin = round(a_val - t["value"], 4) if status in ("met", "missed") and a_val is not None else None
+        out.append({
+            "region": t["region"], "year": t["period_year"], "scope": "task", "indicator": None,
+            "target_text": f"{t['indicator_zh']}{_fmt(t['value'])}{t['unit'] or ''}{t['qualifier'] or ''}",
+            "target_value": t["value"], "target_unit": t["unit"], "qualifier": t["qualifier"],
+            "actual_value": round(a_val, 6) if a_val is not None else None,
+            "actual_text": f"{a['indicator_zh']}{_fmt(a['value'])}{a['unit'] or ''}" if a else None,
+            "status": status, "margin": margin, "link_confidence": lk.confidence if a else 0.0,
+            "target_doc": t["doc_id"], "target_start": t["char_start"], "target_end": t["char_end"],
+            "actual_doc": a["doc_id"] if a else None, "actual_start": a["char_start"] if a else None,
+            "actual_end": a["char_end"] if a else None, "rule": rule, "stretch": bool(t["stretch"]), "override": lk.override,
+        })
+    return out

@@ -8,12 +8,13 @@ import polars as pl
 from planwatch import schemas
 from planwatch.analyse.attainment import Rules, build_attainment
 from planwatch.analyse.series import build_series, implied_growth
+from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
 from planwatch.io import write_metrics, write_table
 
 
 def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: str,
-        tolerance_pp: float, tolerance_level_pct: float) -> dict:
+        tolerance_pp: float, tolerance_level_pct: float, link_threshold: float = 0.55) -> dict:
     interim, processed = Path(interim_dir), Path(processed_dir)
     catalogue = load_catalogue(reference_dir)
     indicators = pl.read_parquet(processed / "indicators.parquet").cast(schemas.INDICATORS)
@@ -22,14 +23,19 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     write_table(series, processed / "series.parquet", ["region", "indicator", "year"])
     write_table(implied_growth(series.lazy()).collect(), interim / "implied_growth.parquet",
                 ["region", "indicator", "year"], csv_twin=False)
-    attainment = build_attainment(indicators, series, documents, catalogue, Rules(tolerance_pp, tolerance_level_pct))
+    overrides = load_overrides(Path(reference_dir) / "links.yml")
+    attainment = build_attainment(indicators, series, documents, catalogue,
+                                  Rules(tolerance_pp, tolerance_level_pct, link_threshold), overrides)
     write_table(attainment, processed / "attainment.parquet",
                 ["region", "year", "scope", "indicator", "target_doc", "target_start"])
     counts = attainment.group_by("status").len().sort("status")
+    by_scope = attainment.group_by("scope", "status").len().sort("scope", "status")
     metrics = {
         "series_rows": series.height, "series_revised": int(series["revised"].sum()),
         "series_derived": int(series["derived"].sum()), "targets": attainment.height,
         "targets_by_status": {r["status"]: r["len"] for r in counts.to_dicts()},
+        "targets_by_scope_and_status": {f"{r['scope']}.{r['status']}": r["len"] for r in by_scope.to_dicts()},
+        "overrides_applied": attainment.filter(pl.col("override").is_not_null()).height,
     }
     write_metrics(metrics, metrics_path)
     return metrics

@@ -39,6 +39,9 @@ class Grammar:
         self.task_verbs: list[str] = sorted(data.get("task_verbs", []), key=len, reverse=True)
         self.subject_strip_before: list[str] = sorted(data.get("subject_strip_before", []), key=len, reverse=True)
         self.subject_strip_after: list[str] = sorted(data.get("subject_strip_after", []), key=len, reverse=True)
+        self.verb_families: dict[str, list[str]] = data.get("verb_families", {})
+        self.scope_words: list[str] = sorted(data.get("scope_words", []), key=len, reverse=True)
+        self.measure_words: list[str] = data.get("measure_words", [])
         self.residue_lines = [re.compile(p) for p in data.get("residue_lines", [])]
 
     def unit_factor(self, unit: str) -> tuple[str, Decimal] | None:

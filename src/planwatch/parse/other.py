@@ -85,12 +85,23 @@ def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quan
         else:
             subject = pre
         prev_end = end
-        if len(_CJK.findall(subject)) < 2 or len(subject) > MAX_SUBJECT * 2:
+        if len(subject) > MAX_SUBJECT * 2:
+            # a long list of things ending in 等X: the measure is X (…新型政策性金融工具等政策性资金)
+            cut = max(subject.rfind("等"), subject.rfind("、"))
+            if cut < 0:
+                continue
+            start += len(subject[: cut + 1])
+            subject = subject[cut + 1:]
+        if len(_CJK.findall(subject)) < 2:
             continue
         own = _lead_verb(subject, g)
         if own:
-            lead = own
+            # items after the first inherit its verb and scope: 新培育省级以上专精特新企业100家、单项冠军15家
+            rest = subject[len(own):]
+            scope = next((w for w in g.scope_words if rest.startswith(w)), "")
+            lead = own + scope
         elif lead:
-            subject = lead + subject
+            has_scope = any(subject.startswith(w) for w in g.scope_words)
+            subject = (lead if not has_scope else next(v for v in g.task_verbs if lead.startswith(v))) + subject
         out.append((subject[-MAX_SUBJECT * 2:], q, start, end))
     return out
