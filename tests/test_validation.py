@@ -72,3 +72,14 @@ def test_seeded_corruption_is_caught(corpus, name):
     issues = validate(documents, indicators)
     hits = [i for i in issues if expected in i["message"]]
     assert hits, f"{name}: no issue mentions {expected!r}; got {[i['message'] for i in issues][:5]}"
+
+
+def test_stated_relation_is_checked_against_the_city(corpus):
+    documents, indicators = corpus
+    tables = check_tables(documents, indicators, str(REFERENCE_DIR), 0.1)
+    (rel,) = tables["stated_relations"].to_dicts()   # 博山 loans +9.95%, 高于全市平均增速4.24个百分点; 淄博 +5.71%
+    assert (rel["region"], rel["indicator"], rel["stated_gap_pp"], rel["consistent"]) == ("博山区", "loans", 4.24, True)
+    i = indicators.with_row_index().filter((pl.col("doc_id") == "zibo_2026_plan") & (pl.col("indicator") == "loans")
+                                           & (pl.col("origin") == "prose"))["index"][0]
+    issues = validate(documents, _set(indicators, i, growth_pct=3.0))
+    assert any("stated gap to the parent region's growth" in x["message"] for x in issues)

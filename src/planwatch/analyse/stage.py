@@ -7,6 +7,7 @@ import polars as pl
 
 from planwatch import schemas
 from planwatch.analyse.attainment import Rules, build_attainment
+from planwatch.analyse.compare import compound_growth, district_vs_city
 from planwatch.analyse.series import build_series, implied_growth
 from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
@@ -24,6 +25,9 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     write_table(implied_growth(series.lazy()).collect(), interim / "implied_growth.parquet",
                 ["region", "indicator", "year"], csv_twin=False)
     overrides = load_overrides(Path(reference_dir) / "links.yml")
+    write_table(district_vs_city(series.lazy(), documents.lazy()).collect(), processed / "district_vs_city.parquet",
+                ["region", "indicator", "year"])
+    write_table(compound_growth(series.lazy()).collect(), processed / "trends.parquet", ["region", "indicator", "from_year"])
     attainment = build_attainment(indicators, series, documents, catalogue,
                                   Rules(tolerance_pp, tolerance_level_pct, link_threshold), overrides)
     write_table(attainment, processed / "attainment.parquet",

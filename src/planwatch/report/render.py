@@ -46,6 +46,8 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     series = pl.read_parquet(processed / "series.parquet")
     attainment = pl.read_parquet(processed / "attainment.parquet")
     issues = pl.read_parquet(interim / "issues.parquet")
+    comparison = pl.read_parquet(processed / "district_vs_city.parquet") if (processed / "district_vs_city.parquet").exists() else None
+    trends = pl.read_parquet(processed / "trends.parquet") if (processed / "trends.parquet").exists() else None
     names = {c: i.name_zh for c, i in cat.indicators.items()}
     docs = {d["doc_id"]: d for d in documents.to_dicts()}
     regions = sorted(documents["region"].unique().to_list())
@@ -108,7 +110,11 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
                          actual_source=source(r["actual_doc"], r["actual_start"], r["actual_end"]) if r["actual_doc"] else "")
                     for r in a.to_dicts()]
         reg_issues = issues.filter((pl.col("region") == region) | pl.col("doc_id").is_in([d for d, v in docs.items() if v["region"] == region])).to_dicts()
-        page = env.get_template("region.html.j2").render(
+        cmp_rows = [dict(r, name=names.get(r["indicator"], r["indicator"])) for r in comparison.filter(pl.col("region") == region).to_dicts()] \
+            if comparison is not None else []
+        trend_rows = [dict(r, name=names.get(r["indicator"], r["indicator"])) for r in trends.filter(pl.col("region") == region).to_dicts()] \
+            if trends is not None else []
+        page = env.get_template("region.html.j2").render(comparison=cmp_rows, trends=trend_rows,
             region=region, docs=[d for d in docs.values() if d["region"] == region], charts=chart_list, bundle=bundle,
             series=series_rows, attainment=att_rows, issues=reg_issues, statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON)
         path = out / region_slug(region)

@@ -5,6 +5,8 @@ its sources. Pure polars; no Great Expectations here.
 """
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from planwatch.catalogue import Catalogue
@@ -54,9 +56,13 @@ def completeness(indicators: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
     has = gdp.group_by("doc_id").agg(
         (pl.col("kind") == "actual").any().alias("has_gdp_growth_actual"),
         (pl.col("kind") == "target").any().alias("has_gdp_growth_target"))
+    # the rest of the core set a plan promises: the budget revenue actual and target
+    budget = indicators.filter(pl.col("indicator") == "budget_revenue").group_by("doc_id").agg(
+        ((pl.col("kind") == "actual").any() & (pl.col("kind") == "target").any()).alias("has_budget_revenue"))
+    flags = ["has_gdp_growth_actual", "has_gdp_growth_target", "has_budget_revenue"]
     return documents.filter(pl.col("doc_type").is_in(PLAN_TYPES)).select("doc_id", "region", "doc_year", "doc_type") \
-        .join(has, on="doc_id", how="left").with_columns(
-            pl.col("has_gdp_growth_actual").fill_null(False), pl.col("has_gdp_growth_target").fill_null(False)).sort("doc_id")
+        .join(has, on="doc_id", how="left").join(budget, on="doc_id", how="left") \
+        .with_columns([pl.col(f).fill_null(False) for f in flags]).sort("doc_id")
 
 
 def within_document(indicators: pl.DataFrame) -> pl.DataFrame:
@@ -88,3 +94,42 @@ def price_changes(series: pl.DataFrame) -> pl.DataFrame:
     from planwatch.analyse.series import implied_growth
     return implied_growth(series.lazy()).collect().filter(
         pl.col("growth_pct").is_not_null() & (pl.col("growth_basis") == "real"))
+
+
+_RELATION = re.compile(r"(高于|低于|快于|慢于)全(市|省)(?:平均)?(?:增速|增幅|水平)?(\d+(?:\.\d+)?)个百分点")
+
+
+def stated_relations(indicators: pl.DataFrame, documents: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
+    """A district's statement that its growth is 高于全市平均增速X个百分点, checked against the
+    city's own growth for the same indicator and year when the corpus states it."""
+    parent = {d["region"]: d["parent_region"] for d in documents.to_dicts()}
+    growth = {(r["region"], r["indicator"], r["year"]): r for r in series.filter(~pl.col("derived")).to_dicts()}
+    rows = []
+    acts = indicators.filter((pl.col("kind") == "actual") & pl.col("growth_pct").is_not_null()
+                             & ~pl.col("indicator").str.starts_with("other:"))
+    for r in acts.to_dicts():
+        sent = r["sentence"] or ""
+        mark = f"{abs(r['growth_pct']):g}%"
+        pos = sent.find(mark)
+        if pos < 0:
+            continue
+        m = _RELATION.search(sent, pos)
+        if not m or "%" in sent[pos + len(mark):m.start()]:
+            continue   # the relation belongs to a later figure of the sentence
+        par = parent.get(r["region"])
+        pg = growth.get((par, r["indicator"], r["period_year"])) if par else None
+        if pg is None or pg["growth_pct"] is None:
+            continue
+        sign = 1 if m.group(1) in ("高于", "快于") else -1
+        stated = sign * float(m.group(3))
+        implied = round(r["growth_pct"] - pg["growth_pct"], 4)
+        rows.append({"doc_id": r["doc_id"], "region": r["region"], "parent_region": par, "indicator": r["indicator"],
+                     "year": r["period_year"], "growth_pct": r["growth_pct"], "parent_growth_pct": pg["growth_pct"],
+                     "stated_gap_pp": stated, "implied_gap_pp": implied, "consistent": abs(implied - stated) <= 0.05,
+                     "char_start": r["char_start"], "char_end": r["char_end"],
+                     "other_doc_id": pg["doc_id"], "other_start": pg["char_start"], "other_end": pg["char_end"]})
+    schema = {"doc_id": pl.String, "region": pl.String, "parent_region": pl.String, "indicator": pl.String, "year": pl.Int64,
+              "growth_pct": pl.Float64, "parent_growth_pct": pl.Float64, "stated_gap_pp": pl.Float64, "implied_gap_pp": pl.Float64,
+              "consistent": pl.Boolean, "char_start": pl.Int64, "char_end": pl.Int64, "other_doc_id": pl.String,
+              "other_start": pl.Int64, "other_end": pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row")

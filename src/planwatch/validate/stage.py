@@ -32,6 +32,7 @@ _ID_COLS = {
                         "value_std_b", "growth_pct_b", "char_start_b"],
     "reconciliation": ["region", "indicator", "year", "prev_value", "value", "growth_pct", "implied_growth_pct", "gap_pp"],
     "series": ["region", "indicator", "year"],
+    "stated_relations": ["doc_id", "region", "indicator", "year", "growth_pct", "parent_growth_pct", "stated_gap_pp", "implied_gap_pp"],
 }
 
 
@@ -52,6 +53,7 @@ def check_tables(documents: pl.DataFrame, indicators: pl.DataFrame, reference_di
         "within_document": checks.within_document(typed),
         "reconciliation": checks.reconciliation(series, cat, tolerance_pp),
         "series": series,
+        "stated_relations": checks.stated_relations(typed, documents, series),
     }
 
 
@@ -119,8 +121,9 @@ def _row(severity, suite, rule, message, rec: dict | None = None) -> dict:
         "year": rec.get("period_year", rec.get("year")), "message": message,
         "doc_id": rec.get("doc_id"), "char_start": rec.get("char_start", rec.get("prev_start")),
         "char_end": rec.get("char_end", rec.get("prev_end")),
-        "other_doc_id": rec.get("doc_id_b", rec.get("prev_doc_id")) if "char_start_b" not in rec else rec.get("doc_id"),
-        "other_start": rec.get("char_start_b", rec.get("prev_start")), "other_end": rec.get("char_end_b", rec.get("prev_end")),
+        "other_doc_id": rec.get("other_doc_id", rec.get("doc_id") if "char_start_b" in rec else rec.get("prev_doc_id")),
+        "other_start": rec.get("other_start", rec.get("char_start_b", rec.get("prev_start"))),
+        "other_end": rec.get("other_end", rec.get("char_end_b", rec.get("prev_end"))),
     }
 
 

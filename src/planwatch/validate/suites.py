@@ -71,6 +71,8 @@ def build_suites(catalogue_codes: list[str]) -> list[Suite]:
                                             meta={"why": "plan document without a GDP growth actual"}),
             gxe.ExpectColumnValuesToBeInSet(column="has_gdp_growth_target", value_set=[True], severity=E,
                                             meta={"why": "plan document without a GDP growth target"}),
+            gxe.ExpectColumnValuesToBeInSet(column="has_budget_revenue", value_set=[True], severity=W,
+                                            meta={"why": "plan document without budget revenue actual and target"}),
         ]),
         Suite("cross.within_document", "within_document", [
             gxe.ExpectColumnValuesToBeInSet(column="consistent", value_set=[True], severity=W,
@@ -79,6 +81,10 @@ def build_suites(catalogue_codes: list[str]) -> list[Suite]:
         Suite("cross.reconciliation", "reconciliation", [
             gxe.ExpectColumnValuesToBeInSet(column="reconciles", value_set=[True], severity=W,
                                             meta={"why": "consecutive levels contradict the stated growth"}),
+        ]),
+        Suite("cross.stated_relations", "stated_relations", [
+            gxe.ExpectColumnValuesToBeInSet(column="consistent", value_set=[True], severity=W,
+                                            meta={"why": "a stated gap to the parent region's growth does not match the parent's own figure"}),
         ]),
         Suite("series.contract", "series", _contract(schemas.SERIES, ["region", "indicator", "year", "doc_id"]) + [
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["region", "indicator", "year"], severity=E),
