@@ -40,13 +40,17 @@ browser:
 test: env browser
 	$(BIN)/python -m pytest
 
+# JupyterLab from the project environment; its "Python 3 (ipykernel)" kernel is that environment
+# (installed into the venv, so the notebooks' kernelspec `python3` resolves to it).
 lab: env
-	$(BIN)/python -m ipykernel install --sys-prefix --name planwatch --display-name "planwatch (project)"
-	$(BIN)/jupyter lab --notebook-dir=. --ServerApp.open_browser=False notebooks/
+	$(BIN)/python -m ipykernel install --sys-prefix
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.open_browser=False notebooks/explore.ipynb
 
 bench: env
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_add_document.py
+	$(BIN)/python benchmarks/extraction_quality.py
 
 clean:
 	rm -rf $(VENV) .tools

@@ -16,3 +16,11 @@ def test_environment_yml_matches_lock():
     for required in ("jupyterlab", "polars", "altair", "papermill", "dvc", "great-expectations", "pytest"):
         assert required in pins
     assert pins["great-expectations"].startswith("1.")
+
+
+def test_explore_notebook_is_paired_with_its_source():
+    import jupytext
+    py = jupytext.read(ROOT / "notebooks/explore.py")
+    nb = jupytext.read(ROOT / "notebooks/explore.ipynb")
+    assert [c.source for c in py.cells] == [c.source for c in nb.cells]
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")

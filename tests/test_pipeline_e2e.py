@@ -77,3 +77,12 @@ def test_outputs_are_deterministic(repo, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     for p, data in before.items():
         assert (dest / p).read_bytes() == data, p
+
+
+def test_explore_notebook_runs_under_papermill(repo, tmp_path):
+    import papermill as pm
+    dest = repo[0]
+    out = tmp_path / "explore.out.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks/explore.ipynb"), str(out), kernel_name="python3", progress_bar=False,
+                        parameters={"processed_dir": str(dest / "data/processed"), "interim_dir": str(dest / "data/interim")})
+    assert "地区生产总值" in out.read_text(encoding="utf-8")

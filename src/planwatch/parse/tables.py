@@ -104,6 +104,9 @@ def extract_tables(raw: str, sections_raw: list[Section] | None, doc_year: int,
             continue
         if any(t in ("绝对值", "增长%", "增长", "增速%") for t in texts):
             continue
+        while row and not row[-1].text:
+            row = row[:-1]          # trailing empty cells of a wider table (Word pads rows)
+        texts = [c.text for c in row]
         if len(row) < 3 or not groups:
             continue
         match = cat.match_name(texts[0])

@@ -58,8 +58,13 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     idx: list[int] = []
     lines = raw.split("\n")
     pos = 0
+    joining = False     # inside the blank lines of a page or paragraph break that a wrapped sentence spans
     for li, line in enumerate(lines):
         stripped = line.rstrip()
+        if joining and not stripped.strip():
+            pos += len(line) + 1
+            continue
+        joining = False
         residue = any(p.match(line.strip()) for p in g.residue_lines)
         for j, ch in enumerate("" if residue else line):
             f = fold_char(ch, g)
@@ -75,7 +80,7 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
         if li < len(lines) - 1:
             nxt = _next_content_line(lines, li + 1)
             if _joins(stripped, nxt):
-                pass  # wrapped line: no break
+                joining = True  # wrapped line: no break, and none for blank lines up to the next line
             else:
                 out.append("\n"); idx.append(pos)
             pos += 1
@@ -97,7 +102,8 @@ def _joins(line: str, nxt: str | None) -> bool:
     if line.startswith("\t") or nxt.startswith("\t") or _HEADING.match(nxt):
         return False
     body = line.strip()
-    return len(body) >= WRAPPED_LINE_MIN and body[-1] not in _LINE_END_OK and bool(_CJK_OR_DIGIT.match(body[-1]))
+    return len(body) >= WRAPPED_LINE_MIN and body[-1] not in _LINE_END_OK and (
+        bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
