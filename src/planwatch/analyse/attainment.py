@@ -83,9 +83,10 @@ def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: 
         headline = ind.headline and (t["origin"] == "table" or any(c in t["sentence"] for c in HEADLINE_CUES))
         on_growth = t["growth_pct"] is not None
         target_value = t["growth_pct"] if on_growth else t["value_std"]
-        target_unit = "%" if on_growth and ind.family != "percent" else (t["unit_std"] if target_value is not None else None)
         if on_growth and ind.family != "percent":
-            target_unit = "% growth"
+            target_unit = "% growth"          # a growth target on a level indicator
+        else:
+            target_unit = t["unit_std"] if target_value is not None else None
         actual = sidx.get((t["region"], t["indicator"], year))
         qualitative_growth = t["qualifier"] in ("稳定增长", "保持增长", "稳中有升", "止跌回稳", "与经济增长同步")
         if actual is not None:

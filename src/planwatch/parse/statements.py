@@ -254,8 +254,6 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g) -
         value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
         if ind.family == "percent" and level:
             value_std = level.value
-        if growth and ind.family == "percent" and level is None and kind == "target" and "增长" in m.name:
-            pass
         gpct = growth[1].value * growth[0] if growth else None
         ghigh = growth[1].value_high * growth[0] if growth and growth[1].value_high is not None else None
         rs, re_ = norm.raw_span(m.start, end)
