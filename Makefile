@@ -18,7 +18,7 @@ $(UV):
 	.tools/bin/python -m pip install --quiet uv==$(UV_VERSION)
 
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python $(PY)
+	$(UV) sync --frozen --quiet --python $(PY)
 	@touch $@
 
 env: $(VENV)/.synced

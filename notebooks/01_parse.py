@@ -21,6 +21,11 @@ processed_dir = "data/processed"
 metrics_path = "reports/metrics/parse.json"
 
 # %%
+from planwatch.io import chdir_project_root
+
+chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
+
+# %%
 import polars as pl
 
 from planwatch.parse import stage

@@ -22,6 +22,11 @@ metrics_path = "reports/metrics/validation.json"
 reconcile_tolerance_pp = 0.1
 
 # %%
+from planwatch.io import chdir_project_root
+
+chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
+
+# %%
 import polars as pl
 
 from planwatch.validate import stage

@@ -23,6 +23,11 @@ tolerance_level_pct = 2.0
 link_threshold = 0.55
 
 # %%
+from planwatch.io import chdir_project_root
+
+chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
+
+# %%
 import polars as pl
 
 from planwatch.analyse import stage

@@ -19,6 +19,11 @@ reference_dir = "data/reference"
 out_dir = "reports"
 
 # %%
+from planwatch.io import chdir_project_root
+
+chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
+
+# %%
 from planwatch.report.render import render
 
 [str(p) for p in render(processed_dir, interim_dir, reference_dir, out_dir)]

@@ -1,24 +1,30 @@
 """Write environment.yml from uv.lock: conda gets Python, everything else via pip at the
-lock's exact versions. Run after `uv lock`: python pipelines/environment_yml.py"""
+lock's exact versions, with the lock's platform markers. Run after `uv lock`:
+
+    .venv/bin/python pipelines/environment_yml.py      # needs uv: .tools/bin/uv or on PATH
+"""
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def locked_packages() -> dict[str, str]:
-    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
-    return {p["name"]: p["version"] for p in lock["package"] if p["name"] != "planwatch" and "version" in p}
+def exported_requirements() -> list[str]:
+    uv = shutil.which("uv") or str(ROOT / ".tools/bin/uv")
+    out = subprocess.run([uv, "export", "--frozen", "--no-hashes", "--no-emit-project", "--no-header", "--no-annotate"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [ln.strip() for ln in out.splitlines() if ln.strip() and not ln.startswith(("#", "-"))]
 
 
 def render() -> str:
-    pins = "\n".join(f"      - {n}=={v}" for n, v in sorted(locked_packages().items()))
+    pins = "\n".join(f'      - "{r}"' for r in exported_requirements())
     return f"""# For conda users. Generated from uv.lock by pipelines/environment_yml.py — do not edit by hand.
 # The lock file is the source of truth; `make` uses it through uv. Every package below is
-# pinned to the lock's version and installed by pip (conda channels carry other builds).
+# pinned to the lock's version (with the lock's platform markers) and installed by pip.
 name: planwatch
 channels:
   - conda-forge

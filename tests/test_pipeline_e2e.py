@@ -86,3 +86,13 @@ def test_explore_notebook_runs_under_papermill(repo, tmp_path):
     pm.execute_notebook(str(ROOT / "notebooks/explore.ipynb"), str(out), kernel_name="python3", progress_bar=False,
                         parameters={"processed_dir": str(dest / "data/processed"), "interim_dir": str(dest / "data/interim")})
     assert "地区生产总值" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("nb", ["01_parse", "02_validate", "03_analyse", "04_report"])
+def test_stage_notebooks_run_with_default_parameters_from_notebooks_folder(repo, nb, tmp_path):
+    """As in JupyterLab: the kernel starts in notebooks/ and no parameter is passed."""
+    import jupytext
+    import papermill as pm
+    dest = repo[0]
+    nbk = jupytext.read(dest / f"notebooks/{nb}.py")
+    pm.execute_notebook(nbk, str(tmp_path / f"{nb}.ipynb"), cwd=str(dest / "notebooks"), kernel_name="python3", progress_bar=False)
