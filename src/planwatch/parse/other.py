@@ -9,6 +9,7 @@ attainment; the series and the headline analysis use catalogue codes only.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -23,14 +24,21 @@ MAX_SUBJECT = 20
 MAX_POST = 12
 
 
+@lru_cache(maxsize=None)
+def _syllable(ch: str) -> str:
+    return lazy_pinyin(ch)[0].lower()
+
+
 def code_for(subject: str) -> str:
-    """Stable snake_case code of a subject phrase.
+    """Stable snake_case code of a subject phrase: the pinyin of each character, joined.
+    Character by character (not phrase-aware) so the code is fast and never changes with
+    the dictionary's phrase list; the code is an identifier, the Chinese name is the label.
 
     >>> code_for("新增省级以上创新平台")
     'other:xin_zeng_sheng_ji_yi_shang_chuang_xin_ping_tai'
     """
     core = _NON_WORD.sub("", subject)[:MAX_SUBJECT]
-    return "other:" + "_".join(p.lower() for p in lazy_pinyin(core) if p.strip())
+    return "other:" + "_".join(_syllable(ch) for ch in core)
 
 
 def _strip(subject: str, g: Grammar) -> str:

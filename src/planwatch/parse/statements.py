@@ -107,11 +107,15 @@ def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
     return limit
 
 
+@lru_cache(maxsize=4)
+def _growth_verb(g: Grammar) -> re.Pattern:
+    verbs = "|".join(re.escape(v) for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True))
+    return re.compile(rf"({verbs})(?:了|达到|达|为|幅为|幅达|幅度为|分别为|分别)?(?:[\d.%]+、)*$")
+
+
 def _is_growth(text: str, clause_start: int, q: Quantity, g: Grammar) -> int:
     """+1 / -1 when q follows a growth verb (增长 / 下降), else 0."""
-    before = text[clause_start:q.start]
-    verbs = "|".join(re.escape(v) for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True))
-    m = re.search(rf"({verbs})(?:了|达到|达|为|幅为|幅达|幅度为|分别为|分别)?(?:[\d.%]+、)*$", before)
+    m = _growth_verb(g).search(text, clause_start, q.start)
     if not m:
         return 0
     return -1 if m.group(1) in g.growth_down else 1

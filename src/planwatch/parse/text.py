@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planwatch.parse.grammar import Grammar, default_grammar
 
@@ -27,6 +28,17 @@ class NormText:
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw [start, end) of normalised [start, end)."""
         return self.raw_index[start], self.raw_index[end - 1] + 1 if end > start else self.raw_index[start]
+
+
+# spaces inside a line, and a comma between digits that is a thousands separator (1,234.5)
+_DROP = re.compile(r"[ \t\r]|(?<=\d)，(?=\d{3}(?!\d))")
+
+
+@lru_cache(maxsize=4)
+def _fold_table(g: Grammar) -> dict:
+    chars = [chr(c) for c in range(0xFF10, 0xFF1A)] + [chr(c) for c in range(0xFF21, 0xFF3B)] + \
+            [chr(c) for c in range(0xFF41, 0xFF5B)] + list(g.char_map)
+    return str.maketrans({ch: fold_char(ch, g) for ch in chars})
 
 
 def fold_char(ch: str, grammar: Grammar) -> str:
@@ -54,6 +66,7 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     '正文。\\n\\n'
     """
     g = grammar or default_grammar()
+    table = _fold_table(g)
     out: list[str] = []
     idx: list[int] = []
     lines = raw.split("\n")
@@ -65,24 +78,31 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
             pos += len(line) + 1
             continue
         joining = False
-        residue = any(p.match(line.strip()) for p in g.residue_lines)
-        for j, ch in enumerate("" if residue else line):
-            f = fold_char(ch, g)
-            if f in " \t\r":
-                # keep tabs at line start (table cells); drop spaces between words
-                if ch == "\t" and not line[:j].strip():
-                    out.append("\t"); idx.append(pos + j)
-                continue
-            if f == "，" and ch == "," and out and out[-1].isdigit() and re.match(r"\d{3}(?!\d)", line[j + 1:j + 5]):
-                continue  # thousands separator
-            out.append(f); idx.append(pos + j)
+        if not any(p.match(line.strip()) for p in g.residue_lines):
+            folded = line.translate(table)
+            lead = len(folded) - len(folded.lstrip(" \t\r"))
+            keep_tab = "\t" in line[:lead]
+            if keep_tab:                      # a table cell: keep one tab at line start
+                out.append("\t")
+                idx.append(pos + line.index("\t"))
+            drops = {m.start() for m in _DROP.finditer(folded)}
+            drops.update(range(lead))
+            if not drops:
+                out.append(folded)
+                idx.extend(range(pos, pos + len(folded)))
+            else:
+                for j, ch in enumerate(folded):
+                    if j not in drops:
+                        out.append(ch)
+                        idx.append(pos + j)
         pos += len(line)
         if li < len(lines) - 1:
             nxt = _next_content_line(lines, li + 1)
             if _joins(stripped, nxt):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
             else:
-                out.append("\n"); idx.append(pos)
+                out.append("\n")
+                idx.append(pos)
             pos += 1
     idx.append(len(raw))
     return NormText("".join(out), tuple(idx))
