@@ -1,5 +1,4 @@
 """Number grammar, uncatalogued statements, document facts and sections as tables of examples."""
-from decimal import Decimal
 
 import pytest
 

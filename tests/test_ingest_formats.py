@@ -45,9 +45,7 @@ def to_html(text: str) -> bytes:
         if kind == "p":
             parts.append(f"<p>{html.escape(content)}</p>")
         else:
-            width = max(len(r) for r in content)
             parts.append("<table>" + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in content) + "</table>")
-            del width
     parts.append("</div><footer>网站标识码 扫码使用手机浏览本页内容</footer></body></html>")
     return "".join(parts).encode("utf-8")
 

@@ -3,12 +3,11 @@ browser download). Every page opens from file://, makes no network request, logs
 console error, renders its charts, shows the key figures; the status filter works; a
 document's markup renders as text. Screenshots go to test-artifacts/."""
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import RAW, ROOT, build_site
+from tests.conftest import ROOT, build_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [

@@ -28,6 +28,6 @@ def extract(raw: str, *, region: str | None = None, doc_year: int | None = None,
         i = raw_to_norm.get(raw_offset)
         return section_at(sections, i).path if i is not None else ""
 
-    records += extract_tables(raw, None, facts.doc_year, cat, g, raw_to_section=section_of)
+    records += extract_tables(raw, cat, g, raw_to_section=section_of)
     records.sort(key=lambda r: (r.char_start, r.char_end, r.indicator, r.kind))
     return facts, records

@@ -56,7 +56,7 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
         if s and not line.startswith("\t"):
             if _ANNEX.match(s) and len(s) <= 40:
                 heads.append((pos, 1, s))
-            elif (m := _H1.match(s)) and len(_short(s)) <= 40:
+            elif _H1.match(s) and len(_short(s)) <= 40:
                 heads.append((pos, 1, _short(s)))
             elif _H2.match(s):
                 heads.append((pos, 2, _short(s)))

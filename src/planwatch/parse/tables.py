@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from planwatch.catalogue import Catalogue
 from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import convert
-from planwatch.parse.sections import Section, section_at
 from planwatch.records import Record
 
 _YEAR_HEAD = re.compile(r"(20\d\d)年?(完成|实际|预计|预期|目标|计划)")
@@ -46,7 +45,7 @@ def table_rows(raw: str) -> list[list[Cell]]:
         elif line.strip():
             nxt = next((ln for ln in lines[i + 1:] if ln.strip()), "")
             body = line.strip()
-            if rows_or(current, rows) and len(body) <= 12 and nxt.startswith("\t"):
+            if (current or (rows and rows[-1])) and len(body) <= 12 and nxt.startswith("\t"):
                 target = current if current else rows[-1]
                 last = target[-1]
                 off = pos + line.index(body)
@@ -63,10 +62,6 @@ def table_rows(raw: str) -> list[list[Cell]]:
     if current:
         rows.append(current)
     return rows
-
-
-def rows_or(current, rows) -> bool:
-    return bool(current) or bool(rows and rows[-1])
 
 
 def _parse_cell(text: str, g: Grammar):
@@ -88,8 +83,8 @@ def _parse_cell(text: str, g: Grammar):
     return None, None, t
 
 
-def extract_tables(raw: str, sections_raw: list[Section] | None, doc_year: int,
-                   cat: Catalogue, g: Grammar, raw_to_section=None) -> list[Record]:
+def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) -> list[Record]:
+    """Records of the annex tables; years and kinds come from the tables' own headers."""
     records: list[Record] = []
     groups: list[tuple[int, str, str]] = []   # (year, kind, sub) per value column
     for row in table_rows(raw):
