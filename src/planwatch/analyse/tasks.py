@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from planwatch.errors import PlanwatchError
-from planwatch.parse.grammar import Grammar
+from planwatch.parse.grammar import Grammar, default_grammar  # noqa: F401 (doctests)
 
 MIN_CANDIDATE = 0.5   # below this no statement is taken as a candidate at all
 
