@@ -26,7 +26,7 @@ def corpus():
 
 def validate(documents, indicators):
     tables = check_tables(documents, indicators, str(REFERENCE_DIR), 0.1)
-    issues, _counts = run_suites(tables, build_suites([]))
+    issues, _counts = run_suites(tables, build_suites())
     return issues
 
 

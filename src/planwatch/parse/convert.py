@@ -153,8 +153,9 @@ def pdf_to_text(data: bytes, name: str) -> str:
     return "\n".join(ln.rstrip() for ln in text.splitlines()) + "\n"
 
 
-def read_document(path: Path) -> tuple[str, str]:
-    """Text of record of a file on disk, and how it was read."""
+def read_document(path: Path) -> tuple[bytes, str, str]:
+    """A file on disk: its bytes, its text of record, and how it was read."""
     if path.suffix.lower() not in SUFFIXES and path.suffix:
         raise PlanwatchError(f"{path}: unsupported file type {path.suffix!r}; planwatch reads {', '.join(SUFFIXES)}")
-    return to_text(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    return (data, *to_text(data, str(path)))

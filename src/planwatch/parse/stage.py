@@ -18,7 +18,7 @@ from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
 from planwatch.io import write_metrics, write_table
 from planwatch.parse.extract import extract
-from planwatch.parse.convert import SUFFIXES, to_text
+from planwatch.parse.convert import read_document
 from planwatch.records import DocumentFacts, Record
 
 MANIFEST_FIELDS = ["file", "original_name", "sha256", "note"]
@@ -42,10 +42,7 @@ def parse_document(path: Path, region: str | None = None, doc_year: int | None =
 
     The text of record (what spans point into: the file itself for text, the converted
     text for HTML, Word and PDF) is written to text_out when given."""
-    data = path.read_bytes()
-    text, encoding = to_text(data, str(path))
-    if path.suffix and path.suffix.lower() not in SUFFIXES:
-        raise PlanwatchError(f"{path}: unsupported file type {path.suffix!r}; planwatch reads {', '.join(SUFFIXES)}")
+    data, text, encoding = read_document(path)
     if text_out is not None:
         text_out.parent.mkdir(parents=True, exist_ok=True)
         text_out.write_text(text, encoding="utf-8")

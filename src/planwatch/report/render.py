@@ -106,7 +106,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         att_rows = [dict(r, name=names.get(r["indicator"], r["indicator"] or ""), icon=STATUS_ICON[r["status"]], status_zh=STATUS_ZH[r["status"]],
                          target_sentence=sentences.get((r["target_doc"], r["target_start"]), ""),
                          target_source=source(r["target_doc"], r["target_start"], r["target_end"]),
-                         actual_sentence=next((x["sentence"] for x in s.to_dicts() if x["doc_id"] == r["actual_doc"] and x["char_start"] == r["actual_start"]), ""),
+                         actual_sentence=sentences.get((r["actual_doc"], r["actual_start"]), ""),
                          actual_source=source(r["actual_doc"], r["actual_start"], r["actual_end"]) if r["actual_doc"] else "")
                     for r in a.to_dicts()]
         reg_issues = issues.filter((pl.col("region") == region) | pl.col("doc_id").is_in([d for d, v in docs.items() if v["region"] == region])).to_dicts()

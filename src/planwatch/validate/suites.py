@@ -36,7 +36,12 @@ def _contract(schema: dict, required: list[str]) -> list:
     return out
 
 
-def build_suites(catalogue_codes: list[str]) -> list[Suite]:
+def _verdict(column: str, severity, why: str):
+    """A computed check column (checks.py) must be True on every row; `why` names the rule in messages."""
+    return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True], severity=severity, meta={"why": why})
+
+
+def build_suites() -> list[Suite]:
     return [
         Suite("documents.contract", "documents", _contract(schemas.DOCUMENTS, ["doc_id", "region", "doc_type", "doc_year", "sha256"]) + [
             gxe.ExpectColumnValuesToBeUnique(column="doc_id", severity=E),
@@ -49,42 +54,31 @@ def build_suites(catalogue_codes: list[str]) -> list[Suite]:
             schemas.INDICATORS, ["doc_id", "region", "period_year", "kind", "indicator", "origin", "char_start", "char_end", "sentence"]) + [
             gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(schemas.KINDS), severity=E),
             gxe.ExpectColumnValuesToBeInSet(column="origin", value_set=list(schemas.ORIGINS), severity=E),
-            gxe.ExpectColumnValuesToBeInSet(column="indicator_known", value_set=[True], severity=E,
-                                            meta={"why": "indicator code not in the catalogue"}),
-            gxe.ExpectColumnValuesToBeInSet(column="unit_family_ok", value_set=[True], severity=E,
-                                            meta={"why": "unit of the wrong family for the indicator"}),
-            gxe.ExpectColumnValuesToBeInSet(column="year_in_doc_range", value_set=[True], severity=E,
-                                            meta={"why": "period_year outside the document's range"}),
+            _verdict("indicator_known", E, "indicator code not in the catalogue"),
+            _verdict("unit_family_ok", E, "unit of the wrong family for the indicator"),
+            _verdict("year_in_doc_range", E, "period_year outside the document's range"),
         ]),
         Suite("indicators.plausibility", "indicators", [
-            gxe.ExpectColumnValuesToBeInSet(column="level_in_range", value_set=[True], severity=E,
-                                            meta={"why": "level outside the catalogue's plausible range"}),
-            gxe.ExpectColumnValuesToBeInSet(column="growth_in_range", value_set=[True], severity=E,
-                                            meta={"why": "growth outside the catalogue's plausible range"}),
+            _verdict("level_in_range", E, "level outside the catalogue's plausible range"),
+            _verdict("growth_in_range", E, "growth outside the catalogue's plausible range"),
         ]),
         Suite("indicators.duplicates", "catalogued", [
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["doc_id", "indicator", "kind", "period_year", "origin", "value", "growth_pct", "qualifier"],
                                                 severity=W, meta={"why": "the same statement made twice in one document"}),
         ]),
         Suite("completeness.gdp", "completeness", [
-            gxe.ExpectColumnValuesToBeInSet(column="has_gdp_growth_actual", value_set=[True], severity=E,
-                                            meta={"why": "plan document without a GDP growth actual"}),
-            gxe.ExpectColumnValuesToBeInSet(column="has_gdp_growth_target", value_set=[True], severity=E,
-                                            meta={"why": "plan document without a GDP growth target"}),
-            gxe.ExpectColumnValuesToBeInSet(column="has_budget_revenue", value_set=[True], severity=W,
-                                            meta={"why": "plan document without budget revenue actual and target"}),
+            _verdict("has_gdp_growth_actual", E, "plan document without a GDP growth actual"),
+            _verdict("has_gdp_growth_target", E, "plan document without a GDP growth target"),
+            _verdict("has_budget_revenue", W, "plan document without budget revenue actual and target"),
         ]),
         Suite("cross.within_document", "within_document", [
-            gxe.ExpectColumnValuesToBeInSet(column="consistent", value_set=[True], severity=W,
-                                            meta={"why": "one document states two different figures"}),
+            _verdict("consistent", W, "one document states two different figures"),
         ]),
         Suite("cross.reconciliation", "reconciliation", [
-            gxe.ExpectColumnValuesToBeInSet(column="reconciles", value_set=[True], severity=W,
-                                            meta={"why": "consecutive levels contradict the stated growth"}),
+            _verdict("reconciles", W, "consecutive levels contradict the stated growth"),
         ]),
         Suite("cross.stated_relations", "stated_relations", [
-            gxe.ExpectColumnValuesToBeInSet(column="consistent", value_set=[True], severity=W,
-                                            meta={"why": "a stated gap to the parent region's growth does not match the parent's own figure"}),
+            _verdict("consistent", W, "a stated gap to the parent region's growth does not match the parent's own figure"),
         ]),
         Suite("series.contract", "series", _contract(schemas.SERIES, ["region", "indicator", "year", "doc_id"]) + [
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["region", "indicator", "year"], severity=E),
