@@ -11,7 +11,8 @@
 # %% [markdown]
 # # 01 · Parse
 # Every document in `data/raw/` (listed in its manifest) → `documents.parquet` and
-# `indicators.parquet`. Documents that cannot be read are quarantined, not fatal.
+# `indicators.parquet`. Documents that cannot be read are quarantined (listed with the reason);
+# the stage then fails unless `allow_quarantine` is set.
 
 # %% tags=["parameters"]
 raw_dir = "data/raw"
@@ -19,6 +20,11 @@ reference_dir = "data/reference"
 interim_dir = "data/interim"
 processed_dir = "data/processed"
 metrics_path = "reports/metrics/parse.json"
+allow_quarantine = False
+max_file_mb = 50
+max_unpacked_mb = 200
+max_line_chars = 100000
+max_statements = 20000
 
 # %%
 from planwatch.io import chdir_project_root
@@ -30,7 +36,9 @@ import polars as pl
 
 from planwatch.parse import stage
 
-metrics = stage.run(raw_dir, reference_dir, interim_dir, processed_dir, metrics_path)
+metrics = stage.run(raw_dir, reference_dir, interim_dir, processed_dir, metrics_path,
+                    allow_quarantine=allow_quarantine, max_file_mb=max_file_mb, max_unpacked_mb=max_unpacked_mb,
+                    max_line_chars=max_line_chars, max_statements=max_statements)
 metrics
 
 # %%

@@ -8,20 +8,70 @@ import argparse
 import csv
 import io
 import json
+import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
 from planwatch.errors import PlanwatchError
+from planwatch.parse.limits import Limits
 from planwatch.records import INDICATOR_COLUMNS
+
+
+_SAFE = re.compile(r"[^\w.-]")
+_REGION = re.compile(r"^[^\W_][\w·（）()-]{0,39}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+MAX_NOTE = 500
+
+
+def _limits(args) -> Limits:
+    return Limits(args.max_file_mb, args.max_unpacked_mb, args.max_line_chars, args.max_statements)
+
+
+def _text_arg(value: str | None, what: str, max_len: int) -> str | None:
+    """A user-given text (note, region) as clean UTF-8, or one line saying why not."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PlanwatchError(f"{what} is not valid UTF-8 text; give it in UTF-8") from None
+    if _CONTROL.search(value):
+        raise PlanwatchError(f"{what} contains a control character or line break; give it on one line")
+    if len(value) > max_len:
+        raise PlanwatchError(f"{what} is {len(value)} characters long; at most {max_len}")
+    return value
+
+
+def _region_arg(value: str | None) -> str | None:
+    value = _text_arg(value, "--region", 40)
+    if value is not None and not _REGION.match(value):
+        raise PlanwatchError(f"--region {value!r}: a region name is letters (博山区, 淄博市), not a path or symbols")
+    return value
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe form of a region or other label: letters (any script), digits, . _ -.
+
+    >>> safe_name("../../x"), safe_name("博山区"), safe_name("a/b c")
+    ('x', '博山区', 'a_b_c')
+    """
+    return _SAFE.sub("_", text).strip("._") or "document"
+
+
+def _display(path: Path) -> str:
+    """A path as text even when the file system gave undecodable bytes."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def _extract(args) -> int:
     from planwatch.parse.stage import parse_document
     path = Path(args.file)
     if not path.is_file():
-        raise PlanwatchError(f"{path}: no such file")
-    doc, records = parse_document(path, region=args.region, doc_year=args.doc_year)
+        raise PlanwatchError(f"{_display(path)}: no such file")
+    region = _region_arg(args.region)
+    doc, records = parse_document(path, region=region, doc_year=args.doc_year, limits=_limits(args))
     rows = [r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records]
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
@@ -41,31 +91,80 @@ def _extract(args) -> int:
 
 
 def _add(args) -> int:
+    from planwatch.io import atomic_path, confined, write_text
+    from planwatch.parse.convert import SUFFIXES, content_kind_mismatch
     from planwatch.parse.stage import MANIFEST_FIELDS, parse_document, read_manifest
     src = Path(args.file)
     if not src.is_file():
-        raise PlanwatchError(f"{src}: no such file")
+        raise PlanwatchError(f"{_display(src)}: no such file")
+    note = _text_arg(args.note, "--note", MAX_NOTE)
+    region = _region_arg(args.region)
+    if args.name is not None:
+        _text_arg(args.name, "--name", 120)
     raw_dir = Path(args.raw_dir)
-    doc, records = parse_document(src, region=args.region, doc_year=args.doc_year)
+    if raw_dir.exists() and not raw_dir.is_dir():
+        raise PlanwatchError(f"{raw_dir}: --raw-dir is not a folder")
+    limits = _limits(args)
+    with src.open("rb") as f:
+        head = f.read(8)
+    mismatch = content_kind_mismatch(_display(src), head)
+    if mismatch:
+        raise PlanwatchError(mismatch)
+    doc, records = parse_document(src, region=region, doc_year=args.doc_year, limits=limits)
     manifest = read_manifest(raw_dir) if (raw_dir / "manifest.csv").exists() else []
     for row in manifest:
         if row.get("sha256") == doc.sha256:
-            raise PlanwatchError(f"{src}: already in the corpus as {row['file']} (same content)")
-    name = args.name or f"{doc.region}_{doc.doc_year}_{doc.doc_type}_{doc.sha256[:8]}{src.suffix.lower()}"
-    dest = raw_dir / name
+            raise PlanwatchError(f"{_display(src)}: already in the corpus as {row['file']} (same content)")
+    suffix = src.suffix.lower()
+    name = args.name or f"{safe_name(doc.region)}_{doc.doc_year}_{doc.doc_type}_{doc.sha256[:8]}{suffix}"
+    if name.startswith(".") or name == "manifest.csv" or Path(name).suffix.lower() not in SUFFIXES:
+        raise PlanwatchError(f"--name {name!r}: a document file name ending in one of {', '.join(SUFFIXES)}, "
+                             "not starting with a dot")
+    if Path(name).suffix.lower() != suffix:
+        raise PlanwatchError(f"--name {name!r}: keep the file's own type ({suffix or 'no suffix'})")
+    dest = confined(raw_dir, name, what="--name")
     if dest.exists():
         raise PlanwatchError(f"{dest}: a different file with this name exists; pass --name")
+    stem = Path(name).stem
+    clash = next((r["file"] for r in manifest if Path(r["file"]).stem == stem), None)
+    if clash:
+        raise PlanwatchError(f"{name}: its document id {stem!r} is taken by {clash}; pass another --name")
     raw_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
-    manifest.append({"file": name, "original_name": src.name, "sha256": doc.sha256, "note": args.note or (doc.title or "")})
+    manifest.append({"file": name, "original_name": os.fsencode(src.name).decode("utf-8", "backslashreplace"),
+                     "sha256": doc.sha256, "note": note if note is not None else (doc.title or ""),
+                     "region": region or "", "doc_year": args.doc_year or ""})
     buf = io.StringIO()
     w = csv.DictWriter(buf, MANIFEST_FIELDS, lineterminator="\n")
     w.writeheader()
     w.writerows({k: r.get(k, "") for k in MANIFEST_FIELDS} for r in manifest)
-    (raw_dir / "manifest.csv").write_text(buf.getvalue(), encoding="utf-8")
+    with atomic_path(dest) as tmp:          # the file first, then the manifest row that names it
+        shutil.copyfile(src, tmp)
+    try:
+        write_text(raw_dir / "manifest.csv", buf.getvalue())
+    except BaseException:
+        dest.unlink(missing_ok=True)        # no file without its manifest row
+        raise
     print(f"added {dest}: {doc.region} ({doc.region_level}), {doc.doc_type} {doc.doc_year}, "
           f"{len(records)} indicator statements; run `dvc repro` to rebuild")
     return 0
+
+
+def _year(text: str) -> int:
+    from planwatch.parse.stage import YEAR_RANGE
+    if not text.isdigit() or not (YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
+    return int(text)
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    d = Limits()
+    g = parser.add_argument_group("input limits")
+    g.add_argument("--max-file-mb", type=float, default=d.max_file_mb, help=f"largest file (default {d.max_file_mb:g})")
+    g.add_argument("--max-unpacked-mb", type=float, default=d.max_unpacked_mb,
+                   help=f"largest a .docx may inflate to (default {d.max_unpacked_mb:g})")
+    g.add_argument("--max-line-chars", type=int, default=d.max_line_chars, help=f"longest line (default {d.max_line_chars})")
+    g.add_argument("--max-statements", type=int, default=d.max_statements,
+                   help=f"most indicator rows per document (default {d.max_statements})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,16 +173,18 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("extract", help="print the indicator rows of one document")
     e.add_argument("file")
     e.add_argument("--region", help="region name, overrides detection (e.g. 博山区)")
-    e.add_argument("--doc-year", type=int, help="year of the plan or report, overrides detection")
+    e.add_argument("--doc-year", type=_year, help="year of the plan or report, overrides detection")
     e.add_argument("--format", choices=["csv", "json", "table"], default="table")
+    _add_limits(e)
     e.set_defaults(func=_extract)
     a = sub.add_parser("add", help="put a new document into data/raw with a manifest row")
     a.add_argument("file")
-    a.add_argument("--region")
-    a.add_argument("--doc-year", type=int)
+    a.add_argument("--region", help="region name, overrides detection; stored in the manifest for the parse stage")
+    a.add_argument("--doc-year", type=_year, help="year of the plan or report; stored in the manifest")
     a.add_argument("--name", help="file name in data/raw (default: region_year_type_hash)")
-    a.add_argument("--note")
+    a.add_argument("--note", help=f"a note for the manifest (one line, at most {MAX_NOTE} characters)")
     a.add_argument("--raw-dir", default="data/raw")
+    _add_limits(a)
     a.set_defaults(func=_add)
     args = p.parse_args(argv)
     try:
@@ -91,11 +192,14 @@ def main(argv: list[str] | None = None) -> int:
     except PlanwatchError as exc:
         print(f"planwatch: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(f"planwatch: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        print(f"planwatch: {_display(Path(str(exc.filename or '')))}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("planwatch: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,26 +1,82 @@
-"""Deterministic table writing: sorted rows, parquet + CSV twin, stable JSON metrics."""
+"""Deterministic, atomic writing: sorted rows, parquet + CSV twin, stable JSON metrics.
+
+Everything the project keeps is written to a temporary file in the same folder and then
+renamed over the target, so a kill mid-write leaves the old file or the new one, never a
+truncated one.
+"""
 from __future__ import annotations
 
 import json
 import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
 
+from planwatch.errors import PlanwatchError
+
+
+@contextmanager
+def atomic_path(path: Path | str):
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path | str, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes(path: Path | str, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
 
 def write_table(df: pl.DataFrame, path: Path | str, sort_by: list[str], csv_twin: bool = True) -> None:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     df = df.sort(sort_by, nulls_last=True, maintain_order=True)
-    df.write_parquet(path, statistics=False, compression="zstd")
+    with atomic_path(path) as tmp:
+        df.write_parquet(tmp, statistics=False, compression="zstd")
     if csv_twin:
-        df.write_csv(path.with_suffix(".csv"))
+        with atomic_path(path.with_suffix(".csv")) as tmp:
+            df.write_csv(tmp)
 
 
 def write_metrics(data: dict, path: Path | str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def confined(base: Path | str, name: str, what: str = "name") -> Path:
+    """``base / name``, refused unless it stays inside ``base`` (no separators, no .., not absolute).
+
+    >>> confined("/p/raw", "a.txt").as_posix()
+    '/p/raw/a.txt'
+    >>> confined("/p/raw", "../x.txt")
+    Traceback (most recent call last):
+    planwatch.errors.PlanwatchError: '../x.txt': a name (a file name, no folders) must stay inside /p/raw
+    """
+    base = Path(base)
+    bad = (not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name
+           or Path(name).is_absolute())
+    target = (base / name)
+    if not bad:
+        try:
+            bad = target.resolve().parent != base.resolve()
+        except (OSError, RuntimeError):
+            bad = True
+    if bad:
+        raise PlanwatchError(f"{name!r}: a {what} (a file name, no folders) must stay inside {base}")
+    return target
 
 
 def chdir_project_root(start: Path | str = ".") -> Path:

@@ -12,10 +12,14 @@ from planwatch.analyse.series import build_series, implied_growth
 from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
 from planwatch.io import write_metrics, write_table
+from planwatch.params import check as check_params
 
 
 def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: str,
         tolerance_pp: float, tolerance_level_pct: float, link_threshold: float = 0.55) -> dict:
+    p = check_params("analyse", tolerance_pp=tolerance_pp, tolerance_level_pct=tolerance_level_pct,
+                     link_threshold=link_threshold)
+    tolerance_pp, tolerance_level_pct, link_threshold = p.tolerance_pp, p.tolerance_level_pct, p.link_threshold
     interim, processed = Path(interim_dir), Path(processed_dir)
     catalogue = load_catalogue(reference_dir)
     indicators = pl.read_parquet(processed / "indicators.parquet").cast(schemas.INDICATORS)

@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 from planwatch.errors import PlanwatchError
-from planwatch.parse.reading import MIN_CJK_CHARS, decode
+from planwatch.parse.limits import Limits
+from planwatch.parse.reading import MIN_CJK_CHARS, check_text, decode
 
 SUFFIXES = (".txt", ".text", ".html", ".htm", ".docx", ".pdf")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -40,24 +41,28 @@ def kind_of(name: str, data: bytes) -> str:
     return "txt"
 
 
-def to_text(data: bytes, name: str = "<input>") -> tuple[str, str]:
+def to_text(data: bytes, name: str = "<input>", limits: Limits | None = None) -> tuple[str, str]:
     """(text of record, how it was read: 'utf-8', 'gb18030', 'html:utf-8', 'docx', 'pdf' …)."""
+    limits = limits or Limits()
+    if len(data) > limits.max_file_mb * 1e6:
+        raise limits.refuse(name, f"the file is {len(data) / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
     kind = kind_of(name, data)
     if kind == "txt":
-        return decode(data, name)
+        text, enc = decode(data, name)
+        return check_text(text, name, limits), enc
     if kind == "html":
         text, enc = decode(data, name)
         out = html_to_text(text)
         how = f"html:{enc}"
     elif kind == "docx":
-        out, how = docx_to_text(data, name), "docx"
+        out, how = docx_to_text(data, name, limits), "docx"
     else:
         out, how = pdf_to_text(data, name), "pdf"
     if len(_CJK.findall(out)) < MIN_CJK_CHARS:
         if kind == "pdf":
             raise PlanwatchError(f"{name}: the PDF has no text layer (a scan?); run OCR first or supply the text")
         raise PlanwatchError(f"{name}: no Chinese text found in the {kind} document")
-    return out, how
+    return check_text(out, name, limits), how
 
 
 def _table_lines(rows: list[list[str]]) -> list[str]:
@@ -113,7 +118,21 @@ def _densest(body):
     return best if best_n >= 200 else None
 
 
-def docx_to_text(data: bytes, name: str) -> str:
+def _check_zip(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a .docx whose parts inflate past the limit (a zip bomb), before anything inflates."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PlanwatchError(f"{name}: cannot read as .docx ({type(exc).__name__}: {exc})") from None
+    if total > limits.max_unpacked_mb * 1e6:
+        raise limits.refuse(name, f"the .docx unpacks to {total / 1e6:,.0f} MB", "max_unpacked_mb",
+                            f"{limits.max_unpacked_mb:g} MB")
+
+
+def docx_to_text(data: bytes, name: str, limits: Limits | None = None) -> str:
+    _check_zip(data, name, limits or Limits())
     try:
         import docx
         from docx.table import Table
@@ -153,9 +172,31 @@ def pdf_to_text(data: bytes, name: str) -> str:
     return "\n".join(ln.rstrip() for ln in text.splitlines()) + "\n"
 
 
-def read_document(path: Path) -> tuple[bytes, str, str]:
+def read_document(path: Path, limits: Limits | None = None) -> tuple[bytes, str, str]:
     """A file on disk: its bytes, its text of record, and how it was read."""
+    limits = limits or Limits()
     if path.suffix.lower() not in SUFFIXES and path.suffix:
         raise PlanwatchError(f"{path}: unsupported file type {path.suffix!r}; planwatch reads {', '.join(SUFFIXES)}")
+    size = path.stat().st_size
+    if size > limits.max_file_mb * 1e6:    # refuse before reading it into memory
+        raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
     data = path.read_bytes()
-    return (data, *to_text(data, str(path)))
+    return (data, *to_text(data, str(path), limits))
+
+
+def content_kind_mismatch(name: str, data: bytes) -> str | None:
+    """A message when the content is another format than the file name says (a .docx renamed .txt).
+
+    >>> content_kind_mismatch("a.txt", b"PK\\x03\\x04rest")
+    'a.txt: the content is a zip archive (a .docx?) but the name ends in .txt; rename it to what it is'
+    >>> content_kind_mismatch("a.txt", "地区生产总值".encode()) is None
+    True
+    """
+    suffix = Path(name).suffix.lower()
+    if data.startswith(b"%PDF") and suffix != ".pdf":
+        return f"{name}: the content is a PDF but the name ends in {suffix or 'nothing'}; rename it to .pdf"
+    if data.startswith(b"PK\x03\x04") and suffix != ".docx":
+        return f"{name}: the content is a zip archive (a .docx?) but the name ends in {suffix or 'nothing'}; rename it to what it is"
+    if suffix in (".docx", ".pdf") and not data.startswith(b"PK\x03\x04" if suffix == ".docx" else b"%PDF"):
+        return f"{name}: the name ends in {suffix} but the content is not a {suffix[1:].upper()} file"
+    return None

@@ -1,6 +1,8 @@
 """The extractor: document text in, document facts and indicator records out. No I/O."""
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from planwatch.catalogue import Catalogue, default_catalogue
 from planwatch.parse.document import Facts, detect_facts
 from planwatch.parse.grammar import Grammar, default_grammar
@@ -21,12 +23,12 @@ def extract(raw: str, *, region: str | None = None, doc_year: int | None = None,
     norm = normalise(raw, g)
     sections = find_sections(norm.text, g)
     records = extract_prose(norm, raw, sections, facts.doc_year, cat, g)
-    # map a raw offset to its section path, for table rows
-    raw_to_norm = {r: i for i, r in enumerate(norm.raw_index[:-1])}
+    # map a raw offset to its section path, for table rows (raw_index is increasing: binary search)
+    n = len(norm.raw_index) - 1
 
     def section_of(raw_offset: int) -> str:
-        i = raw_to_norm.get(raw_offset)
-        return section_at(sections, i).path if i is not None else ""
+        i = bisect_left(norm.raw_index, raw_offset, 0, n)
+        return section_at(sections, i).path if i < n and norm.raw_index[i] == raw_offset else ""
 
     records += extract_tables(raw, cat, g, raw_to_section=section_of)
     records.sort(key=lambda r: (r.char_start, r.char_end, r.indicator, r.kind))

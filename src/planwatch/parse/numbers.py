@@ -85,9 +85,12 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     end = len(text) if end is None else end
     masked = masked_spans(text, start, end, g)
     out: list[Quantity] = []
+    k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
     for m in quantity.finditer(text, start, end):
         ns, ne = m.span("num")
-        if any(ms < ne and ns < me for ms, me in masked):
+        while k < len(masked) and masked[k][1] <= ns:
+            k += 1
+        if k < len(masked) and masked[k][0] < ne:
             continue
         if m.group("num").startswith("-") and not m.group("unit") and not m.group("pct1"):
             continue

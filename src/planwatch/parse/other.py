@@ -22,6 +22,7 @@ _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_SUBJECT = 20
 MAX_POST = 12
+_POST = re.compile(rf"[\u4e00-\u9fff“”]{{1,{MAX_POST}}}")
 
 
 @lru_cache(maxsize=None)
@@ -85,11 +86,11 @@ def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quan
         pre = _strip(seg.lstrip("、"), g)
         start = prev_end + seg.find(pre) if pre and pre in seg else q.start
         end = q.end
-        post_m = re.match(rf"[\u4e00-\u9fff“”]{{1,{MAX_POST}}}", text[q.end:c1])
+        post_m = _POST.match(text, q.end, c1)
         # "统筹推进110个文旅重点项目": a classifier followed by a noun puts the subject after the number
         if post_m and q.family == "count":
             subject = pre + post_m.group().strip("“”")
-            end = q.end + post_m.end()
+            end = post_m.end()
         else:
             subject = pre
         prev_end = end

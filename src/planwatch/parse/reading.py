@@ -12,6 +12,9 @@ from planwatch.errors import PlanwatchError
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_CJK_CHARS = 20
+# Control characters no text document holds (tab, line feed, CR, VT and form feed are layout).
+# A NUL inside 3\x0030.1亿元 would split a number into a plausible wrong one: refuse instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
@@ -46,6 +49,33 @@ def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
     if len(_CJK.findall(text[:20000])) < MIN_CJK_CHARS:
         raise PlanwatchError(f"{name}: no Chinese text found ({enc}); not a plan document")
     return text, enc
+
+
+def check_text(text: str, name: str, limits=None) -> str:
+    """Refuse text with control characters or a line over the limit, naming the line.
+
+    >>> check_text("第一行\\n增长3\\x0030.1亿元", "a.txt")
+    Traceback (most recent call last):
+    planwatch.errors.PlanwatchError: a.txt:2: control character U+0000 in the text (a damaged or binary file?); remove it and add the file again
+    """
+    from planwatch.parse.limits import Limits
+    limits = limits or Limits()
+    m = _CONTROL.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise PlanwatchError(f"{name}:{line}: control character U+{ord(m.group()):04X} in the text "
+                             "(a damaged or binary file?); remove it and add the file again")
+    start = 0
+    lineno = 1
+    while True:
+        nl = text.find("\n", start)
+        end = len(text) if nl < 0 else nl
+        if end - start > limits.max_line_chars:
+            raise limits.refuse(f"{name}:{lineno}", f"a line of {end - start:,} characters",
+                                "max_line_chars", f"{limits.max_line_chars:,}")
+        if nl < 0:
+            return text
+        start, lineno = nl + 1, lineno + 1
 
 
 def _looks_utf16(data: bytes) -> bool:

@@ -6,6 +6,7 @@ sub-heading inherits its parent's kind and year unless its own words say otherwi
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from planwatch.parse.grammar import Grammar
@@ -94,7 +95,6 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
 
 
 def section_at(sections: list[Section], offset: int) -> Section:
-    for s in reversed(sections):
-        if s.start <= offset:
-            return s
-    return sections[0]
+    """The last section starting at or before offset (binary search: sections are in order)."""
+    i = bisect_right(sections, offset, key=lambda s: s.start)
+    return sections[i - 1] if i > 0 else sections[0]

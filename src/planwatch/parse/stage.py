@@ -1,12 +1,15 @@
 """The parse stage: every document in data/raw → documents.parquet and indicators.parquet.
 
 A document that cannot be read or recognised is quarantined (data/interim/quarantine.csv,
-with the reason) and the other documents' results are still written.
+with the reason) and the other documents' results are still written; then the stage fails
+(so `dvc repro` does not publish silently without it) unless ``parse.allow_quarantine`` is
+set, in which case the reports show the quarantine in a banner.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -16,37 +19,62 @@ import polars as pl
 from planwatch import schemas
 from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
-from planwatch.io import write_metrics, write_table
-from planwatch.parse.extract import extract
+from planwatch.io import confined, write_metrics, write_table, write_text
+from planwatch.params import check as check_params
 from planwatch.parse.convert import read_document
+from planwatch.parse.extract import extract
+from planwatch.parse.limits import Limits
+from planwatch.parse.verify import span_problem
 from planwatch.records import DocumentFacts, Record
 
-MANIFEST_FIELDS = ["file", "original_name", "sha256", "note"]
+MANIFEST_FIELDS = ["file", "original_name", "sha256", "note", "region", "doc_year"]
+YEAR_RANGE = (1949, 2100)    # a document year outside this is a typo (9999), not a plan
 
 
 def read_manifest(raw_dir: Path) -> list[dict]:
+    """Rows of data/raw/manifest.csv; older manifests without region/doc_year columns still read."""
     path = raw_dir / "manifest.csv"
     if not path.exists():
         raise PlanwatchError(f"{path}: manifest missing; add documents with `python -m planwatch add FILE`")
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise PlanwatchError(f"{path}: not a readable CSV manifest ({exc})") from None
+    seen: dict[str, int] = {}
     for i, row in enumerate(rows, start=2):
-        if not row.get("file"):
+        name = row.get("file") or ""
+        if not name:
             raise PlanwatchError(f"{path}:{i}: row has no file name")
+        confined(raw_dir, name, what="file in manifest.csv")
+        stem = Path(name).stem
+        if stem in seen:
+            raise PlanwatchError(f"{path}:{i}: {name} has the same document id ({stem}) as line {seen[stem]}; "
+                                 "rename one of them")
+        seen[stem] = i
+        year = (row.get("doc_year") or "").strip()
+        if year and not (year.isdigit() and YEAR_RANGE[0] <= int(year) <= YEAR_RANGE[1]):
+            raise PlanwatchError(f"{path}:{i}: doc_year {year!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
     return rows
 
 
 def parse_document(path: Path, region: str | None = None, doc_year: int | None = None, catalogue=None,
-                   text_out: Path | None = None):
+                   text_out: Path | None = None, limits: Limits | None = None):
     """(DocumentFacts, records) of one file; raises PlanwatchError naming the file.
 
     The text of record (what spans point into: the file itself for text, the converted
     text for HTML, Word and PDF) is written to text_out when given."""
-    data, text, encoding = read_document(path)
+    limits = limits or Limits()
+    data, text, encoding = read_document(path, limits)
     if text_out is not None:
-        text_out.parent.mkdir(parents=True, exist_ok=True)
-        text_out.write_text(text, encoding="utf-8")
+        write_text(text_out, text)
     facts, records = extract(text, region=region, doc_year=doc_year, catalogue=catalogue, name=str(path))
+    if len(records) > limits.max_statements:
+        raise limits.refuse(str(path), f"{len(records):,} indicator statements", "max_statements",
+                            f"{limits.max_statements:,}")
+    if not (YEAR_RANGE[0] <= facts.doc_year <= YEAR_RANGE[1]):
+        raise PlanwatchError(f"{path}: document year {facts.doc_year} is not between {YEAR_RANGE[0]} and "
+                             f"{YEAR_RANGE[1]}; pass --doc-year YEAR")
     doc = DocumentFacts(
         doc_id=path.stem, file=path.name, sha256=hashlib.sha256(data).hexdigest(),
         region=facts.region, region_level=facts.region_level, parent_region=facts.parent_region,
@@ -62,6 +90,7 @@ def extractor_fingerprint(reference_dir: Path) -> str:
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     files = sorted(here.glob("*.py")) + [here / "grammar.yml", here.parent / "catalogue.py", here.parent / "records.py",
+                                         here.parent / "refdata.py",
                                          reference_dir / "indicators.yml", reference_dir / "regions.yml"]
     for f in files:
         if f.exists():
@@ -70,23 +99,55 @@ def extractor_fingerprint(reference_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint: str, text_out: Path):
-    """parse_document with a per-document cache keyed by content hash and extractor fingerprint."""
-    key = cache_dir / f"{sha[:32]}-{fingerprint}.json"
-    if key.exists():
+def _hints_key(region: str | None, doc_year: int | None) -> str:
+    if not region and not doc_year:
+        return ""
+    return "-" + hashlib.sha256(f"{region or ''}|{doc_year or ''}".encode()).hexdigest()[:8]
+
+
+def _load_cached(key: Path, path: Path, text_out: Path):
+    """A cache entry, or None (with a warning naming it) when it is damaged or edited."""
+    try:
         data = json.loads(key.read_text(encoding="utf-8"))
-        text_out.parent.mkdir(parents=True, exist_ok=True)
-        text_out.write_text(data["text"], encoding="utf-8")
+        text = data["text"]
         doc = DocumentFacts(**{**data["doc"], "doc_id": path.stem, "file": path.name})
-        return doc, [Record(**r) for r in data["records"]], key, True
-    doc, records = parse_document(path, catalogue=catalogue, text_out=text_out)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    key.write_text(json.dumps({"doc": doc.as_row(), "records": [r.as_row() for r in records],
-                               "text": text_out.read_text(encoding="utf-8")}, ensure_ascii=False), encoding="utf-8")
+        records = [Record(**r) for r in data["records"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"warning: {key}: damaged parse-cache entry ({type(exc).__name__}); discarded, re-parsing {path.name}",
+              file=sys.stderr)
+        key.unlink(missing_ok=True)
+        return None
+    for r in records:
+        problem = span_problem(text, r)
+        if problem:
+            print(f"warning: {key}: {problem} (edited by hand?); entry discarded, re-parsing {path.name}", file=sys.stderr)
+            key.unlink(missing_ok=True)
+            return None
+    write_text(text_out, text)
+    return doc, records
+
+
+def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint: str, text_out: Path,
+                  limits: Limits, region: str | None = None, doc_year: int | None = None):
+    """parse_document with a per-document cache keyed by content hash, extractor fingerprint and hints."""
+    key = cache_dir / f"{sha[:32]}-{fingerprint}{_hints_key(region, doc_year)}.json"
+    if key.exists():
+        hit = _load_cached(key, path, text_out)
+        if hit:
+            return (*hit, key, True)
+    doc, records = parse_document(path, region=region, doc_year=doc_year, catalogue=catalogue, text_out=text_out,
+                                  limits=limits)
+    write_text(key, json.dumps({"doc": doc.as_row(), "records": [r.as_row() for r in records],
+                                "text": text_out.read_text(encoding="utf-8")}, ensure_ascii=False))
     return doc, records, key, False
 
 
-def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, metrics_path: str) -> dict:
+def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, metrics_path: str,
+        allow_quarantine: bool = False, max_file_mb: float = 50.0, max_unpacked_mb: float = 200.0,
+        max_line_chars: int = 100_000, max_statements: int = 20_000) -> dict:
+    p = check_params("parse", allow_quarantine=allow_quarantine, max_file_mb=max_file_mb, max_unpacked_mb=max_unpacked_mb,
+                     max_line_chars=max_line_chars, max_statements=max_statements)
+    limits = Limits(p.max_file_mb, p.max_unpacked_mb, p.max_line_chars, p.max_statements)
     raw, interim, processed = Path(raw_dir), Path(interim_dir), Path(processed_dir)
     catalogue = load_catalogue(reference_dir)
     fingerprint = extractor_fingerprint(Path(reference_dir))
@@ -95,23 +156,41 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     manifest = read_manifest(raw)
     for i, entry in enumerate(manifest, start=1):
         path = raw / entry["file"]
+        year = (entry.get("doc_year") or "").strip()
+        region_hint, year_hint = (entry.get("region") or "").strip() or None, int(year) if year else None
         try:
+            size = path.stat().st_size
+            if size > limits.max_file_mb * 1e6:
+                raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
             if entry.get("sha256") and sha != entry["sha256"]:
                 raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
                                      "raw documents are immutable — add a changed document as a new file")
             doc, records, key, cached = _cached_parse(path, sha, catalogue, cache_dir, fingerprint,
-                                                      interim / "text" / f"{path.stem}.txt")
+                                                      interim / "text" / f"{path.stem}.txt", limits,
+                                                      region=region_hint, doc_year=year_hint)
         except (PlanwatchError, OSError) as exc:
-            quarantine.append({"file": entry["file"], "reason": str(exc)})
-            print(f"[parse {i}/{len(manifest)}] {entry['file']}: quarantined: {exc}", file=sys.stderr)
+            reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
+            quarantine.append({"file": entry["file"], "reason": reason})
+            print(f"[parse {i}/{len(manifest)}] {entry['file']}: quarantined: {reason}", file=sys.stderr)
             continue
         used.add(key.name)
         n_cached += cached
+        if not cached:
+            text = (interim / "text" / f"{path.stem}.txt").read_text(encoding="utf-8")
+            kept = []
+            for r in records:
+                problem = span_problem(text, r)
+                if problem:
+                    quarantine.append({"file": entry["file"], "reason": f"row [{r.char_start}, {r.char_end}) {r.indicator}: "
+                                                                        f"{problem}; row not published"})
+                else:
+                    kept.append(r)
+            records = kept
         print(f"[parse {i}/{len(manifest)}] {entry['file']}: {len(records)} rows{' (cached)' if cached else ''}", file=sys.stderr)
         docs.append(doc.as_row())
         rows.extend(r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records)
-    for stale in cache_dir.glob("*.json") if cache_dir.exists() else []:
+    for stale in cache_dir.iterdir() if cache_dir.exists() else []:
         if stale.name not in used:
             stale.unlink()
     documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String}).with_columns(
@@ -120,11 +199,11 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     write_table(documents, interim / "documents.parquet", ["doc_id"], csv_twin=False)
     write_table(indicators, processed / "indicators.parquet",
                 ["doc_id", "char_start", "char_end", "indicator", "kind", "period_year", "origin"])
-    interim.mkdir(parents=True, exist_ok=True)
-    with (interim / "quarantine.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, ["file", "reason"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(sorted(quarantine, key=lambda r: r["file"]))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, ["file", "reason"], lineterminator="\n")
+    w.writeheader()
+    w.writerows(sorted(quarantine, key=lambda r: (r["file"], r["reason"])))
+    write_text(interim / "quarantine.csv", buf.getvalue())
     metrics = {
         "documents": len(docs), "documents_from_cache": n_cached, "quarantined": len(quarantine),
         "indicator_rows": indicators.height,
@@ -134,4 +213,9 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
         "table_rows": indicators.filter(pl.col("origin") == "table").height,
     }
     write_metrics(metrics, metrics_path)
+    if quarantine and not p.allow_quarantine:
+        listed = "; ".join(f"{q['reason']}" for q in sorted(quarantine, key=lambda r: r["file"])[:3])
+        more = f" (and {len(quarantine) - 3} more)" if len(quarantine) > 3 else ""
+        raise PlanwatchError(f"{len(quarantine)} quarantined (listed in {interim / 'quarantine.csv'}): {listed}{more} — "
+                             "fix or remove them, or set parse.allow_quarantine: true in params.yaml to publish without them")
     return metrics

@@ -8,6 +8,7 @@ the statement's own clause, plus following clauses that only add growth (，同�
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -16,7 +17,7 @@ from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import Quantity, convert, find_quantities
 from planwatch.parse.sections import Section, section_at
-from planwatch.parse.text import NormText, sentences
+from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
 from planwatch.records import Record
 
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
@@ -24,6 +25,39 @@ _JOINERS = re.compile(r"^(?:、|和|及|与|以及)$")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
 BASE_YEAR_MARKS = set("较比与从自至")   # 较2020年下降15%: a base year, not the period
 MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
+
+
+class SentenceScan:
+    """What a sentence says once, looked up per statement in O(log n): the years it names
+    (with base-year marks excluded), and where its first target cue and estimate word end.
+    Rescanning the sentence from its start for every statement was quadratic."""
+
+    __slots__ = ("positions", "years", "cue_end", "estimate_end")
+
+    def __init__(self, text: str, s0: int, s1: int, g: Grammar):
+        self.positions: list[int] = []
+        self.years: list[int] = []
+        for m in _YEAR_BEFORE.finditer(text, s0, s1):
+            prev = text[max(s0, m.start() - 2):m.start()]
+            if prev[-1:] not in BASE_YEAR_MARKS and prev != "相比":
+                self.positions.append(m.end())
+                self.years.append(int(m.group(1)))
+        self.cue_end = _first_end(text, s0, s1 + 20, g.target_cues)
+        self.estimate_end = _first_end(text, s0, s1, g.estimate_words)
+
+    def last_year_before(self, pos: int) -> int | None:
+        i = bisect_right(self.positions, pos)
+        return self.years[i - 1] if i else None
+
+
+def _first_end(text: str, start: int, end: int, words) -> int:
+    """End of the earliest-ending occurrence of any word in text[start:end] (a large number if none)."""
+    best = 1 << 62
+    for w in words:
+        i = text.find(w, start, end)
+        if i >= 0:
+            best = min(best, i + len(w))
+    return best
 
 
 @dataclass(frozen=True)
@@ -65,11 +99,13 @@ _SHARE = re.compile(r"占([^，；。]{1,14}?)的?比重")
 def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue) -> list[Mention]:
     """X…，占Y比重达到Z%: the share of X in Y, when the catalogue names it (X占Y比重)."""
     extra = []
+    ends = [x.end for x in mentions]          # mentions come in text order
     for m in _SHARE.finditer(text, start, end):
-        before = [x for x in mentions if x.end <= m.start()]
-        if not before or any(x.start <= m.start() < x.end for x in mentions):
+        i = bisect_right(ends, m.start())
+        inside = i < len(mentions) and mentions[i].start <= m.start()
+        if i == 0 or inside:
             continue
-        composed = f"{before[-1].name}占{m.group(1)}比重"
+        composed = f"{mentions[i - 1].name}占{m.group(1)}比重"
         code = cat.code_for(composed)
         if code:
             extra.append(Mention(m.start(), m.end(), m.group(), cat.indicators[code]))
@@ -113,9 +149,12 @@ def _growth_verb(g: Grammar) -> re.Pattern:
     return re.compile(rf"({verbs})(?:了|达到|达|为|幅为|幅达|幅度为|分别为|分别)?(?:[\d.%]+、)*$")
 
 
+GROWTH_WINDOW = 80   # a growth verb governs numbers at most this far after it (增长5%、6%、7% …)
+
+
 def _is_growth(text: str, clause_start: int, q: Quantity, g: Grammar) -> int:
     """+1 / -1 when q follows a growth verb (增长 / 下降), else 0."""
-    m = _growth_verb(g).search(text, clause_start, q.start)
+    m = _growth_verb(g).search(text, max(clause_start, q.start - GROWTH_WINDOW), q.start)
     if not m:
         return 0
     return -1 if m.group(1) in g.growth_down else 1
@@ -141,6 +180,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         if text[s0:s1].startswith("\t"):
             continue   # table cells are read by tables.py
         sec = section_at(sections, s0)
+        scan = SentenceScan(text, s0, s1, g)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
         groups = _group(mentions, text)
         taken: list[tuple[int, int]] = []
@@ -149,19 +189,36 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             p0 = group[-1].end
             p1 = _predicate_end(text, p0, limit, g)
             taken.append((group[0].start, p1))
-            records.extend(_statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g))
+            records.extend(_statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan))
         if with_other:
-            records.extend(_other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g))
+            records.extend(_other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan))
     return records
 
 
-def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g) -> list[Record]:
+LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
+
+
+def _sentence_of(norm: NormText, raw: str, s0: int, s1: int, rs: int, re_: int) -> str:
+    """The raw sentence of [s0, s1), clipped around the record's raw span [rs, re_) when very long
+    (only the window is sliced, so a long sentence with many statements stays linear)."""
+    a, b = norm.raw_span(s0, s1)
+    if b - a <= MAX_SENTENCE + 40:
+        return raw[a:b].strip()
+    w0 = max(a, min(rs, re_ - 1) - MAX_SENTENCE // 2)
+    w1 = min(b, w0 + MAX_SENTENCE)
+    return ("…" if w0 > a else "") + raw[w0:w1].strip() + ("…" if w1 < b else "")
+
+
+def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: SentenceScan) -> list[Record]:
     from planwatch.parse.other import code_for, other_items
     out = []
     sentence = None
+    k = 0      # taken spans and clauses are both in text order: walk them together
     for cm in _CLAUSE.finditer(text, s0, s1):
         c0, c1 = cm.span()
-        if any(a < c1 and c0 < b for a, b in taken):
+        while k < len(taken) and taken[k][1] <= c0:
+            k += 1
+        if k < len(taken) and taken[k][0] < c1:
             continue
         for subject, q, span_start, span_end in other_items(text, c0, c1, g):
             sign = _is_growth(text, c0, q, g)
@@ -173,38 +230,38 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g) -> list[
                 continue   # 同比增加40天: a change in a level, not a growth rate
             if not subject or len(subject) < 2:
                 continue
-            if sentence is None:
-                rs, re_ = norm.raw_span(s0, s1)
-                sentence = raw[rs:re_].strip()
-            kind, period = _kind_period(text, s0, c0, q.start, sec, doc_year, g)
-            lead = text[c0:q.start]
+            kind, period = _kind_period(scan, q.start, sec, doc_year)
+            w0 = max(c0, q.start - LEAD_WINDOW)
+            lead = text[w0:q.start]
             stretch = kind == "target" and any(w in lead for w in g.stretch_words)
-            qualifier = q.qualifier or _verb_qualifier(text, c0, q, kind, g)
+            qualifier = q.qualifier or _verb_qualifier(text, w0, q, kind, g)
             if qualifier is None and kind == "actual":
                 qualifier = q.approx
             if qualifier is None and stretch:
                 qualifier = "力争"
             rs, re_ = norm.raw_span(span_start, span_end)
+            if sentence is None or len(sentence) >= MAX_SENTENCE:
+                sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
             out.append(Record(
                 period_year=period, kind=kind, indicator=code_for(subject), indicator_zh=subject,
                 value=None if sign else float(q.value), unit=None if sign else q.unit,
                 growth_pct=float(q.value * sign) if sign else None, value_high=None if sign else _d(q.value_high),
                 growth_pct_high=float(q.value_high * sign) if sign and q.value_high is not None else None,
                 value_std=None, unit_std=None, qualifier=qualifier,
-                estimated=kind == "actual" and any(w in text[s0:q.start] for w in g.estimate_words),
+                estimated=kind == "actual" and scan.estimate_end <= q.start,
                 origin="prose", section=sec.path, char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
             ))
     return out
 
 
-def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g) -> list[Record]:
+def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan: SentenceScan) -> list[Record]:
     quantities = find_quantities(text, p0, p1, g)
-    clause_start = text.rfind("，", s0, group[0].start) + 1 or s0
-    clause_start = max(clause_start, text.rfind("；", s0, group[0].start) + 1, s0)
-    kind, period = _kind_period(text, s0, clause_start, group[0].start, sec, doc_year, g)
+    comma = text.rfind("，", s0, group[0].start)
+    clause_start = max(comma + 1, text.rfind("；", max(s0, comma), group[0].start) + 1, s0)   # nearest ，or ；
+    kind, period = _kind_period(scan, group[0].start, sec, doc_year)
     lead = text[clause_start:group[0].start]
     stretch = kind == "target" and any(w in lead or w in text[p0:p1] for w in g.stretch_words)
-    estimated = kind == "actual" and any(w in text[s0:group[0].start] for w in g.estimate_words)
+    estimated = kind == "actual" and scan.estimate_end <= group[0].start
 
     growths, levels = [], []
     for q in quantities:
@@ -232,7 +289,6 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g) -
         per_member.append((lv[0] if lv else None, gr[0] if gr else None))
 
     out = []
-    sentence = raw[norm.raw_span(s0, s1)[0]:norm.raw_span(s0, s1)[1]].strip()
     for m, (level, growth) in zip(group, per_member):
         ind = m.indicator
         qualifier = None
@@ -261,6 +317,7 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g) -
         gpct = growth[1].value * growth[0] if growth else None
         ghigh = growth[1].value_high * growth[0] if growth and growth[1].value_high is not None else None
         rs, re_ = norm.raw_span(m.start, end)
+        sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
         out.append(Record(
             period_year=period, kind=kind, indicator=ind.code,
             indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
@@ -274,17 +331,16 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g) -
     return out
 
 
-def _kind_period(text, s0, clause_start, mstart, sec: Section, doc_year: int, g: Grammar) -> tuple[str, int]:
+def _kind_period(scan: SentenceScan, mstart: int, sec: Section, doc_year: int) -> tuple[str, int]:
     if sec.kind == "results":
         kind = "actual"
     elif sec.kind in ("targets", "tasks", "annex"):
         kind = "target"
     else:
-        kind = "target" if any(w in text[s0:mstart + 20] for w in g.target_cues) else "actual"
-    years = [int(m.group(1)) for m in _YEAR_BEFORE.finditer(text, s0, mstart)
-             if text[max(s0, m.start() - 2):m.start()][-1:] not in BASE_YEAR_MARKS and text[max(s0, m.start() - 2):m.start()] != "相比"]
-    if years:
-        return kind, years[-1]
+        kind = "target" if scan.cue_end <= mstart + 20 else "actual"
+    year = scan.last_year_before(mstart)
+    if year is not None:
+        return kind, year
     if sec.year:
         return kind, sec.year
     return kind, doc_year if kind == "target" else doc_year - 1

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from planwatch.catalogue import Catalogue
 from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import convert
+from planwatch.parse.text import clip_sentence, next_content_index
 from planwatch.records import Record
 
 _YEAR_HEAD = re.compile(r"(20\d\d)年?(完成|实际|预计|预期|目标|计划)")
@@ -37,13 +38,15 @@ def table_rows(raw: str) -> list[list[Cell]]:
     current: list[Cell] = []
     pos = 0
     lines = raw.split("\n")
+    nxt_content = next_content_index(lines)
     for i, line in enumerate(lines):
         if line.startswith("\t"):
             body = line.strip()
             off = pos + line.index(body) if body else pos + 1
             current.append(Cell(body, off, off + len(body)))
         elif line.strip():
-            nxt = next((ln for ln in lines[i + 1:] if ln.strip()), "")
+            j = nxt_content[i + 1]
+            nxt = lines[j] if j < len(lines) else ""
             body = line.strip()
             if (current or (rows and rows[-1])) and len(body) <= 12 and nxt.startswith("\t"):
                 target = current if current else rows[-1]
@@ -113,7 +116,7 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
         values = row[2:]
         per_group = 2 if len(values) >= 2 * len(groups) else 1
         section = raw_to_section(row[0].start) if raw_to_section else "附件"
-        sentence = " | ".join(texts)
+        sentence = clip_sentence(" | ".join(texts), 0, 0)
         for gi, (year, kind, word) in enumerate(groups):
             cells = values[gi * per_group:(gi + 1) * per_group]
             if not cells:

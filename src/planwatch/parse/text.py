@@ -8,6 +8,7 @@ match in the normalised text is reported as a span of the raw document.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +24,7 @@ WRAPPED_LINE_MIN = 25   # a line this long ending without punctuation was wrappe
 @dataclass(frozen=True)
 class NormText:
     text: str
-    raw_index: tuple[int, ...]   # raw offset of each normalised char, plus one for the end
+    raw_index: array             # raw offset of each normalised char, plus one for the end (8 bytes each)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw [start, end) of normalised [start, end)."""
@@ -68,8 +69,9 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     g = grammar or default_grammar()
     table = _fold_table(g)
     out: list[str] = []
-    idx: list[int] = []
+    idx = array("q")
     lines = raw.split("\n")
+    nxt_content = next_content_index(lines)
     pos = 0
     joining = False     # inside the blank lines of a page or paragraph break that a wrapped sentence spans
     for li, line in enumerate(lines):
@@ -97,7 +99,8 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
                         idx.append(pos + j)
         pos += len(line)
         if li < len(lines) - 1:
-            nxt = _next_content_line(lines, li + 1)
+            j = nxt_content[li + 1]
+            nxt = lines[j] if j < len(lines) else None
             if _joins(stripped, nxt):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
             else:
@@ -105,15 +108,21 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
                 idx.append(pos)
             pos += 1
     idx.append(len(raw))
-    return NormText("".join(out), tuple(idx))
+    return NormText("".join(out), idx)
 
 
-def _next_content_line(lines: list[str], i: int) -> str | None:
-    while i < len(lines):
-        if lines[i].strip():
-            return lines[i]
-        i += 1
-    return None
+def next_content_index(lines: list[str]) -> list[int]:
+    """For each line index i, the index of the first non-blank line at or after i (len(lines) if none).
+
+    One backward pass, so a run of blank lines costs linear time, not quadratic.
+
+    >>> next_content_index(["a", "", " ", "b", ""])
+    [0, 3, 3, 3, 5, 5]
+    """
+    out = [len(lines)] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = i if lines[i].strip() else out[i + 1]
+    return out
 
 
 def _joins(line: str, nxt: str | None) -> bool:
@@ -124,6 +133,26 @@ def _joins(line: str, nxt: str | None) -> bool:
     body = line.strip()
     return len(body) >= WRAPPED_LINE_MIN and body[-1] not in _LINE_END_OK and (
         bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
+
+
+MAX_SENTENCE = 600    # characters of a sentence kept with each record (a pathological one-line text is clipped)
+
+
+def clip_sentence(sentence: str, start: int, end: int) -> str:
+    """The sentence, or a window of MAX_SENTENCE characters around [start, end) marked with …
+
+    >>> clip_sentence("短句。", 0, 2)
+    '短句。'
+    >>> len(clip_sentence("字" * 5000, 2500, 2510))
+    602
+    """
+    if len(sentence) <= MAX_SENTENCE:
+        return sentence
+    half = (MAX_SENTENCE - (end - start)) // 2
+    a = max(0, start - max(half, 0))
+    b = min(len(sentence), max(end, a + MAX_SENTENCE))
+    a = max(0, min(a, b - MAX_SENTENCE))
+    return ("…" if a > 0 else "") + sentence[a:b] + ("…" if b < len(sentence) else "")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -67,10 +67,15 @@ def completeness(indicators: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
 
 def within_document(indicators: pl.DataFrame) -> pl.DataFrame:
     """The same indicator, kind and year stated twice in one document with different figures
-    (prose vs annex table, or 预期目标 vs a task): one row per disagreeing pair."""
+    (prose vs annex table, or 预期目标 vs a task). Each statement is paired with the previous
+    statement of the same key in the document — n − 1 pairs per key, not all n² of them."""
     key = ["doc_id", "indicator", "kind", "period_year"]
-    base = indicators.filter(~pl.col("indicator").str.starts_with("other:")).select(key + ["region", "value_std", "growth_pct", "qualifier", "origin", "char_start", "char_end"])
-    pairs = base.join(base, on=key, suffix="_b").filter(pl.col("char_start") < pl.col("char_start_b"))
+    cols = ["region", "value_std", "growth_pct", "qualifier", "origin", "char_start", "char_end"]
+    base = indicators.filter(~pl.col("indicator").str.starts_with("other:")).select(key + cols) \
+        .sort(key + ["char_start", "char_end"])
+    prev = [pl.col(c).shift(1).over(key).alias(c) for c in cols]
+    pairs = base.select(key + prev + [pl.col(c).alias(f"{c}_b") for c in cols]) \
+        .filter(pl.col("char_start").is_not_null()).drop("region_b")
     differs = lambda a, b: (pl.col(a).is_not_null() & pl.col(b).is_not_null() & ((pl.col(a) - pl.col(b)).abs() > 1e-9))
     return pairs.with_columns(
         (~(differs("value_std", "value_std_b") | differs("growth_pct", "growth_pct_b"))).alias("consistent"),

@@ -18,7 +18,8 @@ from planwatch import schemas
 from planwatch.analyse.series import build_series
 from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
-from planwatch.io import write_metrics, write_table
+from planwatch.io import write_metrics, write_table, write_text
+from planwatch.params import check as check_params
 from planwatch.validate import checks
 from planwatch.validate.suites import Suite, build_suites
 
@@ -130,6 +131,7 @@ def _row(severity, suite, rule, message, rec: dict | None = None) -> dict:
 def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: str, metrics_path: str,
         reconcile_tolerance_pp: float) -> dict:
     t0 = time.perf_counter()
+    reconcile_tolerance_pp = check_params("validate", reconcile_tolerance_pp=reconcile_tolerance_pp).reconcile_tolerance_pp
     interim, processed = Path(interim_dir), Path(processed_dir)
     documents = pl.read_parquet(interim / "documents.parquet")
     indicators = pl.read_parquet(processed / "indicators.parquet")
@@ -161,13 +163,12 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
 
 def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path) -> None:
     """A self-contained page of the validation results (GX Data Docs pull CSS/JS from CDNs)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     e = html.escape
     suite_rows = "".join(f"<tr><td>{e(n)}</td><td>{c['evaluated']}</td><td>{c['passed']}</td><td>{c['warnings']}</td><td>{c['errors']}</td></tr>"
                          for n, c in sorted(counts.items()))
     issue_rows = "".join(f"<tr class='{e(r['severity'])}'><td>{e(r['severity'])}</td><td>{e(r['suite'])}</td><td>{e(r['message'])}</td></tr>"
                          for r in issues.to_dicts())
-    path.write_text(f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>planwatch · 数据校验 validation</title>
+    write_text(path, f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>planwatch · 数据校验 validation</title>
 <style>body{{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;max-width:70rem}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
 tr.error td:first-child{{font-weight:bold}}tr.error td:first-child::before{{content:"✖ "}}tr.warning td:first-child::before{{content:"⚠ "}}tr.info td:first-child::before{{content:"ℹ "}}</style></head>
@@ -175,4 +176,4 @@ tr.error td:first-child{{font-weight:bold}}tr.error td:first-child::before{{cont
 <p>Great Expectations suites (defined in <code>src/planwatch/validate/suites.py</code>) over the stage tables and computed cross-checks.</p>
 <h2>Suites</h2><table><tr><th>suite</th><th>evaluated</th><th>passed</th><th>warnings</th><th>errors</th></tr>{suite_rows}</table>
 <h2>Findings</h2><table><tr><th>severity</th><th>suite</th><th>message</th></tr>{issue_rows}</table></body></html>
-""", encoding="utf-8")
+""")

@@ -1,0 +1,47 @@
+"""Every published number must be readable from its own span of the text of record.
+
+A row whose value does not re-parse from ``raw[char_start:char_end]`` (a hand-edited cache,
+an extractor bug) is never published beside a sentence that says something else.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from planwatch.parse.text import normalise
+from planwatch.records import Record
+
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _dec(x: float) -> Decimal | None:
+    try:
+        return Decimal(repr(abs(x)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def span_problem(raw: str, rec: Record) -> str | None:
+    """Why ``rec`` does not re-parse from its span, or None when it does.
+
+    >>> from dataclasses import replace
+    >>> raw = "全区地区生产总值完成319.3亿元，增长5.1%。"
+    >>> r = Record(2025, "actual", "gdp", "地区生产总值", 319.3, "亿元", 5.1, None, None, 319.3, "亿元", None, False,
+    ...            "prose", "", 2, 24, raw)
+    >>> span_problem(raw, r) is None
+    True
+    >>> span_problem(raw, replace(r, value=999.3))
+    "value 999.3 is not in its span '地区生产总值完成319.3亿元，增长5.1%'"
+    """
+    if not (0 <= rec.char_start <= rec.char_end <= len(raw)):
+        return f"span [{rec.char_start}, {rec.char_end}) lies outside the text ({len(raw)} characters)"
+    surface = raw[rec.char_start:rec.char_end]
+    found = {Decimal(m) for m in _NUM.findall(normalise(surface).text)}
+    for name in ("value", "growth_pct", "value_high", "growth_pct_high"):
+        v = getattr(rec, name)
+        if v is None:
+            continue
+        d = _dec(v)
+        if d is None or d not in found:
+            return f"{name} {v:g} is not in its span {surface[:80]!r}"
+    return None
