@@ -3,13 +3,81 @@
 Usage: python pipelines/run_notebook.py NOTEBOOK.py OUTPUT.ipynb [-p NAME VALUE]...
 Values are parsed as YAML literals (0.5 → float, data/raw → str). A failing stage prints
 the notebook's error in one block and exits non-zero, so `dvc repro` stops there.
+
+The kernel runs in a session of its own (jupyter_client starts it so), so a signal to
+`dvc repro` would not reach it: SIGTERM, SIGINT and SIGHUP to this runner, or the death
+of its parent (dvc killed), stop the kernel and everything it started, then the runner exits.
 """
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import yaml
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of pid, read from /proc (Linux); empty elsewhere."""
+    out = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    stat = f.read().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def stop_children(grace: float = 3.0) -> None:
+    """SIGTERM each child's process group (the kernel leads its own), then SIGKILL what is left."""
+    kids = _children(os.getpid())
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in kids:
+            for kill in (lambda p, s: os.killpg(p, s), os.kill):
+                try:
+                    kill(pid, sig)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        deadline = time.monotonic() + grace
+        while kids and time.monotonic() < deadline:
+            kids = [p for p in kids if os.path.exists(f"/proc/{p}") and _is_alive(p)]
+            time.sleep(0.05)
+        if not kids:
+            return
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def _install_stop_handlers(source: Path) -> None:
+    def stop(signum, _frame=None):
+        print(f"{source}: stopped by {signal.Signals(signum).name}; stopping the kernel", file=sys.stderr)
+        stop_children()
+        os._exit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, stop)
+    parent = os.getppid()
+
+    def watch_parent():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                stop(signal.SIGHUP)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
 
 
 def main(argv: list[str]) -> int:
@@ -24,6 +92,7 @@ def main(argv: list[str]) -> int:
             return 2
         params[rest[1]] = yaml.safe_load(rest[2])
         rest = rest[3:]
+    _install_stop_handlers(source)
     import jupytext
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError

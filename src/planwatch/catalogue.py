@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from planwatch.errors import PlanwatchError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -93,40 +91,28 @@ class Catalogue:
         return None
 
 
-def _tuple(v) -> tuple:
-    return tuple(v or ())
-
-
 def load_catalogue(reference_dir: Path | str = REFERENCE_DIR) -> Catalogue:
+    """indicators.yml and regions.yml, validated (refdata.py): errors name file, line and key."""
+    from planwatch import refdata
     reference_dir = Path(reference_dir)
     path = reference_dir / "indicators.yml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanwatchError(f"{path}: indicator catalogue not found (pass --reference DIR)") from None
-    except yaml.YAMLError as exc:
-        raise PlanwatchError(f"{path}: not valid YAML: {exc}") from None
+    if not path.exists():
+        raise PlanwatchError(f"{path}: indicator catalogue not found (pass --reference DIR)")
     indicators: dict[str, Indicator] = {}
-    for i, item in enumerate(data.get("indicators", []), start=1):
-        try:
-            ind = Indicator(
-                code=item["code"], name_zh=item["name_zh"], synonyms=_tuple(item["synonyms"]),
-                bare=_tuple(item.get("bare")), family=item["family"], std_unit=item["std_unit"],
-                basis=item["basis"], better=item["better"],
-                level_range=tuple(item["level_range"]), growth_range=tuple(item["growth_range"]),
-                headline=bool(item.get("headline", False)),
-                exclude_before=_tuple(item.get("exclude_before")),
-                exclude_after=_tuple(item.get("exclude_after")),
-            )
-        except KeyError as exc:
-            raise PlanwatchError(f"{path}: indicator #{i} ({item.get('code', '?')}) lacks field {exc}") from None
-        if ind.code in indicators:
-            raise PlanwatchError(f"{path}: indicator code {ind.code!r} appears twice")
-        indicators[ind.code] = ind
+    for item in refdata.load(path, refdata.Catalogue).indicators:
+        if item.code in indicators:
+            raise PlanwatchError(f"{path}: indicator code {item.code!r} appears twice")
+        indicators[item.code] = Indicator(
+            code=item.code, name_zh=item.name_zh, synonyms=tuple(item.synonyms), bare=tuple(item.bare),
+            family=item.family, std_unit=item.std_unit, basis=item.basis, better=item.better,
+            level_range=item.level_range, growth_range=item.growth_range, headline=item.headline,
+            exclude_before=tuple(item.exclude_before), exclude_after=tuple(item.exclude_after))
     rpath = reference_dir / "regions.yml"
-    rdata = yaml.safe_load(rpath.read_text(encoding="utf-8")) if rpath.exists() else {"regions": []}
-    regions = {r["name"]: Region(r["name"], r.get("short") or r["name"], r["level"], r.get("parent"))
-               for r in rdata.get("regions", [])}
+    regions: dict[str, Region] = {}
+    for r in refdata.load(rpath, refdata.Regions, required=False).regions:
+        if r.name in regions:
+            raise PlanwatchError(f"{rpath}: region {r.name!r} appears twice")
+        regions[r.name] = Region(r.name, r.short or r.name, r.level, r.parent)
     return Catalogue(indicators=indicators, regions=regions, source=path)
 
 

@@ -1,8 +1,9 @@
 """Series: one row per region × indicator × year, the most authoritative statement winning.
 
 Authority: 统计公报 (bulletin) over a plan's or plan report's 执行情况 over a work report or a
-news article; a final figure over a 预计 estimate; then the later document; then the row
-that states more (level and growth). The others stay visible: ``revised`` and ``note``.
+news article; a final figure over a 预计 estimate; then the later document year; then the later
+publication date (two documents of one region, type and year: the later one is the revision;
+validation warns and names both); then the row that states more (level and growth). The others stay visible: ``revised`` and ``note``.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def _rank() -> list[pl.Expr]:
         pl.col("doc_type").replace_strict(AUTHORITY, default=0, return_dtype=pl.Int64).alias("_auth"),
         (~pl.col("estimated")).cast(pl.Int64).alias("_final"),
         pl.col("doc_year").alias("_docyear"),
+        pl.col("published").cast(pl.String).fill_null("").alias("_published"),   # ISO dates sort as text
         (pl.col("value_std").is_not_null().cast(pl.Int64) + pl.col("growth_pct").is_not_null().cast(pl.Int64)).alias("_info"),
         (pl.col("origin") == "prose").cast(pl.Int64).alias("_prose"),
     ]
@@ -36,10 +38,10 @@ def build_series(indicators: pl.LazyFrame, documents: pl.LazyFrame, catalogue: C
     actuals = (
         indicators.filter((pl.col("kind") == "actual") & pl.col("indicator").is_in(list(catalogue.indicators))
                           & (pl.col("value_std").is_not_null() | pl.col("growth_pct").is_not_null()))
-        .join(documents.select("doc_id", "doc_type", "doc_year"), on="doc_id", how="left")
+        .join(documents.select("doc_id", "doc_type", "doc_year", "published"), on="doc_id", how="left")
         .with_columns(_rank())
-        .sort(["region", "indicator", "period_year", "_auth", "_final", "_docyear", "_info", "_prose", "doc_id", "char_start"],
-              descending=[False, False, False, True, True, True, True, True, False, False])
+        .sort(["region", "indicator", "period_year", "_auth", "_final", "_docyear", "_published", "_info", "_prose", "doc_id", "char_start"],
+              descending=[False, False, False, True, True, True, True, True, True, False, False])
     )
     key = ["region", "indicator", "period_year"]
     stated = (

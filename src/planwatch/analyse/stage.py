@@ -1,6 +1,7 @@
 """The analyse stage: indicators + documents → series.parquet and attainment.parquet (+ metrics)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -13,6 +14,15 @@ from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
 from planwatch.io import write_metrics, write_table
 from planwatch.params import check as check_params
+
+
+def unmatched_overrides(overrides: list, indicators: pl.DataFrame) -> list:
+    """links.yml entries that name no target statement of their region and year."""
+    targets = indicators.filter(pl.col("kind") == "target").select(
+        "region", "period_year", pl.concat_str([pl.col("indicator_zh"), pl.col("sentence")], ignore_nulls=True).alias("_text"))
+    return [o for o in overrides
+            if targets.filter((pl.col("region") == o.region) & (pl.col("period_year") == o.year)
+                              & pl.col("_text").str.contains(o.target, literal=True)).is_empty()]
 
 
 def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: str,
@@ -28,7 +38,12 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     write_table(series, processed / "series.parquet", ["region", "indicator", "year"])
     write_table(implied_growth(series.lazy()).collect(), interim / "implied_growth.parquet",
                 ["region", "indicator", "year"], csv_twin=False)
-    overrides = load_overrides(Path(reference_dir) / "links.yml")
+    links_path = Path(reference_dir) / "links.yml"
+    overrides = load_overrides(links_path)
+    unmatched = unmatched_overrides(overrides, indicators)
+    for o in unmatched:
+        print(f"warning: {links_path}: the {o.action} entry for {o.region} {o.year} target {o.target!r} matches no "
+              "target statement; it has no effect (check the region, year and text)", file=sys.stderr)
     write_table(district_vs_city(series.lazy(), documents.lazy()).collect(), processed / "district_vs_city.parquet",
                 ["region", "indicator", "year"])
     write_table(compound_growth(series.lazy()).collect(), processed / "trends.parquet", ["region", "indicator", "from_year"])
@@ -44,6 +59,7 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
         "targets_by_status": {r["status"]: r["len"] for r in counts.to_dicts()},
         "targets_by_scope_and_status": {f"{r['scope']}.{r['status']}": r["len"] for r in by_scope.to_dicts()},
         "overrides_applied": attainment.filter(pl.col("override").is_not_null()).height,
+        "overrides_unmatched": len(unmatched),
     }
     write_metrics(metrics, metrics_path)
     return metrics

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from planwatch.errors import PlanwatchError
 from planwatch.parse.grammar import Grammar, default_grammar  # noqa: F401 (doctests)
@@ -31,22 +30,11 @@ class Override:
 
 
 def load_overrides(path: Path | str) -> list[Override]:
+    """links.yml, validated (refdata.py): a malformed entry is refused naming file, line and key."""
+    from planwatch import refdata
     path = Path(path)
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for i, e in enumerate(data.get("links") or [], start=1):
-        try:
-            o = Override(e["region"], int(e["year"]), e["target"], e["action"], e.get("actual"), e.get("reason", ""))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise PlanwatchError(f"{path}: entry {i} is incomplete ({exc}); each needs region, year, target, action") from None
-        if o.action not in ("pin", "reject", "not_comparable"):
-            raise PlanwatchError(f"{path}: entry {i}: action must be pin, reject or not_comparable, not {o.action!r}")
-        if o.action == "pin" and not o.actual:
-            raise PlanwatchError(f"{path}: entry {i}: a pin needs `actual:` (text of the actual statement)")
-        out.append(o)
-    return out
+    return [Override(e.region, e.year, e.target, e.action, e.actual, e.reason)
+            for e in refdata.load(path, refdata.Links, required=False).links]
 
 
 def verb_family(subject: str, g: Grammar) -> str | None:

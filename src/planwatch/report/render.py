@@ -6,13 +6,17 @@ Jinja's autoescaping; specs are embedded as JSON with ``</`` escaped.
 """
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import jinja2
 import polars as pl
 
 from planwatch.catalogue import load_catalogue
+from planwatch.io import confined, write_text
 from planwatch.report import charts
 
 STATUS_ICON = {"met": "✔", "missed": "✖", "pending": "…", "no_actual": "∅", "unclear": "?"}
@@ -24,8 +28,21 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("planwatch.report", "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["num"] = lambda v: "" if v is None else (f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
-    env.filters["spec"] = lambda chart: json.dumps(chart.to_dict(), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    env.filters["spec"] = lambda chart: script_json(chart.to_dict())
     return env
+
+
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(data) -> str:
+    """JSON safe inside a <script> element: <, >, &, U+2028 and U+2029 as \\u escapes, so no
+    document text (<!--<script, </script>) can end or comment out the element.
+
+    >>> script_json({"s": "<!--<script>&\u2028"})
+    '{"s": "\\\\u003c!--\\\\u003cscript\\\\u003e\\\\u0026\\\\u2028"}'
+    """
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_ESCAPES)
 
 
 def _vega_bundle() -> str:
@@ -33,9 +50,29 @@ def _vega_bundle() -> str:
     return vl_convert.javascript_bundle().replace("</script", "<\\/script")
 
 
+_UNSAFE = re.compile(r"[^\w-]")
+
+
 def region_slug(region: str) -> str:
-    """Page of a region, relative to reports/ (stable when regions are added)."""
-    return f"regions/{region}.html"
+    """Page of a region, relative to reports/ (stable when regions are added). The name comes
+    from documents and regions.yml: anything but letters, digits, _ and - becomes _, and a
+    changed name gets a hash so two regions never share a page.
+
+    >>> region_slug("淄博市"), region_slug("../../x")
+    ('regions/淄博市.html', 'regions/x-9cdf6a50.html')
+    """
+    safe = _UNSAFE.sub("_", region).strip("_")[:60]
+    if safe != region or not safe:
+        safe = f"{safe or 'region'}-{hashlib.sha256(region.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    return f"regions/{safe}.html"
+
+
+def read_quarantine(path: Path) -> list[dict]:
+    """Quarantined documents and rows (file, reason): shown in a banner on every page."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: str) -> list[Path]:
@@ -66,6 +103,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     def source(doc_id, start, end):
         return f"{(docs.get(doc_id) or {}).get('title') or doc_id} [{start}–{end}]"
 
+    quarantine = read_quarantine(interim / "quarantine.csv")
     implied = pl.read_parquet(interim / "implied_growth.parquet") if (interim / "implied_growth.parquet").exists() else None
     sentences = {(r["doc_id"], r["char_start"]): r["sentence"] for r in indicators.select("doc_id", "char_start", "sentence").to_dicts()}
     status_counts = attainment.group_by("region", "year", "status").len().sort("region", "year", "status")
@@ -116,10 +154,11 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
             if trends is not None else []
         page = env.get_template("region.html.j2").render(comparison=cmp_rows, trends=trend_rows,
             region=region, docs=[d for d in docs.values() if d["region"] == region], charts=chart_list, bundle=bundle,
-            series=series_rows, attainment=att_rows, issues=reg_issues, statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON)
-        path = out / region_slug(region)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
+            series=series_rows, attainment=att_rows, issues=reg_issues, statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON,
+            quarantine=quarantine)
+        slug = region_slug(region)
+        path = confined(out / "regions", slug.split("/", 1)[1], what="region page")
+        write_text(path, page)
         written.append(path)
 
     dash = []
@@ -129,7 +168,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         documents=documents.to_dicts(), regions=[(r, region_slug(r)) for r in regions],
         summary=sorted(summary.items()), statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON,
         dashboard=dash, n_issues={s: issues.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")},
-        issues=issues.filter(pl.col("severity") != "info").to_dicts())
-    (out / "index.html").write_text(index, encoding="utf-8")
+        issues=issues.filter(pl.col("severity") != "info").to_dicts(), quarantine=quarantine)
+    write_text(out / "index.html", index)
     written.insert(0, out / "index.html")
     return written

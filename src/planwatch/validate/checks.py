@@ -22,8 +22,31 @@ def _unit_family(unit: str | None) -> str | None:
     return fam[0] if fam else None
 
 
+def _unit_scale(unit: str | None) -> float | None:
+    fam = default_grammar().unit_factor(unit) if unit else None
+    return float(fam[1]) if fam else None
+
+
+def value_std_expected(cat: Catalogue, units: list[str]) -> pl.Expr:
+    """The level converted to the catalogue's standard unit, recomputed from value and unit
+    (null where the families differ: unit_family_ok reports that)."""
+    code = pl.col("indicator")
+    std = {c: i.std_unit for c, i in cat.indicators.items()}
+    fam = {c: i.family for c, i in cat.indicators.items()}
+    std_scale = {c: _unit_scale(u) for c, u in std.items()}
+    scale = {u: _unit_scale(u) for u in units}
+    unit_fam = {u: _unit_family(u) for u in units}
+    same_family = (pl.col("unit").replace_strict(unit_fam, default=None, return_dtype=pl.String)
+                   == pl.col("indicator").replace_strict({c: _unit_family(u) for c, u in std.items()}, default=None, return_dtype=pl.String))
+    percent = (code.replace_strict(fam, default=None, return_dtype=pl.String) == "percent") & (pl.col("unit") == "%")
+    ratio = pl.col("unit").replace_strict(scale, default=None, return_dtype=pl.Float64) / \
+        code.replace_strict(std_scale, default=None, return_dtype=pl.Float64)
+    return pl.when(percent).then(pl.col("value")).when(same_family).then(pl.col("value") * ratio).otherwise(None)
+
+
 def indicator_checks(indicators: pl.DataFrame, documents: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
-    """indicators + verdict columns: indicator_known, unit_family_ok, level_in_range, growth_in_range, year_in_doc_range."""
+    """indicators + verdict columns: indicator_known, unit_family_ok, level_in_range, growth_in_range,
+    year_in_doc_range, value_std_consistent."""
     fam = {c: i.family for c, i in cat.indicators.items()}
     lo = {c: float(i.level_range[0]) for c, i in cat.indicators.items()}
     hi = {c: float(i.level_range[1]) for c, i in cat.indicators.items()}
@@ -47,7 +70,18 @@ def indicator_checks(indicators: pl.DataFrame, documents: pl.DataFrame, cat: Cat
             code.replace_strict(glo, default=None, return_dtype=pl.Float64),
             code.replace_strict(ghi, default=None, return_dtype=pl.Float64))).fill_null(True).alias("growth_in_range"),
         pl.col("period_year").is_between(pl.col("doc_year") - 3, pl.col("doc_year") + 5).fill_null(False).alias("year_in_doc_range"),
+        _std_consistent(value_std_expected(cat, units)).alias("value_std_consistent"),
     )
+
+
+def _std_consistent(expected: pl.Expr) -> pl.Expr:
+    """value_std is the level in the standard unit: equal to the recomputed one (or both absent)."""
+    vs = pl.col("value_std")
+    close = (vs - expected).abs() <= 1e-9 * pl.max_horizontal(pl.lit(1.0), expected.abs())
+    return (pl.when(~pl.col("indicator").str.starts_with("other:") & pl.col("value").is_not_null() & expected.is_not_null())
+            .then(close.fill_null(False))
+            .when(pl.col("value").is_null()).then(vs.is_null())
+            .otherwise(True))
 
 
 def completeness(indicators: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
@@ -80,6 +114,29 @@ def within_document(indicators: pl.DataFrame) -> pl.DataFrame:
     return pairs.with_columns(
         (~(differs("value_std", "value_std_b") | differs("growth_pct", "growth_pct_b"))).alias("consistent"),
     ).sort(key + ["char_start", "char_start_b"])
+
+
+def conflicting_documents(indicators: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """Two documents of the same region, type and year that state different figures for one
+    indicator, kind and year: one row per conflict, naming both documents (the series takes the
+    later publication; the other stays visible as a revision)."""
+    key = ["region", "doc_type", "doc_year", "indicator", "kind", "period_year"]
+    docs = documents.select("doc_id", "doc_type", "doc_year", pl.col("published").cast(pl.String))
+    rows = indicators.filter(~pl.col("indicator").str.starts_with("other:")).join(docs, on="doc_id", how="inner")
+    per_doc = rows.group_by(key + ["doc_id"]).agg(
+        pl.col("published").first(), pl.col("value_std").drop_nulls().first(), pl.col("growth_pct").drop_nulls().first(),
+        pl.col("char_start").min(), pl.col("char_end").min())
+    grouped = per_doc.sort(key + ["published", "doc_id"], nulls_last=False).group_by(key, maintain_order=True).agg(
+        pl.col("doc_id").n_unique().alias("n_docs"),
+        pl.col("value_std").drop_nulls().n_unique().alias("_nv"), pl.col("growth_pct").drop_nulls().n_unique().alias("_ng"),
+        pl.col("doc_id").first().alias("other_doc_id"), pl.col("char_start").first().alias("other_start"),
+        pl.col("char_end").first().alias("other_end"),
+        pl.col("doc_id").last(), pl.col("char_start").last(), pl.col("char_end").last(),
+        pl.col("value_std").last(), pl.col("growth_pct").last(),
+        pl.col("value_std").first().alias("other_value_std"), pl.col("growth_pct").first().alias("other_growth_pct"),
+    )
+    return grouped.filter(pl.col("n_docs") > 1).with_columns(
+        ((pl.col("_nv") <= 1) & (pl.col("_ng") <= 1)).alias("consistent")).drop("_nv", "_ng").sort(key)
 
 
 def reconciliation(series: pl.DataFrame, cat: Catalogue, tolerance_pp: float) -> pl.DataFrame:

@@ -33,6 +33,8 @@ _ID_COLS = {
                         "value_std_b", "growth_pct_b", "char_start_b"],
     "reconciliation": ["region", "indicator", "year", "prev_value", "value", "growth_pct", "implied_growth_pct", "gap_pp"],
     "series": ["region", "indicator", "year"],
+    "conflicting_documents": ["region", "doc_type", "doc_year", "indicator", "kind", "period_year", "doc_id", "value_std",
+                              "growth_pct", "other_doc_id", "other_value_std", "other_growth_pct"],
     "stated_relations": ["doc_id", "region", "indicator", "year", "growth_pct", "parent_growth_pct", "stated_gap_pp", "implied_gap_pp"],
 }
 
@@ -52,6 +54,7 @@ def check_tables(documents: pl.DataFrame, indicators: pl.DataFrame, reference_di
         "catalogued": typed.filter(~pl.col("indicator").str.starts_with("other:")),
         "completeness": checks.completeness(typed, documents),
         "within_document": checks.within_document(typed),
+        "conflicting_documents": checks.conflicting_documents(typed, documents),
         "reconciliation": checks.reconciliation(series, cat, tolerance_pp),
         "series": series,
         "stated_relations": checks.stated_relations(typed, documents, series),

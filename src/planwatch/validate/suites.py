@@ -57,6 +57,7 @@ def build_suites() -> list[Suite]:
             _verdict("indicator_known", E, "indicator code not in the catalogue"),
             _verdict("unit_family_ok", E, "unit of the wrong family for the indicator"),
             _verdict("year_in_doc_range", E, "period_year outside the document's range"),
+            _verdict("value_std_consistent", E, "value_std is not the value converted to the standard unit"),
         ]),
         Suite("indicators.plausibility", "indicators", [
             _verdict("level_in_range", E, "level outside the catalogue's plausible range"),
@@ -73,6 +74,10 @@ def build_suites() -> list[Suite]:
         ]),
         Suite("cross.within_document", "within_document", [
             _verdict("consistent", W, "one document states two different figures"),
+        ]),
+        Suite("cross.conflicting_documents", "conflicting_documents", [
+            _verdict("consistent", W, "two documents of the same region, type and year state different figures "
+                                      "(the series takes the later publication)"),
         ]),
         Suite("cross.reconciliation", "reconciliation", [
             _verdict("reconciles", W, "consecutive levels contradict the stated growth"),

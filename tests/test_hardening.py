@@ -1,0 +1,425 @@
+"""Hostile input and hand edits: nothing lost, nothing written outside the project, nothing wrong
+published, one clear line for every refusal (issue: harden add, parse, reference data, pipeline)."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from planwatch import cli, params, refdata
+from planwatch.errors import PlanwatchError
+from planwatch.parse import stage as parse_stage
+from planwatch.parse.convert import read_document
+from planwatch.parse.limits import Limits
+from tests.conftest import RAW, ROOT, build_site
+
+PLAN = RAW / "boshan_2026_plan.txt"
+REF = ROOT / "data" / "reference"
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "planwatch", *args], capture_output=True, cwd=cwd)
+
+
+def _one_line_error(r) -> str:
+    err = r.stderr.decode("utf-8", "replace").strip()
+    assert r.returncode != 0
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    return err
+
+
+def _project(tmp_path: Path) -> Path:
+    """A raw folder holding a copy of one source document and its manifest."""
+    raw = tmp_path / "proj" / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "a.txt").write_bytes(PLAN.read_bytes())
+    sha = hashlib.sha256(PLAN.read_bytes()).hexdigest()
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\na.txt,a.txt,{sha},x\n", encoding="utf-8")
+    return raw
+
+
+def _variant(tmp_path: Path, name: str = "new.txt", old: str = "5.5", new: str = "5.7") -> Path:
+    f = tmp_path / name
+    f.write_text(PLAN.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return f
+
+
+def _tree(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- add: bad text, paths outside, wrong types, stored hints -----------------------------------
+
+@pytest.mark.parametrize("args,message", [
+    (["--note", "bad \udcff note"], "--note is not valid UTF-8"),
+    (["--note", "two\nlines"], "line break"),
+    (["--name", "../../x.txt"], "not starting with a dot"),
+    (["--name", "sub/x.txt"], "must stay inside"),
+    (["--name", "/tmp/planwatch-outside.txt"], "must stay inside"),
+    (["--name", "x.pdf"], "keep the file's own type"),
+    (["--name", "manifest.csv"], "document file name"),
+    (["--region", "../../x"], "not a path"),
+    (["--region", "淄博/张店"], "not a path"),
+])
+def test_add_refuses_bad_names_and_text_and_writes_nothing(tmp_path, capsys, args, message):
+    raw = _project(tmp_path)
+    src = _variant(tmp_path)
+    before = _tree(tmp_path)
+    assert cli.main(["add", str(src), "--raw-dir", str(raw), *args]) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    assert _tree(tmp_path) == before   # manifest unchanged, nothing copied, nothing outside
+    assert not Path("/tmp/planwatch-outside.txt").exists()
+
+
+def test_add_with_non_utf8_argv_is_one_line_and_manifest_survives(tmp_path):
+    raw = _project(tmp_path)
+    manifest = (raw / "manifest.csv").read_bytes()
+    src = _variant(tmp_path)
+    r = subprocess.run([sys.executable.encode(), b"-m", b"planwatch", b"add", str(src).encode(), b"--raw-dir",
+                        str(raw).encode(), b"--note", b"\xff\xfe"], capture_output=True)
+    assert "--note is not valid UTF-8" in _one_line_error(r)
+    assert (raw / "manifest.csv").read_bytes() == manifest
+    assert sorted(p.name for p in raw.iterdir()) == ["a.txt", "manifest.csv"]
+
+
+def test_add_of_a_file_with_a_non_utf8_name_keeps_a_valid_manifest(tmp_path):
+    raw = _project(tmp_path)
+    odd = tmp_path / os.fsdecode(b"plan\xff.txt")
+    odd.write_bytes(_variant(tmp_path).read_bytes())
+    r = _cli("add", os.fsdecode(bytes(odd)) if isinstance(odd, bytes) else str(odd), "--raw-dir", str(raw))
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO((raw / "manifest.csv").read_text(encoding="utf-8"))))
+    assert rows[-1]["original_name"] == "plan\\xff.txt"
+
+
+def test_add_refuses_content_of_another_type_and_a_taken_document_id(tmp_path):
+    raw = _project(tmp_path)
+    fake = tmp_path / "w.txt"
+    with zipfile.ZipFile(fake, "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    assert "zip archive" in _one_line_error(_cli("add", str(fake), "--raw-dir", str(raw)))
+    page = tmp_path / "new.html"
+    page.write_text("<html><body>" + "".join(f"<p>{line}</p>" for line in _variant(tmp_path).read_text(encoding="utf-8").splitlines())
+                    + "</body></html>", encoding="utf-8")
+    assert "taken by a.txt" in _one_line_error(_cli("add", str(page), "--raw-dir", str(raw), "--name", "a.html"))
+    assert "'9999' is not a year" in _cli("add", str(PLAN), "--doc-year", "9999").stderr.decode()
+
+
+def test_add_stores_region_and_year_and_the_parse_stage_uses_them(tmp_path):
+    raw = _project(tmp_path)
+    src = _variant(tmp_path)
+    r = _cli("add", str(src), "--raw-dir", str(raw), "--region", "淄川区", "--doc-year", "2026", "--name", "b.txt")
+    assert r.returncode == 0, r.stderr
+    row = list(csv.DictReader(io.StringIO((raw / "manifest.csv").read_text(encoding="utf-8"))))[-1]
+    assert (row["region"], row["doc_year"]) == ("淄川区", "2026")
+    out = tmp_path / "out"
+    parse_stage.run(str(raw), str(REF), str(out / "i"), str(out / "p"), str(out / "m.json"))
+    docs = pl.read_parquet(out / "i" / "documents.parquet")
+    assert docs.filter(pl.col("doc_id") == "b")["region"].to_list() == ["淄川区"]
+    assert docs.filter(pl.col("doc_id") == "a")["region"].to_list() == ["博山区"]
+
+
+def test_add_removes_the_copied_file_when_the_manifest_cannot_be_written(tmp_path, monkeypatch):
+    raw = _project(tmp_path)
+    import planwatch.io as pio
+
+    def broken(path, text):
+        raise OSError(28, "No space left on device", str(path))
+    monkeypatch.setattr(pio, "write_text", broken)
+    assert cli.main(["add", str(_variant(tmp_path)), "--raw-dir", str(raw), "--name", "b.txt"]) == 1
+    assert sorted(p.name for p in raw.iterdir()) == ["a.txt", "manifest.csv"]
+
+
+# --- input limits ----------------------------------------------------------------------------
+
+def test_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path):
+    err = _one_line_error(_cli("extract", str(PLAN), "--max-file-mb", "0.001"))
+    assert "over the limit of 0.001 MB" in err and "parse.max_file_mb" in err and "--max-file-mb" in err
+
+
+def test_docx_that_inflates_past_the_limit_is_refused_before_inflating(tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):
+                f.write(chunk)
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(PlanwatchError, match="unpacks to 315 MB, over the limit of 200 MB"):
+        read_document(bomb)
+
+
+def test_long_line_is_refused_naming_its_line_and_clipped_when_allowed(tmp_path):
+    f = tmp_path / "long.txt"
+    f.write_text("博山区2026年国民经济和社会发展计划\n" + "全区地区生产总值增长5%，" * 20_000 + "\n", encoding="utf-8")
+    with pytest.raises(PlanwatchError, match=r"long.txt:2: a line of 260,000 characters, over the limit of 100,000"):
+        read_document(f)
+    doc, records = parse_stage.parse_document(f, limits=Limits(max_line_chars=1_000_000))
+    assert len(records) == 20_000
+    assert max(len(r.sentence) for r in records) <= 602     # a window around the figure, not the whole line
+
+
+def test_statement_limit(tmp_path):
+    f = tmp_path / "many.txt"
+    f.write_text("博山区2026年国民经济和社会发展计划\n" + "全区地区生产总值增长5%。\n" * 50, encoding="utf-8")
+    with pytest.raises(PlanwatchError, match="50 indicator statements, over the limit of 10"):
+        parse_stage.parse_document(f, limits=Limits(max_statements=10))
+
+
+def test_nul_inside_a_number_is_refused_not_read_as_another_number(tmp_path):
+    f = tmp_path / "nul.txt"
+    head = "博山区2026年国民经济和社会发展计划\n" + "经济运行总体平稳。\n" * 300     # past the binary sniffing of the first 4 KB
+    f.write_bytes((head + "全区地区生产总值完成3" + "\0" + "30.1亿元。\n").encode())
+    assert "nul.txt:302: control character U+0000" in _one_line_error(_cli("extract", str(f)))
+
+
+def test_limits_and_params_are_checked_with_the_key_named():
+    with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.link_threshold = 7: .*less than or equal to 1"):
+        params.check("analyse", tolerance_pp=0.5, tolerance_level_pct=2, link_threshold=7)
+    with pytest.raises(PlanwatchError, match=r"params.yaml: validate.reconcile_tolerance_pp = -1"):
+        params.check("validate", reconcile_tolerance_pp=-1)
+    with pytest.raises(PlanwatchError, match=r"params.yaml: parse.allow_quarantine = 'yes'"):
+        params.check("parse", allow_quarantine="yes")
+    with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.tolerance_pp = 'half'"):
+        params.check("analyse", tolerance_pp="half", tolerance_level_pct=2, link_threshold=0.5)
+
+
+# --- the parse cache and what is published ---------------------------------------------------
+
+def _parse(raw: Path, out: Path, **kw) -> dict:
+    return parse_stage.run(str(raw), str(REF), str(out / "i"), str(out / "p"), str(out / "m.json"), **kw)
+
+
+def test_truncated_cache_entry_is_discarded_with_a_warning_and_reparsed(tmp_path, capsys):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    entry = next((out / "i" / "parse_cache").glob("*.json"))
+    entry.write_bytes(entry.read_bytes()[:1000])           # a kill while writing
+    capsys.readouterr()
+    metrics = _parse(raw, out)
+    err = capsys.readouterr().err
+    assert f"{entry}: damaged parse-cache entry" in err
+    assert metrics["documents"] == 1 and metrics["documents_from_cache"] == 0
+    json.loads(next((out / "i" / "parse_cache").glob("*.json")).read_text(encoding="utf-8"))
+
+
+def test_hand_edited_cache_value_is_never_published(tmp_path, capsys):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    entry = next((out / "i" / "parse_cache").glob("*.json"))
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    gdp = next(r for r in data["records"] if r["indicator"] == "gdp" and r["value"] is not None)
+    true_value = gdp["value"]
+    gdp["value"] = true_value + 680
+    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    _parse(raw, out)
+    assert "is not in its span" in capsys.readouterr().err
+    rows = pl.read_parquet(out / "p" / "indicators.parquet").filter((pl.col("indicator") == "gdp") & pl.col("value").is_not_null())
+    assert true_value in rows["value"].to_list() and true_value + 680 not in rows["value"].to_list()
+
+
+def test_quarantine_fails_the_stage_after_writing_the_rest_unless_allowed(tmp_path):
+    raw = _project(tmp_path)
+    (raw / "b.txt").write_text("博山区2026年国民经济和社会发展计划\n地区生产总值增长5%。" * 20, encoding="utf-8")
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write("b.txt,b.txt," + "0" * 64 + ",edited by hand\n")            # sha256 no longer matches
+    out = tmp_path / "out"
+    with pytest.raises(PlanwatchError, match=r"1 quarantined .*b.txt: content differs from the sha256.*allow_quarantine"):
+        _parse(raw, out)
+    assert pl.read_parquet(out / "i" / "documents.parquet")["doc_id"].to_list() == ["a"]   # the other's results are written
+    assert _parse(raw, out, allow_quarantine=True)["quarantined"] == 1
+
+
+def test_quarantine_banner_on_every_page(tmp_path):
+    raw = _project(tmp_path)
+    (raw / "b.txt").write_text("no", encoding="utf-8")
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write("b.txt,b.txt,,unreadable\n")
+    from planwatch.analyse import stage as analyse
+    from planwatch.report.render import render
+    from planwatch.validate import stage as validate
+    out = tmp_path / "out"
+    _parse(raw, out, allow_quarantine=True)
+    validate.run(str(out / "i"), str(out / "p"), str(REF), str(out / "r"), str(out / "v.json"), 0.1)
+    analyse.run(str(out / "i"), str(out / "p"), str(REF), str(out / "a.json"), 0.5, 2.0, 0.55)
+    pages = render(str(out / "p"), str(out / "i"), str(REF), str(out / "r"))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'id="quarantine"' in html and "b.txt" in html
+
+
+# --- conflicting documents, value_std, reference data --------------------------------------------
+
+def test_conflicting_documents_warn_naming_both_and_the_later_publication_wins(tmp_path):
+    raw = _project(tmp_path)
+    text = PLAN.read_text(encoding="utf-8")
+    later = text.replace("319.3亿元", "321.4亿元").replace("2026年4月3日", "2026年5月8日")
+    assert later != text
+    (raw / "b.txt").write_text(later, encoding="utf-8")
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write(f"b.txt,b.txt,{hashlib.sha256(later.encode()).hexdigest()},revised\n")
+    out = tmp_path / "out"
+    from planwatch.analyse.series import build_series
+    from planwatch.catalogue import load_catalogue
+    from planwatch.validate import checks
+    _parse(raw, out)
+    docs = pl.read_parquet(out / "i" / "documents.parquet")
+    ind = pl.read_parquet(out / "p" / "indicators.parquet")
+    assert docs.sort("doc_id")["published"].cast(pl.String).to_list() == ["2026-04-03", "2026-05-08"]
+    conflicts = checks.conflicting_documents(ind, docs).filter(~pl.col("consistent"))
+    gdp = conflicts.filter((pl.col("indicator") == "gdp") & (pl.col("kind") == "actual")).row(0, named=True)
+    assert (gdp["other_doc_id"], gdp["doc_id"]) == ("a", "b")
+    series = build_series(ind.lazy(), docs.lazy(), load_catalogue(REF)).collect()
+    row = series.filter((pl.col("indicator") == "gdp") & (pl.col("year") == 2025)).row(0, named=True)
+    assert (row["value"], row["doc_id"], row["revised"]) == (321.4, "b", True)
+    assert "319.3" in row["note"]
+
+
+def test_value_std_disagreeing_with_value_is_an_error(tmp_path):
+    from planwatch.catalogue import load_catalogue
+    from planwatch.validate import checks
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    ind = pl.read_parquet(out / "p" / "indicators.parquet")
+    docs = pl.read_parquet(out / "i" / "documents.parquet")
+    assert checks.indicator_checks(ind, docs, load_catalogue(REF))["value_std_consistent"].all()
+    bad = ind.with_columns(pl.when(pl.col("indicator") == "gdp").then(pl.col("value_std") * 10).otherwise(pl.col("value_std"))
+                           .alias("value_std"))
+    flagged = checks.indicator_checks(bad, docs, load_catalogue(REF)).filter(~pl.col("value_std_consistent"))
+    assert flagged.height and set(flagged["indicator"]) == {"gdp"}
+
+
+def _refdir(tmp_path: Path, **files: str) -> Path:
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    for name in ("indicators.yml", "regions.yml", "links.yml"):
+        (ref / name).write_text(files.get(name.split(".")[0], (REF / name).read_text(encoding="utf-8")), encoding="utf-8")
+    return ref
+
+
+@pytest.mark.parametrize("which,content,message", [
+    ("indicators", "", r"indicators.yml: the file is empty"),
+    ("indicators", "- code: gdp\n", r"indicators.yml:1: expected a mapping"),
+    ("indicators", "indicators:\n  - code: gdp\n    name_zh: 地区生产总值\n    synonyms: 地区生产总值\n",
+     r"indicators.yml:4: indicators\[0\].synonyms: a list of names, not a string"),
+    ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
+                   "  better: up, level_range: [1, 2], growth_range: [1, 2]}]\n", r"indicators.yml:2: indicators\[0\].better: Input should be 'higher' or 'lower'"),
+    ("regions", "regions:\n  - {name: ../../x, level: city}\n", r"regions.yml:2: regions\[0\].name"),
+    ("regions", "regions: [{name: 淄博市, level: town}]\n", r"regions.yml:1: regions\[0\].level"),
+    ("regions", "regions:\n  - {name: 淄博市, level: city, prent: 山东省}\n", r"regions.yml:2: regions\[0\].prent: Extra inputs"),
+])
+def test_reference_data_errors_name_file_line_and_key(tmp_path, which, content, message):
+    from planwatch.catalogue import load_catalogue
+    with pytest.raises(PlanwatchError, match=message):
+        load_catalogue(_refdir(tmp_path, **{which: content}))
+
+
+def test_links_errors_name_the_file_and_unmatched_entries_are_reported(tmp_path):
+    from planwatch.analyse.stage import unmatched_overrides
+    from planwatch.analyse.tasks import load_overrides
+    ref = _refdir(tmp_path, links="links:\n  - {region: 博山区, year: 2026, target: 新建学校, action: pin}\n")
+    with pytest.raises(PlanwatchError, match=r"links.yml:2: links\[0\]: a pin needs `actual:`"):
+        load_overrides(ref / "links.yml")
+    (ref / "links.yml").write_text("links:\n  - {region: 博山区, year: 2026, target: 不存在的目标, action: reject}\n",
+                                   encoding="utf-8")
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    ind = pl.read_parquet(out / "p" / "indicators.parquet")
+    assert [o.target for o in unmatched_overrides(load_overrides(ref / "links.yml"), ind)] == ["不存在的目标"]
+
+
+def test_reference_file_size_is_bounded(tmp_path):
+    ref = _refdir(tmp_path)
+    (ref / "regions.yml").write_text("regions: []\n" + "#" * 6_000_000, encoding="utf-8")
+    with pytest.raises(PlanwatchError, match="too large for reference data"):
+        refdata.load(ref / "regions.yml", refdata.Regions)
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+def test_script_json_cannot_end_or_comment_out_its_element():
+    from planwatch.report.render import script_json
+    out = script_json({"sentence": "<!--<script></script>&\u2028\u2029"})
+    assert not any(ch in out for ch in "<>&\u2028\u2029")
+    assert json.loads(out) == {"sentence": "<!--<script></script>&\u2028\u2029"}
+
+
+def test_region_pages_stay_inside_reports_whatever_the_region_name(tmp_path):
+    from planwatch.report.render import region_slug
+    for name in ("../../x", "/etc/passwd", "a/../../b", "..", "淄博市", "x" * 300, "C:\\win"):
+        slug = region_slug(name)
+        target = (tmp_path / "reports" / slug).resolve()
+        assert target.parent == (tmp_path / "reports" / "regions").resolve(), name
+    assert len({region_slug(n) for n in ("a/b", "a_b", "a?b")}) == 3
+
+
+# --- the stage runner stops its kernel -----------------------------------------------------------
+
+def _kernel_pids(parent: int) -> list[int]:
+    out = subprocess.run(["ps", "-eo", "pid,ppid,cmd"], capture_output=True, text=True).stdout.splitlines()[1:]
+    return [int(line.split()[0]) for line in out if int(line.split()[1]) == parent and "ipykernel" in line]
+
+
+@pytest.mark.parametrize("how", ["sigterm", "parent_killed"])
+def test_stage_runner_stops_its_kernel(tmp_path, how):
+    import signal
+    import time
+    nb = tmp_path / "sleep.py"
+    nb.write_text("# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3 (ipykernel)\n#     language: python\n"
+                  "#     name: python3\n# ---\n\n# %% tags=[\"parameters\"]\nseconds = 120\n\n# %%\nimport time\ntime.sleep(seconds)\n",
+                  encoding="utf-8")
+    cmd = [sys.executable, str(ROOT / "pipelines" / "run_notebook.py"), str(nb), str(tmp_path / "out.ipynb")]
+    if how == "sigterm":
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+        runner = proc.pid
+    else:   # a shell between, as under dvc: kill the shell, the runner must notice
+        proc = subprocess.Popen(["bash", "-c", " ".join(cmd) + " 2>/dev/null & echo $!; wait"], stdout=subprocess.PIPE, text=True)
+        runner = int(proc.stdout.readline())
+    deadline = time.monotonic() + 60
+    while not _kernel_pids(runner) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    kernels = _kernel_pids(runner)
+    assert kernels, "the kernel did not start"
+    proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{k}").exists() and "Z" not in Path(f"/proc/{k}/stat").read_text().split(")")[-1].split()[0]
+              for k in kernels if Path(f"/proc/{k}/stat").exists()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = [k for k in kernels if Path(f"/proc/{k}/stat").exists()
+             and Path(f"/proc/{k}/stat").read_text().split(")")[-1].split()[0] != "Z"]
+    assert alive == []
+    if how == "sigterm":
+        assert proc.returncode == 128 + signal.SIGTERM
+        assert "stopped by SIGTERM" in proc.stderr.read().decode()
+
+
+# --- the pipeline's deps are complete by construction ------------------------------------------------
+
+def test_every_stage_depends_on_the_whole_package_and_the_reference_data_it_reads():
+    import yaml
+    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    reads = {"parse": ["indicators.yml", "regions.yml"], "validate": ["indicators.yml", "regions.yml"],
+             "analyse": ["indicators.yml", "regions.yml", "links.yml"], "report": ["indicators.yml", "regions.yml"]}
+    for name, stage in stages.items():
+        deps = stage["deps"]
+        assert "src/planwatch" in deps, name
+        assert "pipelines/run_notebook.py" in deps, name
+        for ref in reads[name]:
+            assert f"data/reference/{ref}" in deps, (name, ref)
+        used = set(__import__("re").findall(r"\$\{(\w+\.\w+)\}", stage["cmd"]))
+        assert used == set(stage.get("params", [])), name       # every parameter passed is declared, and only those
