@@ -105,7 +105,43 @@ def html_to_text(html: str) -> str:
                 lines.append(text)
     if not lines:
         lines = [ln.strip() for ln in article.get_text("\n").splitlines() if ln.strip()]
-    return "\n".join(lines) + "\n"
+    head = [h for h in _page_head(soup, body) if not any(h in ln for ln in lines[:3])]
+    return "\n".join(head + lines) + "\n"
+
+
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - )\s*")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|日期)[:：]\s*(20\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?)")
+
+
+def _page_head(soup, body) -> list[str]:
+    """The article's title and date, which pages keep outside the article body: the title from
+    the ArticleTitle meta, the page title before the site name, or the first <h1>; the date from
+    the PubDate meta or a 发布时间 line. Without them an article is a text of no region or year.
+
+    >>> from bs4 import BeautifulSoup
+    >>> s = BeautifulSoup("<html><head><title>某某市2026年计划_某某市人民政府</title>"
+    ...                   "<meta name='PubDate' content='2026-01-22 07:45'></head><body></body></html>", "html.parser")
+    >>> _page_head(s, s.body)
+    ['某某市2026年计划', '发布时间：2026-01-22']
+    """
+    out: list[str] = []
+    meta = soup.find("meta", attrs={"name": re.compile(r"(?i)^articletitle$")})
+    title = meta.get("content", "").strip() if meta else ""
+    if not title and soup.title and soup.title.string:
+        title = _TITLE_SEPARATORS.split(soup.title.string.strip())[0]
+    if not title and body is not None and body.find("h1"):
+        title = body.find("h1").get_text(" ", strip=True)
+    if len(_CJK.findall(title)) >= 4:
+        out.append(" ".join(title.split()))
+    meta = soup.find("meta", attrs={"name": re.compile(r"(?i)^(pubdate|publishdate|firstpublishedtime)$")})
+    m = re.match(r"(20\d\d-\d{1,2}-\d{1,2})", meta.get("content", "").strip()) if meta else None
+    if m:
+        out.append(f"发布时间：{m.group(1)}")
+    elif body is not None:
+        m = _PUBLISHED.search(body.get_text(" "))
+        if m:
+            out.append(f"发布时间：{m.group(1)}")
+    return out
 
 
 def _densest(body):

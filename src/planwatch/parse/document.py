@@ -15,8 +15,20 @@ from planwatch.parse.grammar import Grammar
 
 _YEAR = re.compile(r"(20\d\d)年")
 _DATE = re.compile(r"(20\d\d)(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?")
-_REGION_IN_TITLE = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|自治区|市|区|县|旗))(?=20\d\d|人民政府|国民经济|政府工作)")
+_SUFFIX = r"(?:省|自治区|市|区|县|旗)"
+# A region name: 2-4 characters none of which is a suffix or a function word, then a suffix.
+# The class of excluded characters keeps 关于大连市 → 大连市, 2024年江苏省 → 江苏省 and
+# 佛山市南海区 → 南海区 (the innermost name: a district's document names its city first).
+_NAME = r"(?:(?![省市区县旗年月日在于关的和及与召开届次第全本我各该])[\u4e00-\u9fff]){2,6}?" + _SUFFIX
+_REGION_IN_TITLE = re.compile(rf"({_NAME})(?=20\d\d|人民政府|国民经济|政府工作|经济社会|统计公报|第.{{1,4}}届)")
+# 在昆明市呈贡区第二届人民代表大会第三次会议上 / 重庆市第六届人民代表大会: the region that holds the session
+_CONGRESS = re.compile(rf"({_NAME})第[一二三四五六七八九十]+届人民代表大会")
+_NOT_NAME = ("代表", "人民", "政府", "会议", "工作")
 _LEVEL_BY_SUFFIX = {"省": "province", "自治区": "province", "市": "city", "区": "district", "县": "county", "旗": "county"}
+_SCOPE = re.compile(r"[全我本](省|市|区|县|旗)")
+_HEADING_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
+UNKNOWN_REGION = "未知地区"    # no name in hints, title or body: rows are kept, the region is said to be unknown
+NEWS_OPENING = 600             # characters at the top in which a byline (记者, 本报讯) makes the text news
 
 
 @dataclass(frozen=True)
@@ -33,58 +45,144 @@ class Facts:
 def find_title(text: str, g: Grammar) -> str | None:
     """The document's title line: a short line naming a plan, report or notice near the top.
 
+    A section heading (一、… （二）…) is never the title: an excerpt has none.
+
     >>> from planwatch.parse.grammar import default_grammar
     >>> find_title("博山区人民政府\\n\\n2026年4月3日\\n博山区2026年国民经济和社会发展计划\\n正文。", default_grammar())
     '博山区2026年国民经济和社会发展计划'
+    >>> find_title("（二）2020年工作回顾\\n\\n2020年是极不平凡的一年。", default_grammar()) is None
+    True
     """
-    lines = [ln.strip() for ln in text.splitlines()[:40] if ln.strip()]
-    short = [ln for ln in lines if len(ln) <= 80 and "。" not in ln]
+    span = _title_span(text, g)
+    return text[span[0]:span[1]] if span else None
+
+
+def _title_span(text: str, g: Grammar) -> tuple[int, int] | None:
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for ln in text.split("\n")[:40]:
+        body = ln.strip()
+        if body:
+            lines.append((pos + ln.index(body), body))
+        pos += len(ln) + 1
+    short = [(p, ln) for p, ln in lines if len(ln) <= 80 and "。" not in ln and not _HEADING_LINE.match(ln)]
     labels = g.data.get("metadata_labels", [])
-    for ln in short:
+    for p, ln in short:
         if re.search(r"计划|报告|通知|公报|意见", ln) and re.search(r"[\u4e00-\u9fff]{6}", ln):
             for lab in labels:
                 if ln.endswith(lab) and len(ln) > len(lab):
                     ln = ln[: -len(lab)]
-            return ln
-    for ln in short:
-        if len(re.findall(r"[\u4e00-\u9fff]", ln)) >= 8:
-            return ln
+            return p, p + len(ln)
+    for p, ln in short:
+        if len(re.findall(r"[\u4e00-\u9fff]", ln)) >= 8 and not ln.startswith("——") and "，" not in ln \
+                and not ln.endswith(("：", ":")):
+            return p, p + len(ln)
     return None
 
 
 def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | None = None,
                  doc_year: int | None = None, name: str = "<input>") -> Facts:
-    title = find_title(text, g)
-    head = title or ""
-    doc_type = _doc_type(head, text, g)
-    region_name = region or _region(head, text, catalogue)
-    if not region_name:
-        raise PlanwatchError(f"{name}: cannot tell which region the document is about; "
-                             "pass --region NAME (e.g. --region 博山区)")
-    known = catalogue.regions.get(region_name)
+    """Title, region, type, year and date of a document; hints override detection.
+
+    Detection reads the text as matched (traditional script folded to simplified, character
+    for character); the title is returned as written. Nothing here refuses a document: a type
+    that cannot be told is ``unknown``, a region that cannot be told is UNKNOWN_REGION.
+
+    >>> from planwatch.catalogue import default_catalogue
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> f = detect_facts("2018年呈貢區政府工作報告\\n——2018年1月9日在昆明市呈貢區第二屆人民代表大會第三次會議上\\n",
+    ...                  default_catalogue(), default_grammar())
+    >>> f.title, f.region, f.region_level, f.doc_type, f.doc_year, f.published
+    ('2018年呈貢區政府工作報告', '呈贡区', 'district', 'work_report', 2018, '2018-01-09')
+    >>> f = detect_facts("一、2024年工作回顾\\n全省生产总值增长5.1%。\\n", default_catalogue(), default_grammar())
+    >>> f.region, f.region_level, f.doc_type, f.doc_year
+    ('未知地区', 'province', 'work_report', 2025)
+    """
+    from planwatch.parse.text import fold
+    matched = fold(text, g)
+    span = _title_span(matched, g)
+    title = text[span[0]:span[1]].strip() if span else None
+    head = matched[span[0]:span[1]] if span else ""
+    doc_type = _doc_type(head, matched, g)
+    region_name = region or _region(head, matched, catalogue)
+    known = catalogue.regions.get(region_name) if region_name else None
     if known:
         level, parent = known.level, known.parent
-    else:
+    elif region_name:
         suffix = next((s for s in _LEVEL_BY_SUFFIX if region_name.endswith(s)), None)
         level, parent = (_LEVEL_BY_SUFFIX[suffix] if suffix else "county"), None
-    year = doc_year or _doc_year(head, text, doc_type)
+    else:
+        region_name, level, parent = UNKNOWN_REGION, _scope_level(matched), None
+    published = _published(matched)
+    year = doc_year or _doc_year(head, matched, doc_type, published, g)
     if not year:
         raise PlanwatchError(f"{name}: cannot tell which year's plan or report this is; pass --doc-year YEAR")
-    return Facts(title, region_name, level, parent, doc_type, year, _published(text))
+    return Facts(title, region_name, level, parent, doc_type, year, published)
 
 
 def _doc_type(title: str, text: str, g: Grammar) -> str:
+    """The type by a byline at the top (news), the title, then words of the body; else unknown.
+
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> _doc_type("晋江市政府工作报告出炉", "晋江市政府工作报告出炉\\n晋江新闻网讯（记者 某某）", default_grammar())
+    'news'
+    >>> _doc_type("", "一、2015年国民经济和社会发展计划执行情况\\n", default_grammar())
+    'plan_report'
+    >>> _doc_type("", "农业增产。", default_grammar())
+    'unknown'
+    """
+    opening = text[:NEWS_OPENING]
+    for dtype, words in g.doc_types:
+        if dtype == "news" and any(w in title or w in opening for w in words):
+            return dtype
     for dtype, words in g.doc_types:
         if any(w in title for w in words):
             return dtype
-    for dtype, words in g.doc_types:
+    cues = [(c["type"], c["words"]) for c in g.data.get("doc_type_body", [])]
+    # without a title the text is an excerpt: a plan's words (计划执行情况) in it mean a report on the plan
+    for dtype, words in (g.doc_types + cues) if title else (cues + g.doc_types):
         if any(w in text for w in words):
             return dtype
-    raise PlanwatchError("not a plan, plan report, work report, bulletin or news article about one "
-                         "(no 计划/报告/公报 found)")
+    return "unknown"
+
+
+def _first_name(pattern: re.Pattern, text: str, body: str) -> str | None:
+    """The first region name the pattern finds in text, trimmed against the whole body."""
+    for m in pattern.finditer(text):
+        if not any(w in m.group(1) for w in _NOT_NAME):
+            return _trim(m.group(1), body)
+    return None
+
+
+def _trim(name: str, body: str) -> str:
+    """The name without words run into it (聚焦南昌市 → 南昌市): of its tails, the longest whose
+    stem the text uses as often as any (a place is named again and again; 聚焦南昌 is not).
+
+    >>> _trim("聚焦南昌市", "聚焦南昌市。南昌发展，南昌人。")
+    '南昌市'
+    >>> _trim("石家庄市", "石家庄市。石家庄。")
+    '石家庄市'
+    """
+    suffix = next(s for s in sorted(_LEVEL_BY_SUFFIX, key=len, reverse=True) if name.endswith(s))
+    stem = name[: -len(suffix)]
+    tails = [stem[i:] for i in range(len(stem) - 1)]
+    counts = [body.count(t) for t in tails]
+    best = max(counts)
+    return next(t for t, n in zip(tails, counts) if n == best) + suffix
 
 
 def _region(title: str, text: str, catalogue: Catalogue) -> str | None:
+    """The region: a known one in the title, a name in the title, the region whose people's
+    congress heard the report, a known one in the body, a name in the opening; else None.
+
+    >>> from planwatch.catalogue import default_catalogue
+    >>> c = default_catalogue()
+    >>> [_region(t, t, c) for t in ("关于大连市2022年国民经济和社会发展计划执行情况", "佛山市南海区2023年统计公报",
+    ...                            "2024年江苏省国民经济和社会发展统计公报", "市长代表市人民政府作报告")]
+    ['大连市', '南海区', '江苏省', None]
+    >>> _region("", "1月14日上午，西安市雁塔区第十八届人民代表大会第四次会议开幕。", c)
+    '雁塔区'
+    """
     best = None
     for r in catalogue.regions.values():
         for nm in (r.name, r.short):
@@ -93,21 +191,49 @@ def _region(title: str, text: str, catalogue: Catalogue) -> str | None:
                 best = (i, len(nm), r.name)
     if best:
         return best[2]
-    m = _REGION_IN_TITLE.search(title)
-    if m:
-        return m.group(1)
+    found = _first_name(_REGION_IN_TITLE, title, text) or _first_name(_CONGRESS, text[:5000], text)
+    if found:
+        return found
     counts = Counter({r.name: text.count(r.name) + text.count(r.short) for r in catalogue.regions.values()})
     name, n = counts.most_common(1)[0] if counts else (None, 0)
     if n:
         return name
-    m = _REGION_IN_TITLE.search(text[:3000])
-    return m.group(1) if m else None
+    return _first_name(_REGION_IN_TITLE, text[:3000], text)
 
 
-def _doc_year(title: str, text: str, doc_type: str) -> int | None:
+def _scope_level(text: str) -> str:
+    """The level a text speaks for (全县 → county), for a region without a name.
+
+    >>> _scope_level("全县经济增长，全县就业稳定，全省第一。")
+    'county'
+    """
+    counts = Counter(m.group(1) for m in _SCOPE.finditer(text))
+    return _LEVEL_BY_SUFFIX[counts.most_common(1)[0][0]] if counts else "county"
+
+
+def _doc_year(title: str, text: str, doc_type: str, published: str | None, g: Grammar) -> int | None:
+    """The year: the latest in the title; else the date a report or news article is dated
+    (a report is delivered in the year it plans); else the year after the year a results
+    heading reviews (一、2024年工作回顾 → 2025); else the year the text names most.
+
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> _doc_year("", "一、2015年国民经济和社会发展计划执行情况\\n2015年增长。2015年。", "plan_report", None, default_grammar())
+    2016
+    >>> _doc_year("", "正文", "news", "2026-01-28", default_grammar())
+    2026
+    """
     years = [int(y) for y in _YEAR.findall(title)]
     if years:
         return max(years)
+    if published and doc_type not in ("bulletin", "unknown"):
+        return int(published[:4])
+    results_words = next((words for kind, words in g.section_kinds if kind == "results"), [])
+    for line in text[:20000].split("\n"):
+        body = line.strip()
+        if _HEADING_LINE.match(body) and any(w in body for w in results_words):
+            m = _YEAR.search(body)
+            if m:
+                return int(m.group(1)) + 1
     counts = Counter(int(y) for y in _YEAR.findall(text))
     if not counts:
         return None

@@ -39,6 +39,27 @@ def _short(heading: str) -> str:
     return head[:40]
 
 
+def _whole_document(text: str, g: Grammar) -> tuple[str | None, int | None]:
+    """(kind, year) every section of the document has unless its heading says otherwise.
+
+    A statistical bulletin (its title among the first lines names a `results_documents` word
+    of grammar.yml) reports results throughout, of the year its title names: its headings
+    (一、综合 二、农业) carry neither.
+
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> _whole_document("\\n武汉市2020年国民经济和社会发展统计公报\\n\\n武汉市统计局\\n", default_grammar())
+    ('results', 2020)
+    >>> _whole_document("淄博市2026年国民经济和社会发展计划\\n", default_grammar())
+    (None, None)
+    """
+    words = g.data.get("results_documents", [])
+    for line in [ln for ln in text[:2000].split("\n") if ln.strip()][:5]:
+        if any(w in line for w in words):
+            y = _YEAR.search(line)
+            return "results", int(y.group(1)) if y else None
+    return None, None
+
+
 def find_sections(text: str, g: Grammar) -> list[Section]:
     """Sections of normalised text in order; text before the first heading is a section too.
 
@@ -63,6 +84,7 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
                 heads.append((pos, 2, _short(s)))
         pos += len(line) + 1
     heads += [(m.start(), 3, m.group(1) + m.group(2)) for m in _H3.finditer(text)]
+    whole_kind, whole_year = _whole_document(text, g)
     heads.sort()
     sections: list[Section] = []
     h1, h1_kind, h1_year, h2 = "", None, None, ""
@@ -71,13 +93,13 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
         if i == 0:
             if end > 0:
-                sections.append(Section(0, end, "", None, None))
+                sections.append(Section(0, end, "", whole_kind, whole_year))
             continue
         if level == 1:
             h1 = head
-            h1_kind = _kind(head, g) or ("annex" if _ANNEX.match(head) else None)
+            h1_kind = _kind(head, g) or ("annex" if _ANNEX.match(head) else None) or whole_kind
             y = _YEAR.search(head)
-            h1_year = int(y.group(1)) if y else None
+            h1_year = int(y.group(1)) if y else whole_year
             if h1_kind == "annex" or (sections and sections[-1].kind == "annex" and h1_kind is None):
                 h1_kind = "annex"
             h2 = ""

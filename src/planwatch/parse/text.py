@@ -8,9 +8,11 @@ match in the normalised text is reported as a span of the raw document.
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from planwatch.parse.grammar import Grammar, default_grammar
 
@@ -34,24 +36,72 @@ class NormText:
 # spaces inside a line, and a comma between digits that is a thousands separator (1,234.5)
 _DROP = re.compile(r"[ \t\r]|(?<=\d)，(?=\d{3}(?!\d))")
 
+T2S_PATH = Path(__file__).with_name("t2s.txt")
+# The table is rule data the extractor's fingerprint must see: text.py carries its hash, so a
+# changed table changes this file too (and a table edited without it is refused on load).
+T2S_SHA256 = "19aa44297236f8986b62c7dd147b29307cd1d71c4e7ab2c5590ce1373a678320"
+# Code points Unicode NFKC may fold for matching: full-width forms, Kangxi radicals, the two
+# radicals-supplement characters it knows, CJK compatibility ideographs. Not circled or
+# parenthesised numbers (①, ⑴), which NFKC would turn into digits.
+_NFKC_RANGES = ((0xFF01, 0xFF5F), (0x2F00, 0x2FE0), (0x2E80, 0x2F00), (0xF900, 0xFB00), (0x2F800, 0x2FA20))
+
+
+@lru_cache(maxsize=1)
+def load_t2s() -> dict[str, str]:
+    """Traditional -> simplified characters (OpenCC's, one character to one; see t2s.txt).
+
+    >>> t = load_t2s(); "".join(t.get(c, c) for c in "國民經濟和社會發展計劃執行情況報告")
+    '国民经济和社会发展计划执行情况报告'
+    >>> all(len(k) == len(v) == 1 for k, v in t.items()), "著" in t, "乾" in t
+    (True, False, False)
+    """
+    import hashlib
+    data = T2S_PATH.read_bytes()
+    if hashlib.sha256(data).hexdigest() != T2S_SHA256:
+        raise RuntimeError(f"{T2S_PATH}: content differs from T2S_SHA256 in {__file__}; "
+                           "update the hash with the table (it keys the parse cache)")
+    pairs = [ln for ln in data.decode("utf-8").splitlines() if ln and not ln.startswith("#")]
+    return {ln[0]: ln[1] for ln in pairs}
+
 
 @lru_cache(maxsize=4)
 def _fold_table(g: Grammar) -> dict:
-    chars = [chr(c) for c in range(0xFF10, 0xFF1A)] + [chr(c) for c in range(0xFF21, 0xFF3B)] + \
-            [chr(c) for c in range(0xFF41, 0xFF5B)] + list(g.char_map)
-    return str.maketrans({ch: fold_char(ch, g) for ch in chars})
+    fold: dict[str, str] = {}
+    for lo, hi in _NFKC_RANGES:
+        for c in range(lo, hi):
+            ch = chr(c)
+            n = unicodedata.normalize("NFKC", ch)
+            if n != ch and len(n) == 1:
+                fold[ch] = n
+    t2s = load_t2s()
+    for ch in set(fold) | set(t2s) | set(g.char_map):
+        fold[ch] = fold_char(ch, g)
+    return str.maketrans({k: v for k, v in fold.items() if k != v})
 
 
 def fold_char(ch: str, grammar: Grammar) -> str:
-    """Full-width ASCII to half-width, then the grammar's punctuation map.
+    """One character as matched: NFKC-folded (full-width, Kangxi radicals, compatibility
+    ideographs), traditional to simplified, then the grammar's punctuation map.
 
-    >>> fold_char("５", default_grammar()), fold_char("％", default_grammar()), fold_char(",", default_grammar())
-    ('5', '%', '，')
+    >>> g = default_grammar()
+    >>> [fold_char(c, g) for c in "５％,⼯⾦經濟\uf900①"]
+    ['5', '%', '，', '工', '金', '经', '济', '岂', '①']
     """
     code = ord(ch)
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-        ch = chr(code - 0xFEE0)
+    if any(lo <= code < hi for lo, hi in _NFKC_RANGES):
+        n = unicodedata.normalize("NFKC", ch)
+        ch = n if len(n) == 1 else ch
+    ch = load_t2s().get(ch, ch)
     return grammar.char_map.get(ch, ch)
+
+
+def fold(text: str, grammar: Grammar | None = None) -> str:
+    """The text as matched, character for character (same length, same offsets).
+
+    >>> fold("2018年呈貢區政府工作報告 ⼈均")
+    '2018年呈贡区政府工作报告 人均'
+    """
+    return text.translate(_fold_table(grammar or default_grammar()))
 
 
 def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
