@@ -1,8 +1,11 @@
-"""Annex tables written one cell per line (each cell line starts with a tab).
+"""Annex tables: written one cell per line (each cell line starts with a tab), or one row per
+line with the cells apart by tabs or runs of spaces (text copied from a PDF or a bulletin).
 
 A row is a run of cell lines; a short line without a tab right after a row continues its
 last cell (与经济 / 增长同步). Header rows name the years (2025年完成, 2026年预期) and the
-sub-columns (绝对值, 增长%); data rows are read against them.
+sub-columns (绝对值, 增长%); data rows are read against them. A bulletin's table has no year
+in its header (绝对数, 比上年增长%): its caption above it names the year (表1 2024年主要指标).
+Cell text is matched folded (traditional script, full-width forms), character for character.
 """
 from __future__ import annotations
 
@@ -13,12 +16,18 @@ from decimal import Decimal, InvalidOperation
 from planwatch.catalogue import Catalogue
 from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import convert
-from planwatch.parse.text import clip_sentence, next_content_index
+from planwatch.parse.text import clip_sentence, fold, next_content_index
 from planwatch.records import Record
 
 _YEAR_HEAD = re.compile(r"(20\d\d)年?(完成|实际|预计|预期|目标|计划)")
 _CELL_NUM = re.compile(r"^(?P<cmp>[<>≥≤＞＜]?)(?P<num>-?\d+(?:\.\d+)?)(?P<qual>以上|左右|以内|以下)?$")
 _EMPTY = {"", "—", "-", "——", "/", "…"}
+# cells of a one-row-per-line table: apart by a tab, or two or more spaces (ideographic spaces too)
+_SPACED_CELL = re.compile(r"[^\s\u3000]+(?:[ \u3000][^\s\u3000]+)*")
+_SPACED_GAP = re.compile(r"\t|[ \u3000]{2,}")
+_ABSOLUTE_HEAD = ("绝对数", "绝对值", "总量")
+_GROWTH_HEAD = ("比上年增长", "增长%", "增长(%)", "增长（%）", "增速")
+_CAPTION_LINES = 3          # non-blank lines above a yearless header searched for the table's year
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,48 @@ def table_rows(raw: str) -> list[list[Cell]]:
     return rows
 
 
+def spaced_rows(raw: str) -> list[list[Cell]]:
+    """Rows of tables laid out one row per line, cells apart by tabs or runs of spaces, with spans.
+
+    A line is a row when it splits into three or more cells; a line with a single cell (一、经济发展)
+    or prose is not. Leading row numbers (序号 1, 2 …) stay cells: extract_tables skips them.
+
+    >>> [[c.text for c in r] for r in spaced_rows("正文，增长5%。\\n指标名称    单位    2024年目标\\n  地区生产总值  亿元  1345\\n")]
+    [['指标名称', '单位', '2024年目标'], ['地区生产总值', '亿元', '1345']]
+    >>> spaced_rows("地区生产总值\\t亿元\\t1345\\n")[0][2]
+    Cell(text='1345', start=10, end=14)
+    """
+    rows: list[list[Cell]] = []
+    pos = 0
+    for line in raw.split("\n"):
+        if not line.startswith("\t") and _SPACED_GAP.search(line.strip()):
+            cells = [Cell(m.group(), pos + m.start(), pos + m.end()) for m in _SPACED_CELL.finditer(line)]
+            if len(cells) >= 3:
+                rows.append(cells)
+        pos += len(line) + 1
+    return rows
+
+
+def _caption_years(raw: str, rows: list[list[Cell]]) -> dict[int, int]:
+    """For each row that starts a table (no row on the line above), the year its caption names."""
+    out: dict[int, int] = {}
+    prev_end = -2
+    for row in rows:
+        start = row[0].start
+        line_start = raw.rfind("\n", 0, start) + 1
+        if line_start != prev_end + 1:      # not right below the previous row: a new table
+            above = raw[max(0, line_start - 400):line_start].split("\n")
+            lines = [ln for ln in above if ln.strip()][-_CAPTION_LINES:]
+            for ln in reversed(lines):
+                m = re.search(r"(20\d\d)年", ln)
+                if m:
+                    out[start] = int(m.group(1))
+                    break
+        prev_end = raw.find("\n", row[-1].end)
+        prev_end = len(raw) if prev_end < 0 else prev_end
+    return out
+
+
 def _parse_cell(text: str, g: Grammar):
     """(value, qualifier, qualitative phrase) of a table cell."""
     t = text.replace(" ", "").replace("％", "%").rstrip("%")
@@ -90,21 +141,34 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
     """Records of the annex tables; years and kinds come from the tables' own headers."""
     records: list[Record] = []
     groups: list[tuple[int, str, str]] = []   # (year, kind, sub) per value column
-    for row in table_rows(raw):
-        texts = [c.text for c in row]
+    spaced = spaced_rows(raw)
+    captions = _caption_years(raw, spaced)
+    all_rows = sorted(table_rows(raw) + spaced, key=lambda r: r[0].start)
+    after_year_head = False     # the row above named the years: 绝对值 / 增长% below it are its sub-columns
+    for row in all_rows:
+        texts = [fold(c.text, g) for c in row]
         years = [(_YEAR_HEAD.search(t), t) for t in texts]
         if any(m for m, _ in years):
+            after_year_head = True
             groups = []
             for m, _t in years:
                 if m:
                     kind = "actual" if m.group(2) in ("完成", "实际", "预计") else "target"
                     groups.append((int(m.group(1)), kind, m.group(2)))
             continue
+        if not after_year_head and any(t.replace(" ", "").startswith(_ABSOLUTE_HEAD) for t in texts) and \
+                any(t.replace(" ", "").startswith(_GROWTH_HEAD) for t in texts):
+            year = captions.get(row[0].start)     # a bulletin's table: actuals of the caption's year
+            groups = [(year, "actual", "绝对数")] if year else []
+            continue
         if any(t in ("绝对值", "增长%", "增长", "增速%") for t in texts):
             continue
+        after_year_head = False
         while row and not row[-1].text:
             row = row[:-1]          # trailing empty cells of a wider table (Word pads rows)
-        texts = [c.text for c in row]
+        while len(row) > 3 and re.fullmatch(r"\d{1,3}[.、]?", row[0].text):
+            row = row[1:]           # a row number (序号)
+        texts = [fold(c.text, g) for c in row]
         if len(row) < 3 or not groups:
             continue
         match = cat.match_name(texts[0])
@@ -116,13 +180,13 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
         values = row[2:]
         per_group = 2 if len(values) >= 2 * len(groups) else 1
         section = raw_to_section(row[0].start) if raw_to_section else "附件"
-        sentence = clip_sentence(" | ".join(texts), 0, 0)
+        sentence = clip_sentence(" | ".join(c.text for c in row), 0, 0)
         for gi, (year, kind, word) in enumerate(groups):
             cells = values[gi * per_group:(gi + 1) * per_group]
             if not cells:
                 continue
-            level = _parse_cell(cells[0].text, g)
-            growth = _parse_cell(cells[1].text, g) if per_group == 2 and len(cells) > 1 else None
+            level = _parse_cell(fold(cells[0].text, g), g)
+            growth = _parse_cell(fold(cells[1].text, g), g) if per_group == 2 and len(cells) > 1 else None
             if level is None and growth is None:
                 continue
             value = level[0] if level else None
@@ -140,7 +204,7 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
             if value is not None and unit:
                 value_std = value if ind.family == "percent" and unit == "%" else convert(value, unit, ind.std_unit, g)
             records.append(Record(
-                period_year=year, kind=kind, indicator=code, indicator_zh=texts[0],
+                period_year=year, kind=kind, indicator=code, indicator_zh=row[0].text,
                 value=float(value) if value is not None else None, unit=unit if value is not None else None,
                 growth_pct=float(gval) if gval is not None else None, value_high=None, growth_pct_high=None,
                 value_std=float(value_std) if value_std is not None else None,

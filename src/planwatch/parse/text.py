@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -107,6 +108,10 @@ def fold(text: str, grammar: Grammar | None = None) -> str:
 def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     """Normalised text and its map to raw offsets.
 
+    Folds characters (fold), drops spaces, thousands separators, web-page residue, bullets and
+    the colon after a bulleted label, skips page furniture (— 3 — and the running header beside
+    it) and joins lines broken inside a sentence, a word or a number.
+
     >>> n = normalise("增长 5.5％，完成1,234.5亿元")
     >>> n.text
     '增长5.5%，完成1234.5亿元'
@@ -115,18 +120,24 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     '这是一行很长的在句子中间被折断的句子，全区地区生产总值完成319.3亿元。'
     >>> normalise("正文。\\n扫码使用手机浏览本页内容\\n").text
     '正文。\\n\\n'
+    >>> normalise("◆地区生产总值：完成905亿元。").text
+    '地区生产总值完成905亿元。'
+    >>> normalise("每万人口高价值发明专利拥有量达到28.\\n6件。").text
+    '每万人口高价值发明专利拥有量达到28.6件。'
     """
     g = grammar or default_grammar()
     table = _fold_table(g)
     out: list[str] = []
     idx = array("q")
     lines = raw.split("\n")
-    nxt_content = next_content_index(lines)
+    furniture = page_furniture(lines, g)
+    nxt_content = next_content_index(lines, furniture)
     pos = 0
     joining = False     # inside the blank lines of a page or paragraph break that a wrapped sentence spans
+    joined = False      # this line continues the line above (a paragraph wrapped by the layout)
     for li, line in enumerate(lines):
         stripped = line.rstrip()
-        if joining and not stripped.strip():
+        if li in furniture or (joining and not stripped.strip()):
             pos += len(line) + 1
             continue
         joining = False
@@ -139,6 +150,8 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
                 idx.append(pos + line.index("\t"))
             drops = {m.start() for m in _DROP.finditer(folded)}
             drops.update(range(lead))
+            if not keep_tab:
+                drops.update(_bullet_drops(folded, lead, g))
             if not drops:
                 out.append(folded)
                 idx.extend(range(pos, pos + len(folded)))
@@ -151,18 +164,71 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
         if li < len(lines) - 1:
             j = nxt_content[li + 1]
             nxt = lines[j] if j < len(lines) else None
-            if _joins(stripped, nxt):
+            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
+                joined = True
             else:
                 out.append("\n")
                 idx.append(pos)
+                joined = False
             pos += 1
     idx.append(len(raw))
     return NormText("".join(out), idx)
 
 
-def next_content_index(lines: list[str]) -> list[int]:
-    """For each line index i, the index of the first non-blank line at or after i (len(lines) if none).
+def _bullet_drops(line: str, lead: int, g: Grammar) -> list[int]:
+    """Offsets to drop at the start of a bulleted line: the bullet, spaces after it, and the
+    colon after a short label (◆地区生产总值：完成… reads as 地区生产总值完成…).
+
+    >>> _bullet_drops("● 城镇新增就业：8万人", 0, default_grammar())
+    [0, 1, 8]
+    >>> _bullet_drops("各位代表：", 0, default_grammar())
+    []
+    """
+    j = lead
+    if j >= len(line) or line[j] not in g.data.get("bullets", ""):
+        return []
+    out = [j]
+    j += 1
+    while j < len(line) and line[j] in " \u3000":
+        out.append(j)
+        j += 1
+    colon = line.find("：", j, j + LABEL_MAX + 1)
+    if colon > j and not re.search(r"[。，；\d]", line[j:colon]):
+        out.append(colon)
+    return out
+
+
+LABEL_MAX = 16      # characters of a bulleted label before its colon
+
+
+def page_furniture(lines: list[str], g: Grammar) -> set[int]:
+    """Indexes of page furniture: page numbers (— 3 —, 第3页) and, beside them, a running header
+    or footer (the title repeated) that appears on several pages. One pass to count, one to mark.
+
+    >>> sorted(page_furniture(["正文深入推进", "", "— 1 —", "", "某市政府工作报告", "制造强市", "— 2 —", "某市政府工作报告", "x"],
+    ...                       default_grammar()))
+    [2, 4, 6, 7]
+    """
+    pats = [re.compile(p) for p in g.data.get("page_numbers", [])]
+    numbers = {i for i, ln in enumerate(lines) if ln.strip() and any(p.fullmatch(ln.strip()) for p in pats)}
+    if not numbers:
+        return set()
+    counts = Counter(ln.strip() for ln in lines if 0 < len(ln.strip()) <= 40)
+    marked = set(numbers)
+    for i in numbers:
+        for step in (-1, 1):        # the nearest non-blank line on each side
+            k = i + step
+            while 0 <= k < len(lines) and not lines[k].strip():
+                k += step
+            if 0 <= k < len(lines) and k not in numbers and counts[lines[k].strip()] >= 2:
+                marked.add(k)
+    return marked
+
+
+def next_content_index(lines: list[str], skip: set[int] | frozenset = frozenset()) -> list[int]:
+    """For each line index i, the index of the first non-blank line at or after i (len(lines) if none);
+    lines in skip (page furniture) count as blank.
 
     One backward pass, so a run of blank lines costs linear time, not quadratic.
 
@@ -171,18 +237,35 @@ def next_content_index(lines: list[str]) -> list[int]:
     """
     out = [len(lines)] * (len(lines) + 1)
     for i in range(len(lines) - 1, -1, -1):
-        out[i] = i if lines[i].strip() else out[i + 1]
+        out[i] = i if lines[i].strip() and i not in skip else out[i + 1]
     return out
 
 
-def _joins(line: str, nxt: str | None) -> bool:
+def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool = False) -> bool:
+    """Whether the break after line is the layout's, not the author's.
+
+    A long line that ends without punctuation was wrapped; so was one whose last characters
+    and the next line's first make a number (28. / 6件); a short line ending mid-sentence that
+    continues a wrapped paragraph and is followed directly by more text was cut short by the
+    page (规模 / 以上工业增加值). Never before a heading or a table cell.
+    """
     if nxt is None or not line.strip():
         return False
     if line.startswith("\t") or nxt.startswith("\t") or _HEADING.match(nxt):
         return False
-    body = line.strip()
-    return len(body) >= WRAPPED_LINE_MIN and body[-1] not in _LINE_END_OK and (
-        bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
+    body, head = line.strip(), nxt.strip()
+    if _BULLET_START.match(head) or _SPACED_ROW.search(body) or _SPACED_ROW.search(head):
+        return False
+    if re.search(r"\d\.?$", body) and re.match(r"[\d.%]", head):
+        return True
+    mid = body[-1] not in _LINE_END_OK and (bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
+    if len(body) >= WRAPPED_LINE_MIN:
+        return mid
+    return mid and continued and adjacent and not _HEADING.match(body)
+
+
+_BULLET_START = re.compile(r"^(?:[●◆■▲★◇□○•▪◎]|\d{1,2}[.、．](?!\d)|（\d{1,2}）)")
+_SPACED_ROW = re.compile(r"\S(?: {2,}|\t)\S")      # a table row laid out with spaces: never joined
 
 
 MAX_SENTENCE = 600    # characters of a sentence kept with each record (a pathological one-line text is clipped)
