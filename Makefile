@@ -51,6 +51,7 @@ bench: env
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_add_document.py
 	$(BIN)/python benchmarks/extraction_quality.py
+	$(BIN)/python benchmarks/bench_hostile.py --fuzz 5000
 
 clean:
 	rm -rf $(VENV) .tools
