@@ -124,6 +124,8 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     '地区生产总值完成905亿元。'
     >>> normalise("每万人口高价值发明专利拥有量达到28.\\n6件。").text
     '每万人口高价值发明专利拥有量达到28.6件。'
+    >>> normalise("完成18.62\\n亿元。").text
+    '完成18.62亿元。'
     """
     g = grammar or default_grammar()
     table = _fold_table(g)
@@ -164,7 +166,7 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
         if li < len(lines) - 1:
             j = nxt_content[li + 1]
             nxt = lines[j] if j < len(lines) else None
-            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined):
+            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=_unit_starts(g)):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
                 joined = True
             else:
@@ -200,6 +202,7 @@ def _bullet_drops(line: str, lead: int, g: Grammar) -> list[int]:
 
 
 LABEL_MAX = 16      # characters of a bulleted label before its colon
+RUNNING_HEADER_MAX = 40     # characters of a running header or footer (the title repeated on each page)
 
 
 def page_furniture(lines: list[str], g: Grammar) -> set[int]:
@@ -214,14 +217,15 @@ def page_furniture(lines: list[str], g: Grammar) -> set[int]:
     numbers = {i for i, ln in enumerate(lines) if ln.strip() and any(p.fullmatch(ln.strip()) for p in pats)}
     if not numbers:
         return set()
-    counts = Counter(ln.strip() for ln in lines if 0 < len(ln.strip()) <= 40)
+    counts = Counter(ln.strip() for ln in lines if 0 < len(ln.strip()) <= RUNNING_HEADER_MAX)
     marked = set(numbers)
     for i in numbers:
         for step in (-1, 1):        # the nearest non-blank line on each side
             k = i + step
             while 0 <= k < len(lines) and not lines[k].strip():
                 k += step
-            if 0 <= k < len(lines) and k not in numbers and counts[lines[k].strip()] >= 2:
+            if 0 <= k < len(lines) and k not in numbers and counts[lines[k].strip()] >= 2 \
+                    and not re.search(r"[，。；：,;:]", lines[k]):     # a header is a name, not a clause
                 marked.add(k)
     return marked
 
@@ -241,7 +245,14 @@ def next_content_index(lines: list[str], skip: set[int] | frozenset = frozenset(
     return out
 
 
-def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool = False) -> bool:
+@lru_cache(maxsize=4)
+def _unit_starts(g: Grammar) -> tuple[str, ...]:
+    """What may start the line after a number broken off it: digits, %, units and magnitudes."""
+    return tuple(sorted(set(g.unit_names) | set(g.magnitudes) | set("0123456789.%"), key=len, reverse=True))
+
+
+def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool = False,
+           units: tuple[str, ...] = tuple("0123456789.%")) -> bool:
     """Whether the break after line is the layout's, not the author's.
 
     A long line that ends without punctuation was wrapped; so was one whose last characters
@@ -256,7 +267,7 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
     body, head = line.strip(), nxt.strip()
     if _BULLET_START.match(head) or _SPACED_ROW.search(body) or _SPACED_ROW.search(head):
         return False
-    if re.search(r"\d\.?$", body) and re.match(r"[\d.%]", head):
+    if re.search(r"\d\.?$", body) and head.startswith(units):
         return True
     mid = body[-1] not in _LINE_END_OK and (bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
     if len(body) >= WRAPPED_LINE_MIN:
