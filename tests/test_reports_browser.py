@@ -108,3 +108,25 @@ def test_document_markup_is_inert(browser, tmp_path):
         assert page.locator("img[src=x]").count() == 0
         text = page.locator("body").inner_text()
         assert "<script>alert('title')</script>" in text or "onerror=alert('sentence')" in text
+
+
+def test_html_comment_opener_in_document_text_does_not_blank_the_charts(browser, tmp_path):
+    """`<!--<script` in document text (here the title, which every chart tooltip carries as the
+    source) once turned the rest of the page's scripts into a comment: every chart blank. Specs
+    are now JSON with <, >, &, U+2028 and U+2029 escaped."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    doc = ("<!--<script>博山区2026年国民经济和社会发展计划\u2028\n\n一、2025年国民经济和社会发展计划执行情况\n"
+           "全区地区生产总值完成319.3亿元，同比增长6.5%。\n"
+           "2024年全区地区生产总值完成300.1亿元，同比增长5.1%。\n"
+           "二、2026年经济社会发展主要预期目标\n主要预期目标建议为：地区生产总值增长5.5%以上。\n")
+    (raw / "c.txt").write_text(doc, encoding="utf-8")
+    import hashlib
+    sha = hashlib.sha256(doc.encode()).hexdigest()
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nc.txt,c.txt,{sha},comment\n", encoding="utf-8")
+    reports = build_site(raw, tmp_path / "out")
+    page, problems = open_page(browser, reports / "regions/博山区.html")
+    n_charts = page.locator("div.chart").count()
+    assert n_charts >= 1
+    page.wait_for_function(f"document.querySelectorAll('div.chart svg').length >= {n_charts}", timeout=10000)
+    assert problems == {"requests": [], "console": [], "dialogs": []}
