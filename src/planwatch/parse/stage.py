@@ -22,6 +22,7 @@ from planwatch.errors import PlanwatchError
 from planwatch.io import confined, write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.parse.convert import read_document
+from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
 from planwatch.parse.limits import Limits
 from planwatch.parse.verify import span_problem
@@ -75,9 +76,12 @@ def parse_document(path: Path, region: str | None = None, doc_year: int | None =
     if not (YEAR_RANGE[0] <= facts.doc_year <= YEAR_RANGE[1]):
         raise PlanwatchError(f"{path}: document year {facts.doc_year} is not between {YEAR_RANGE[0]} and "
                              f"{YEAR_RANGE[1]}; pass --doc-year YEAR")
+    # A document whose region could not be told keeps its rows under a name of its own, so two
+    # such documents never merge into one series; validation warns about it.
+    region_name = f"{UNKNOWN_REGION}({path.stem})" if facts.region == UNKNOWN_REGION else facts.region
     doc = DocumentFacts(
         doc_id=path.stem, file=path.name, sha256=hashlib.sha256(data).hexdigest(),
-        region=facts.region, region_level=facts.region_level, parent_region=facts.parent_region,
+        region=region_name, region_level=facts.region_level, parent_region=facts.parent_region,
         doc_type=facts.doc_type, doc_year=facts.doc_year, published=facts.published, title=facts.title,
         n_chars=len(text), encoding=encoding,
     )
@@ -89,7 +93,7 @@ def extractor_fingerprint(reference_dir: Path) -> str:
     and the reference data. A change to any of them re-parses every document."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    files = sorted(here.glob("*.py")) + [here / "grammar.yml", here.parent / "catalogue.py", here.parent / "records.py",
+    files = sorted(here.glob("*.py")) + [here / "grammar.yml", here / "t2s.txt", here.parent / "catalogue.py", here.parent / "records.py",
                                          here.parent / "refdata.py",
                                          reference_dir / "indicators.yml", reference_dir / "regions.yml"]
     for f in files:

@@ -46,7 +46,9 @@ def build_suites() -> list[Suite]:
         Suite("documents.contract", "documents", _contract(schemas.DOCUMENTS, ["doc_id", "region", "doc_type", "doc_year", "sha256"]) + [
             gxe.ExpectColumnValuesToBeUnique(column="doc_id", severity=E),
             gxe.ExpectColumnValuesToBeUnique(column="sha256", severity=E, meta={"why": "the same document added twice"}),
-            gxe.ExpectColumnValuesToBeInSet(column="doc_type", value_set=["plan", "plan_report", "work_report", "bulletin", "news"], severity=E),
+            gxe.ExpectColumnValuesToBeInSet(column="doc_type", value_set=["plan", "plan_report", "work_report", "bulletin", "news", "unknown"], severity=E),
+            gxe.ExpectColumnValuesToNotMatchRegex(column="region", regex="^未知地区", severity=W,
+                                                  meta={"why": "region not recognised: add the document with --region NAME"}),
             gxe.ExpectColumnValuesToBeInSet(column="region_level", value_set=["province", "city", "district", "county"], severity=E),
             gxe.ExpectColumnValuesToBeBetween(column="doc_year", min_value=1990, max_value=2100, severity=E),
         ]),
