@@ -236,7 +236,7 @@ def test_quarantine_fails_the_stage_after_writing_the_rest_unless_allowed(tmp_pa
     with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
         f.write("b.txt,b.txt," + "0" * 64 + ",edited by hand\n")            # sha256 no longer matches
     out = tmp_path / "out"
-    with pytest.raises(PlanwatchError, match=r"1 quarantined .*b.txt: content differs from the sha256.*allow_quarantine"):
+    with pytest.raises(PlanwatchError, match=r"1 document\(s\) quarantined .*b.txt: content differs from the sha256.*allow_quarantine"):
         _parse(raw, out)
     assert pl.read_parquet(out / "i" / "documents.parquet")["doc_id"].to_list() == ["a"]   # the other's results are written
     assert _parse(raw, out, allow_quarantine=True)["quarantined"] == 1
@@ -423,3 +423,18 @@ def test_every_stage_depends_on_the_whole_package_and_the_reference_data_it_read
             assert f"data/reference/{ref}" in deps, (name, ref)
         used = set(__import__("re").findall(r"\$\{(\w+\.\w+)\}", stage["cmd"]))
         assert used == set(stage.get("params", [])), name       # every parameter passed is declared, and only those
+
+
+def test_an_implausible_statement_is_withheld_and_the_rest_is_published(tmp_path):
+    raw = _project(tmp_path)
+    text = PLAN.read_text(encoding="utf-8").replace("319.3亿元", "3193000000亿元")
+    (raw / "a.txt").write_text(text, encoding="utf-8")
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\na.txt,a.txt,{hashlib.sha256(text.encode()).hexdigest()},x\n",
+                                      encoding="utf-8")
+    reports = build_site(raw, tmp_path / "out")        # does not raise: one statement is wrong, not the table
+    issues = pl.read_parquet(tmp_path / "out" / "interim" / "issues.parquet").filter(pl.col("severity") == "error")
+    assert issues.height == 1 and "plausible range" in issues["message"][0]
+    series = pl.read_parquet(tmp_path / "out" / "processed" / "series.parquet")
+    assert 3193000000 * 1.0 not in series.filter(pl.col("indicator") == "gdp")["value"].to_list()
+    assert series.height > 5
+    assert "plausible range" in (reports / "index.html").read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
 from planwatch.io import write_metrics, write_table
 from planwatch.params import check as check_params
+from planwatch.validate.stage import withheld_rows
 
 
 def unmatched_overrides(overrides: list, indicators: pl.DataFrame) -> list:
@@ -33,6 +34,9 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     interim, processed = Path(interim_dir), Path(processed_dir)
     catalogue = load_catalogue(reference_dir)
     indicators = pl.read_parquet(processed / "indicators.parquet").cast(schemas.INDICATORS)
+    withheld = withheld_rows(pl.read_parquet(interim / "issues.parquet")).select(
+        "doc_id", "char_start", "indicator").unique()
+    indicators = indicators.join(withheld, on=["doc_id", "char_start", "indicator"], how="anti")
     documents = pl.read_parquet(interim / "documents.parquet")
     series = build_series(indicators.lazy(), documents.lazy(), catalogue).collect()
     write_table(series, processed / "series.parquet", ["region", "indicator", "year"])
@@ -60,6 +64,7 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
         "targets_by_scope_and_status": {f"{r['scope']}.{r['status']}": r["len"] for r in by_scope.to_dicts()},
         "overrides_applied": attainment.filter(pl.col("override").is_not_null()).height,
         "overrides_unmatched": len(unmatched),
+        "rows_withheld_by_validation": withheld.height,
     }
     write_metrics(metrics, metrics_path)
     return metrics

@@ -217,9 +217,12 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
         "table_rows": indicators.filter(pl.col("origin") == "table").height,
     }
     write_metrics(metrics, metrics_path)
-    if quarantine and not p.allow_quarantine:
-        listed = "; ".join(f"{q['reason']}" for q in sorted(quarantine, key=lambda r: r["file"])[:3])
-        more = f" (and {len(quarantine) - 3} more)" if len(quarantine) > 3 else ""
-        raise PlanwatchError(f"{len(quarantine)} quarantined (listed in {interim / 'quarantine.csv'}): {listed}{more} — "
+    # A document left out is lost data: fail loudly unless the user said it is acceptable. A row
+    # whose value does not re-parse from its span is only withheld (listed, and shown in the banner).
+    lost = [q for q in quarantine if not q["reason"].startswith("row [")]
+    if lost and not p.allow_quarantine:
+        listed = "; ".join(f"{q['reason']}" for q in sorted(lost, key=lambda r: r["file"])[:3])
+        more = f" (and {len(lost) - 3} more)" if len(lost) > 3 else ""
+        raise PlanwatchError(f"{len(lost)} document(s) quarantined (listed in {interim / 'quarantine.csv'}): {listed}{more} — "
                              "fix or remove them, or set parse.allow_quarantine: true in params.yaml to publish without them")
     return metrics

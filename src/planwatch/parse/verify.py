@@ -12,6 +12,7 @@ from planwatch.parse.text import normalise
 from planwatch.records import Record
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
+_WS = re.compile(r"[ \t\u3000]{2,}|\t")
 
 
 def _dec(x: float) -> Decimal | None:
@@ -36,7 +37,12 @@ def span_problem(raw: str, rec: Record) -> str | None:
     if not (0 <= rec.char_start <= rec.char_end <= len(raw)):
         return f"span [{rec.char_start}, {rec.char_end}) lies outside the text ({len(raw)} characters)"
     surface = raw[rec.char_start:rec.char_end]
+    # Numbers as the extractor reads them (normalised: wraps joined, spaces dropped) and as the
+    # whitespace-separated cells of an aligned table read them ('8425.3   4.0' is two numbers).
     found = {Decimal(m) for m in _NUM.findall(normalise(surface).text)}
+    for chunk in _WS.split(surface):
+        if chunk:
+            found.update(Decimal(m) for m in _NUM.findall(normalise(chunk).text))
     for name in ("value", "growth_pct", "value_high", "growth_pct_high"):
         v = getattr(rec, name)
         if v is None:

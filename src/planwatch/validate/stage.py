@@ -151,17 +151,31 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     issues_df = schemas.frame(issues, schemas.ISSUES)
     write_table(issues_df, interim / "issues.parquet", ["severity", "suite", "message"], csv_twin=False)
     totals = {k: sum(c[k] for c in counts.values()) for k in ("evaluated", "passed", "warnings", "errors")}
-    metrics = {"suites": counts, **totals,
+    metrics = {"suites": counts, **totals, "rows_withheld": withheld_rows(issues_df).height,
                "issue_rows": {s: issues_df.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")}}
     write_metrics(metrics, metrics_path)
     write_validation_page(issues_df, counts, Path(reports_dir) / "validation" / "index.html")
     print(f"[validate] {totals['evaluated']} expectations, {totals['passed']} passed, {totals['warnings']} warnings, "
           f"{totals['errors']} errors in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     errors = issues_df.filter(pl.col("severity") == "error")
-    if errors.height:
-        lines = "\n".join(f"  ERROR {m}" for m in errors["message"].to_list())
-        raise PlanwatchError(f"validation failed with {errors.height} error(s); reports were not built:\n{lines}")
+    # An error about one statement (implausible level, unit of the wrong family …) withholds that
+    # row: the analyse stage leaves it out of series and attainment and the reports list it. An
+    # error about a whole table (a missing column, a duplicated document) stops the pipeline.
+    row_level = withheld_rows(errors)
+    fatal = errors.join(row_level.select("message"), on="message", how="anti")
+    if row_level.height:
+        print(f"[validate] {row_level.height} statement(s) withheld from series and attainment by validation errors "
+              f"(listed in {interim / 'issues.parquet'} and on the validation page)", file=sys.stderr)
+    if fatal.height:
+        lines = "\n".join(f"  ERROR {m}" for m in fatal["message"].to_list())
+        raise PlanwatchError(f"validation failed with {fatal.height} error(s); reports were not built:\n{lines}")
     return metrics
+
+
+def withheld_rows(issues: pl.DataFrame) -> pl.DataFrame:
+    """Error rows that name one statement of the indicators table (doc_id, char_start, indicator)."""
+    return issues.filter((pl.col("severity") == "error") & (pl.col("table") == "indicators")
+                         & pl.col("doc_id").is_not_null() & pl.col("char_start").is_not_null())
 
 
 def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path) -> None:

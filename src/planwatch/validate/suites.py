@@ -70,8 +70,8 @@ def build_suites() -> list[Suite]:
                                                 severity=W, meta={"why": "the same statement made twice in one document"}),
         ]),
         Suite("completeness.gdp", "completeness", [
-            _verdict("has_gdp_growth_actual", E, "plan document without a GDP growth actual"),
-            _verdict("has_gdp_growth_target", E, "plan document without a GDP growth target"),
+            _verdict("has_gdp_growth_actual", W, "plan document without a GDP growth actual"),
+            _verdict("has_gdp_growth_target", W, "plan document without a GDP growth target"),
             _verdict("has_budget_revenue", W, "plan document without budget revenue actual and target"),
         ]),
         Suite("cross.within_document", "within_document", [
