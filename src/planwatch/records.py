@@ -31,6 +31,8 @@ class Record:
     char_end: int
     sentence: str
     stretch: bool = False          # extension: target stated with 力争/争取 (a stretch target)
+    period_scope: str = "annual"   # annual | partial_year | multi_year_avg | cumulative (design.md)
+    period_note: str | None = None # the period as written when not annual (前三季度, “十四五”, 2021—2025)
 
     def as_row(self, **extra) -> dict:
         row = dict(extra)

@@ -16,7 +16,7 @@ INDICATORS = {
     "growth_pct": pl.Float64, "value_high": pl.Float64, "growth_pct_high": pl.Float64,
     "value_std": pl.Float64, "unit_std": pl.String, "qualifier": pl.String, "estimated": pl.Boolean,
     "origin": pl.String, "section": pl.String, "char_start": pl.Int64, "char_end": pl.Int64,
-    "sentence": pl.String, "stretch": pl.Boolean,
+    "sentence": pl.String, "stretch": pl.Boolean, "period_scope": pl.String, "period_note": pl.String,
 }
 
 SERIES = {
@@ -45,6 +45,7 @@ ISSUES = {
 
 STATUSES = ("met", "missed", "pending", "no_actual", "unclear")
 KINDS = ("actual", "target")
+PERIOD_SCOPES = ("annual", "partial_year", "multi_year_avg", "cumulative")
 ORIGINS = ("prose", "table")
 
 

@@ -66,6 +66,8 @@ def _fmt(v: float | None) -> str:
 
 def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: pl.DataFrame,
                      catalogue: Catalogue, rules: Rules, overrides: list | None = None) -> pl.DataFrame:
+    from planwatch.analyse.series import annual_only
+    indicators = annual_only(indicators.lazy()).collect()   # a 年均 or 前三季度 figure is no year's target or actual
     targets = indicators.filter(pl.col("kind") == "target").sort(
         ["region", "period_year", "indicator", "origin", "doc_id", "char_start"], descending=[False, False, False, True, False, False])
     # the same target stated in prose and in the annex table (or twice in prose) counts once

@@ -32,11 +32,20 @@ def _fmt_source() -> pl.Expr:
                      pl.col("growth_pct").fill_null(float("nan")))
 
 
+def annual_only(indicators: pl.LazyFrame) -> pl.LazyFrame:
+    """Rows that state one year's figure: partial-year, multi-year average and cumulative
+    figures (period_scope) never feed series or attainment. Tables from before the column
+    existed are all annual."""
+    if "period_scope" not in indicators.collect_schema().names():
+        return indicators
+    return indicators.filter(pl.col("period_scope").fill_null("annual") == "annual")
+
+
 def build_series(indicators: pl.LazyFrame, documents: pl.LazyFrame, catalogue: Catalogue) -> pl.LazyFrame:
     basis = {c: (i.basis if i.basis in ("real", "nominal") else "unknown") for c, i in catalogue.indicators.items()}
     std_unit = {c: i.std_unit for c, i in catalogue.indicators.items()}
     actuals = (
-        indicators.filter((pl.col("kind") == "actual") & pl.col("indicator").is_in(list(catalogue.indicators))
+        annual_only(indicators).filter((pl.col("kind") == "actual") & pl.col("indicator").is_in(list(catalogue.indicators))
                           & (pl.col("value_std").is_not_null() | pl.col("growth_pct").is_not_null()))
         .join(documents.select("doc_id", "doc_type", "doc_year", "published"), on="doc_id", how="left")
         .with_columns(_rank())

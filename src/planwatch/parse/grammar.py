@@ -27,6 +27,7 @@ class Grammar:
         self.growth_up: list[str] = data["growth_up"]
         self.growth_down: list[str] = data["growth_down"]
         self.growth_lead: list[str] = data["growth_lead"]
+        self.growth_verb_suffixes: list[str] = sorted(data.get("growth_verb_suffixes", []), key=len, reverse=True)
         self.level_verbs: list[str] = sorted(data["level_verbs"], key=len, reverse=True)
         self.clause_stop: list[str] = data["clause_stop"]
         self.estimate_words: list[str] = data["estimate_words"]
@@ -42,6 +43,12 @@ class Grammar:
         self.verb_families: dict[str, list[str]] = data.get("verb_families", {})
         self.scope_words: list[str] = sorted(data.get("scope_words", []), key=len, reverse=True)
         self.measure_words: list[str] = data.get("measure_words", [])
+        self.period_marks: list[tuple[str, str]] = [(m["scope"], m["pattern"]) for m in data.get("period_marks", [])]
+        self.multi_year_avg_words: list[str] = data.get("multi_year_avg_words", [])
+        self.cumulative_words: list[str] = data.get("cumulative_words", [])
+        self.plan_periods: dict[str, int] = data.get("plan_periods", {})
+        self.paired_prefixes: dict[str, list[str]] = data.get("paired_prefixes", {})
+        self.list_joiners: list[str] = data.get("list_joiners", [])
         self.residue_lines = [re.compile(p) for p in data.get("residue_lines", [])]
 
     def unit_factor(self, unit: str) -> tuple[str, Decimal] | None:

@@ -32,7 +32,7 @@ class SentenceScan:
     (with base-year marks excluded), and where its first target cue and estimate word end.
     Rescanning the sentence from its start for every statement was quadratic."""
 
-    __slots__ = ("positions", "years", "cue_end", "estimate_end")
+    __slots__ = ("positions", "years", "cue_end", "estimate_end", "mark_ends", "marks")
 
     def __init__(self, text: str, s0: int, s1: int, g: Grammar):
         self.positions: list[int] = []
@@ -44,10 +44,64 @@ class SentenceScan:
                 self.years.append(int(m.group(1)))
         self.cue_end = _first_end(text, s0, s1 + 20, g.target_cues)
         self.estimate_end = _first_end(text, s0, s1, g.estimate_words)
+        # period marks (前三季度, “十四五”时期, 五年来, 全年): one pass, in text order
+        self.mark_ends: list[int] = []
+        self.marks: list[tuple[str, str, int | None]] = []   # (scope, as written, last year of a multi-year period)
+        for m in _period_marks(g).finditer(text, s0, s1):
+            scope = m.lastgroup
+            self.mark_ends.append(m.end())
+            self.marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
 
     def last_year_before(self, pos: int) -> int | None:
         i = bisect_right(self.positions, pos)
         return self.years[i - 1] if i else None
+
+    def mark_before(self, pos: int) -> tuple[str, str, int | None] | None:
+        i = bisect_right(self.mark_ends, pos)
+        return self.marks[i - 1] if i else None
+
+
+@lru_cache(maxsize=4)
+def _period_marks(g: Grammar) -> re.Pattern:
+    return re.compile("|".join(f"(?P<{scope}>{pattern})" for scope, pattern in g.period_marks))
+
+
+_YEAR_RANGE_END = re.compile(r"\d{4}\D{1,2}(\d{4})年")
+
+
+def _period_end_year(mark: str, g: Grammar) -> int | None:
+    """Last year of a multi-year period as written (“十四五”时期 → 2025, 2016—2020年 → 2020).
+
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> _period_end_year("“十四五”时期", default_grammar()), _period_end_year("2016—2020年", default_grammar())
+    (2025, 2020)
+    >>> _period_end_year("五年来", default_grammar()) is None
+    True
+    """
+    for name, year in g.plan_periods.items():
+        if name in mark:
+            return year
+    m = _YEAR_RANGE_END.search(mark)
+    return int(m.group(1)) if m else None
+
+
+SCOPE_WINDOW = 40    # 年均 / 累计 stand at most this far before their figure, in its own clause
+
+
+def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Grammar) -> tuple[str, str | None, int | None]:
+    """(period_scope, period_note, last year of the period or None) of the figure q, whose own
+    words start at lead (its clause, or the end of the figure before it)."""
+    own = text[max(lead, q.start - SCOPE_WINDOW):q.start]
+    mark = scan.mark_before(q.start)
+    multi = mark if mark and mark[0] == "multi_year" else None
+    if any(w in own for w in g.multi_year_avg_words):
+        return "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in own)), \
+            (multi[2] if multi else None)
+    if mark and mark[0] == "partial_year":
+        return "partial_year", mark[1], None
+    if multi and any(w in own for w in g.cumulative_words):
+        return "cumulative", multi[1], multi[2]
+    return "annual", None, None
 
 
 def _first_end(text: str, start: int, end: int, words) -> int:
@@ -80,7 +134,7 @@ def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
 
 
 def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -> list[Mention]:
-    out = []
+    out: list[Mention] = []
     for m in _matcher(cat, g).finditer(text, start, end):
         ind = cat.indicators[cat.code_for(m.group())]
         before = text[max(start, m.start() - 4):m.start()]
@@ -89,8 +143,45 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
             continue
         if any(after.startswith(w) for w in g.ratio_words + list(ind.exclude_after)):
             continue
+        listed = _listed_mentions(text, out[-1].end if out else start, m.start(), m.end(), m.group(), cat, g)
+        if listed:
+            out.extend(listed)
+            continue
         out.append(Mention(m.start(), m.end(), m.group(), ind))
     return out + _share_mentions(text, start, end, out, cat)
+
+
+MAX_MODIFIER = 6     # characters of a listed modifier before a shared head (城镇居民、 存款、)
+PAIRED_WINDOW = 10   # 分别 stands at most this far after a paired name (城乡居民人均可支配收入年均分别增长)
+
+
+def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Catalogue, g: Grammar) -> list[Mention]:
+    """Names that one written name stands for, in order: 城镇、农村居民人均可支配收入 → the urban and
+    the rural income; 存、贷款余额 → deposits and loans; 城乡居民人均可支配收入分别… → urban and
+    rural. Empty when the name stands for itself."""
+    for prefix, parts in g.paired_prefixes.items():
+        for a in range(len(prefix)):
+            if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]) \
+                    and "分别" in text[m1:m1 + PAIRED_WINDOW]:
+                rest = name[len(prefix) - a:]
+                codes = [cat.code_for(p + rest) for p in parts]
+                if all(codes):
+                    return [Mention(m0 - a, m1, text[m0 - a:m1], cat.indicators[c]) for c in codes]
+    j = m0 - 1
+    if j <= start or text[j] not in g.list_joiners:
+        return []
+    k = 0
+    while k < MAX_MODIFIER and j - k - 1 >= start and "\u4e00" <= text[j - k - 1] <= "\u9fff" \
+            and text[j - k - 1] not in g.list_joiners:
+        k += 1
+    for k in range(k, 0, -1):      # the longest modifier first: 城镇居民、 before 居民、
+        modifier = text[j - k:j]
+        for p in range(1, min(4, len(name) - 1) + 1):
+            code = cat.code_for(modifier + name[p:])
+            if code and code != cat.code_for(name):
+                return [Mention(j - k, j, modifier, cat.indicators[code]),
+                        Mention(m0, m1, name, cat.indicators[cat.code_for(name)])]
+    return []
 
 
 _SHARE = re.compile(r"占([^，；。]{1,14}?)的?比重")
@@ -115,7 +206,7 @@ def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], ca
 def _group(mentions: list[Mention], text: str) -> list[list[Mention]]:
     groups: list[list[Mention]] = []
     for m in mentions:
-        if groups and _JOINERS.match(text[groups[-1][-1].end:m.start]):
+        if groups and (m.start < groups[-1][-1].end or _JOINERS.match(text[groups[-1][-1].end:m.start])):
             groups[-1].append(m)
         else:
             groups.append([m])
@@ -146,7 +237,9 @@ def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
 @lru_cache(maxsize=4)
 def _growth_verb(g: Grammar) -> re.Pattern:
     verbs = "|".join(re.escape(v) for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True))
-    return re.compile(rf"({verbs})(?:了|达到|达|为|幅为|幅达|幅度为|分别为|分别)?(?:[\d.%]+、)*$")
+    suffixes = "|".join(re.escape(w) for w in g.growth_verb_suffixes)
+    joiners = "|".join(re.escape(w) for w in g.list_joiners)
+    return re.compile(rf"({verbs})(?:{suffixes})?(?:[\d.%]+(?:{joiners}))*$")
 
 
 GROWTH_WINDOW = 80   # a growth verb governs numbers at most this far after it (增长5%、6%、7% …)
@@ -183,16 +276,52 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         scan = SentenceScan(text, s0, s1, g)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
         groups = _group(mentions, text)
-        taken: list[tuple[int, int]] = []
+        spans = []
         for gi, group in enumerate(groups):
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
             p0 = group[-1].end
-            p1 = _predicate_end(text, p0, limit, g)
-            taken.append((group[0].start, p1))
-            records.extend(_statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan))
+            spans.append((p0, _predicate_end(text, p0, limit, g)))
+        taken = [(group[0].start, p1) for group, (_p0, p1) in zip(groups, spans)]
+        shared = _shared_growths(text, s0, groups, spans, g)
+        for gi, group in enumerate(groups):
+            p0, p1 = spans[gi]
+            records.extend(_statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan,
+                                       shared.get(gi, _OWN)))
         if with_other:
             records.extend(_other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan))
     return records
+
+
+_OWN = object()      # a statement reads its growth from its own predicate
+CHAIN_WINDOW = 300   # how far before 分别 the listed statements it pairs may stand
+
+
+def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list[tuple[int, int]],
+                    g: Grammar) -> dict[int, tuple[int, Quantity] | None]:
+    """接待游客X、实现旅游总收入Y，分别增长a%、b%: the growths after 分别 go one to one to the levels
+    listed before it, each stated by its own name. Returns the growth of each single-name group in
+    such a list (None: the list and the growths do not pair, so no growth is sure)."""
+    out: dict[int, tuple[int, Quantity] | None] = {}
+    for gi, (p0, p1) in enumerate(spans):
+        fb = text.find("分别", p0, p1)
+        if fb < 0:
+            continue
+        growths = [(sg, q) for q in find_quantities(text, fb, p1, g) if (sg := _is_growth(text, fb, q, g)) and q.unit == "%"]
+        if len(growths) < 2 or len(growths) == len(groups[gi]):
+            continue
+        w0 = max(s0, fb - CHAIN_WINDOW, text.rfind("；", s0, fb) + 1)
+        before = find_quantities(text, w0, fb, g)[-len(growths):]
+        sure = len(before) == len(growths) and not any(_is_growth(text, w0, q, g) for q in before)
+        owners = []
+        for q in before:
+            owner = next((i for i, (a, b) in enumerate(spans) if a <= q.start < b), None)
+            owners.append(owner)
+        sure = sure and owners[-1] == gi
+        for k, owner in enumerate(owners):
+            if owner is not None and len(groups[owner]) == 1:
+                out[owner] = growths[k] if sure else None
+        out.setdefault(gi, None)
+    return out
 
 
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
@@ -254,7 +383,8 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
     return out
 
 
-def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan: SentenceScan) -> list[Record]:
+def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan: SentenceScan,
+                shared=_OWN) -> list[Record]:
     quantities = find_quantities(text, p0, p1, g)
     comma = text.rfind("，", s0, group[0].start)
     clause_start = max(comma + 1, text.rfind("；", max(s0, comma), group[0].start) + 1, s0)   # nearest ，or ；
@@ -264,7 +394,15 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
     estimated = kind == "actual" and scan.estimate_end <= group[0].start
 
     growths, levels = [], []
+    own_start: dict[int, int] = {}     # where each figure's own words start: its clause, or the figure before it
+    prev = clause_start
+    last = None
     for q in quantities:
+        if last is not None and text[prev:q.start] in g.list_joiners:
+            own_start[q.start] = own_start[last.start]   # 年均分别增长6.1%和7.4%: a list shares its words
+        else:
+            own_start[q.start] = prev
+        prev, last = q.end, q
         sign = _is_growth(text, p0, q, g)
         if sign and q.unit == "%":
             growths.append((sign, q))
@@ -272,6 +410,9 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
             levels.append(q)
     n = len(group)
     listed = max(len(levels), len(growths))
+    if shared is not _OWN and n == 1:
+        growths = [shared] if shared else []
+        listed = len(levels)
     if "分别" in text[p0:p1] and listed > 1 and listed != n:
         return []   # 分别 pairs names and numbers one to one; a mismatch means uncatalogued names are in the list
     per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
@@ -284,51 +425,77 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
         gr = growths
         if n > 1 and len(lv) == n:
             lv = [lv[i]]
+        elif n > 1 and len(lv) > 1:
+            lv = []     # more levels than names and not one each: which is whose is not sure
         if n > 1 and len(gr) == n:
             gr = [gr[i]]
+        elif n > 1 and len(gr) > 1:
+            gr = []
         per_member.append((lv[0] if lv else None, gr[0] if gr else None))
 
     out = []
     for m, (level, growth) in zip(group, per_member):
-        ind = m.indicator
-        qualifier = None
-        used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
-        if not used:
-            if kind != "target":
-                continue
-            phrase = _qualitative(text, p0, p1, g)
-            if not phrase:
-                continue
-            qualifier, end = phrase
+        parts: list[tuple[Quantity | None, tuple[int, Quantity] | None, tuple[str, str | None, int | None]]] = []
+        ls = period_scope(text, own_start.get(level.start, clause_start), level, scan, g) if level else None
+        gs = period_scope(text, own_start.get(growth[1].start, clause_start), growth[1], scan, g) if growth else None
+        if level and growth and ls != gs:
+            parts = [(level, None, ls), (None, growth, gs)]   # 突破1800亿元，年均增长7%: two statements
         else:
-            end = max(q.end for q in used)
-            main = growth[1] if growth and (level is None or kind == "target") else level
-            qualifier = main.qualifier or (level.qualifier if level else None) or (growth[1].qualifier if growth else None)
-            if qualifier is None:
-                qualifier = _verb_qualifier(text, p0, main, kind, g)
-            if qualifier is None and kind == "actual":
-                qualifier = next((q.approx for q in used if q.approx), None)
-            if qualifier is None and stretch:
-                qualifier = "力争"
-        value = level.value if level else None
-        value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
-        if ind.family == "percent" and level:
-            value_std = level.value
-        gpct = growth[1].value * growth[0] if growth else None
-        ghigh = growth[1].value_high * growth[0] if growth and growth[1].value_high is not None else None
-        rs, re_ = norm.raw_span(m.start, end)
-        sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
-        out.append(Record(
-            period_year=period, kind=kind, indicator=ind.code,
-            indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
-            value=_d(value), unit=level.unit if level else None,
-            growth_pct=_d(gpct), value_high=_d(level.value_high) if level else None,
-            growth_pct_high=_d(ghigh),
-            value_std=_d(value_std), unit_std=ind.std_unit if value_std is not None else None,
-            qualifier=qualifier, estimated=estimated, origin="prose", section=sec.path,
-            char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
-        ))
+            parts = [(level, growth, ls or gs or ("annual", None, None))]
+        for lvl, gro, scope in parts:
+            rec = _record(norm, raw, text, m, lvl, gro, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
+                          estimated, stretch, g)
+            if rec:
+                out.append(rec)
     return out
+
+
+def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
+            estimated, stretch, g) -> Record | None:
+    ind = m.indicator
+    qualifier = None
+    used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
+    if not used:
+        if kind != "target":
+            return None
+        phrase = _qualitative(text, p0, p1, g)
+        if not phrase:
+            return None
+        qualifier, end = phrase
+    else:
+        end = max(q.end for q in used)
+        main = growth[1] if growth and (level is None or kind == "target") else level
+        qualifier = main.qualifier or (level.qualifier if level else None) or (growth[1].qualifier if growth else None)
+        if qualifier is None:
+            qualifier = _verb_qualifier(text, p0, main, kind, g)
+        if qualifier is None and kind == "actual":
+            qualifier = next((q.approx for q in used if q.approx), None)
+        if qualifier is None and stretch:
+            qualifier = "力争"
+    scope_name, note, last_year = scope
+    if last_year is not None:
+        period = last_year
+        if last_year >= doc_year:
+            kind = "target"    # a period not over when the document was written holds only targets
+    value = level.value if level else None
+    value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
+    if ind.family == "percent" and level:
+        value_std = level.value
+    gpct = growth[1].value * growth[0] if growth else None
+    ghigh = growth[1].value_high * growth[0] if growth and growth[1].value_high is not None else None
+    rs, re_ = norm.raw_span(m.start, end)
+    sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
+    return Record(
+        period_year=period, kind=kind, indicator=ind.code,
+        indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
+        value=_d(value), unit=level.unit if level else None,
+        growth_pct=_d(gpct), value_high=_d(level.value_high) if level else None,
+        growth_pct_high=_d(ghigh),
+        value_std=_d(value_std), unit_std=ind.std_unit if value_std is not None else None,
+        qualifier=qualifier, estimated=estimated and kind == "actual", origin="prose", section=sec.path,
+        char_start=rs, char_end=re_, sentence=sentence, stretch=stretch and kind == "target",
+        period_scope=scope_name, period_note=note,
+    )
 
 
 def _kind_period(scan: SentenceScan, mstart: int, sec: Section, doc_year: int) -> tuple[str, int]:

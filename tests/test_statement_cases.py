@@ -1,0 +1,96 @@
+"""Table-driven statement cases by failure class (issue 13): {text, expected rows}.
+
+Each expected row is (indicator, kind, period_year, value, unit, growth_pct, qualifier, period_scope).
+Phrases are in the form of the corpus's dev documents (tests/corpus/dev), never its held-out ones.
+Groups per class: `dev` cases that must hold, `xfail(strict=True)` known gaps. A number in the
+wrong row is worse than a missing row, so several cases expect fewer rows, or none.
+"""
+import pytest
+
+from planwatch.parse.extract import extract
+from tests.conftest import wrap
+
+A, T = "actual", "target"
+ANNUAL, PARTIAL, AVG, CUM = "annual", "partial_year", "multi_year_avg", "cumulative"
+
+COORDINATION = [
+    ("城乡居民人均可支配收入分别达到62880元和37590元，分别增长4.8%和6.9%。", "results",
+     [("urban_disposable_income_per_capita", A, 2025, 62880.0, "元", 4.8, None, ANNUAL),
+      ("rural_disposable_income_per_capita", A, 2025, 37590.0, "元", 6.9, None, ANNUAL)]),
+    ("全年接待游客2412万人次、实现旅游总收入331.5亿元，分别下降11.8%和8.4%，降幅均好于全省平均水平。", "results",
+     [("tourist_visits", A, 2025, 2412.0, "万人次", -11.8, None, ANNUAL),
+      ("tourism_revenue", A, 2025, 331.5, "亿元", -8.4, None, ANNUAL)]),
+    ("年末金融機構本外幣存款、貸款餘額分別為4.58萬億元和4.64萬億元，分別增長6.8%和12.3%。", "results",
+     [("deposits", A, 2025, 4.58, "万亿元", 6.8, None, ANNUAL), ("loans", A, 2025, 4.64, "万亿元", 12.3, None, ANNUAL)]),
+    ("年末金融机构本外币存、贷款余额分别增长7.6%、8.2%，金融支持实体经济的力度进一步加大。", "results",
+     [("deposits", A, 2025, None, None, 7.6, None, ANNUAL), ("loans", A, 2025, None, None, 8.2, None, ANNUAL)]),
+    ("城镇居民人均可支配收入24800元、农村居民人均可支配收入7780元，分别增长9.0%、11.2%。", "results",
+     [("urban_disposable_income_per_capita", A, 2025, 24800.0, "元", 9.0, None, ANNUAL),
+      ("rural_disposable_income_per_capita", A, 2025, 7780.0, "元", 11.2, None, ANNUAL)]),
+    ("旅游产业蓬勃发展，接待游客5520万人次，实现旅游总收入460.3亿元，分别增长25.6%、31.2%。", "results",
+     [("tourist_visits", A, 2025, 5520.0, "万人次", 25.6, None, ANNUAL),
+      ("tourism_revenue", A, 2025, 460.3, "亿元", 31.2, None, ANNUAL)]),
+    # an uncatalogued subject in the list takes its own growth, not the catalogued one's
+    ("财政总收入280.1亿元，地方一般公共预算收入145.2亿元，分别增长9.8%和11.6%。", "results",
+     [("budget_revenue", A, 2025, 145.2, "亿元", 11.6, None, ANNUAL)]),
+    ("城镇居民和农村居民人均可支配收入分别增长7.5%、8.5%。", "targets",
+     [("urban_disposable_income_per_capita", T, 2026, None, None, 7.5, None, ANNUAL),
+      ("rural_disposable_income_per_capita", T, 2026, None, None, 8.5, None, ANNUAL)]),
+    ("城镇、农村居民人均可支配收入分别增长6%、7.5%。", "targets",
+     [("urban_disposable_income_per_capita", T, 2026, None, None, 6.0, None, ANNUAL),
+      ("rural_disposable_income_per_capita", T, 2026, None, None, 7.5, None, ANNUAL)]),
+    # growths that do not pair one to one with the levels listed before them: no growth is sure
+    ("接待游客2412万人次，旅游总收入331.5亿元，增长5%，分别增长11.8%和8.4%。", "results",
+     [("tourist_visits", A, 2025, 2412.0, "万人次", None, None, ANNUAL),
+      ("tourism_revenue", A, 2025, 331.5, "亿元", None, None, ANNUAL)]),
+]
+
+SCOPE = [
+    ("五年来全县地区生产总值年均增长7.2%，一般公共预算收入年均增长13.5%，五年累计完成固定资产投资1820亿元。", "results",
+     [("gdp", A, 2025, None, None, 7.2, None, AVG), ("budget_revenue", A, 2025, None, None, 13.5, None, AVG),
+      ("fixed_asset_investment", A, 2025, 1820.0, "亿元", None, None, CUM)]),
+    ("前三季度，全市地区生产总值增长5.2%，预计全年增长5.5%。", "results",
+     [("gdp", A, 2025, None, None, 5.2, None, PARTIAL)]),
+    ("1—11月，规模以上工业增加值增长6.1%，全年固定资产投资增长3%。", "results",
+     [("industrial_value_added_above_scale", A, 2025, None, None, 6.1, None, PARTIAL),
+      ("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL)]),
+    ("上半年，社会消费品零售总额增长4.2%。", "results", [("retail_sales", A, 2025, None, None, 4.2, None, PARTIAL)]),
+    # a plan period not over when the document is written holds targets, dated its last year
+    ("“十四五”时期主要目标是：地区生产总值年均增长7%左右，到2025年突破700亿元。", "targets",
+     [("gdp", T, 2025, None, None, 7.0, "左右", AVG)]),
+    ("“十三五”期间，城镇和农村常住居民人均可支配收入年均分别增长6.1%和7.4%。", "results",
+     [("urban_disposable_income_per_capita", A, 2020, None, None, 6.1, None, AVG),
+      ("rural_disposable_income_per_capita", A, 2020, None, None, 7.4, None, AVG)]),
+    # one name, two scopes: the level is the year's, the growth the period's average
+    ("到2026年，地区生产总值突破1800亿元，年均增长7%以上。", "targets",
+     [("gdp", T, 2026, 1800.0, "亿元", None, "以上", ANNUAL), ("gdp", T, 2026, None, None, 7.0, "以上", AVG)]),
+    # 全年累计 is the year's own total
+    ("全年累计接待游客1050万人次。", "results", [("tourist_visits", A, 2025, 1050.0, "万人次", None, None, ANNUAL)]),
+]
+
+
+def rows(phrase, section):
+    _facts, records = extract(wrap(phrase, section))
+    return [(r.indicator, r.kind, r.period_year, r.value, r.unit, r.growth_pct, r.qualifier, r.period_scope)
+            for r in records if not r.indicator.startswith("other:")]
+
+
+def _ids(group, name):
+    return [f"{name}-{i:02d}-{c[0][:16] if isinstance(c, tuple) else c.values[0][:16]}" for i, c in enumerate(group)]
+
+
+@pytest.mark.parametrize("phrase,section,expected", COORDINATION, ids=_ids(COORDINATION, "coordination"))
+def test_coordination(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", SCOPE, ids=_ids(SCOPE, "scope"))
+def test_period_scope(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+def test_period_note_says_the_period_as_written():
+    _f, records = extract(wrap("前三季度，全市地区生产总值增长5.2%。", "results"))
+    assert [(r.period_scope, r.period_note) for r in records] == [(PARTIAL, "前三季度")]
+    _f, records = extract(wrap("全市地区生产总值增长5.2%。", "results"))
+    assert [(r.period_scope, r.period_note) for r in records] == [(ANNUAL, None)]
