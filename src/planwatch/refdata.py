@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, f
 from planwatch.errors import PlanwatchError
 
 Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
-MAX_REFERENCE_BYTES = 5_000_000     # a reference file is reviewed by people: megabytes mean a mistake
+MAX_REFERENCE_BYTES = 5_000_000
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when the wheel has it: ~10× faster     # a reference file is reviewed by people: megabytes mean a mistake
 
 
 class _Model(BaseModel):
@@ -119,8 +120,7 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
                              f"(at most {MAX_REFERENCE_BYTES:,})")
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except UnicodeDecodeError:
         raise PlanwatchError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
@@ -137,6 +137,7 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        node = yaml.compose(text, Loader=_LOADER)     # only now: the line numbers of the nodes
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
         key = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import polars as pl
 from planwatch import schemas
 from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
-from planwatch.io import confined, write_metrics, write_table, write_text
+from planwatch.io import confined, write_metrics, write_table, write_text, write_text_if_changed
 from planwatch.params import check as check_params
 from planwatch.parse.convert import read_document
 from planwatch.parse.document import UNKNOWN_REGION
@@ -127,7 +128,7 @@ def _load_cached(key: Path, path: Path, text_out: Path):
             print(f"warning: {key}: {problem} (edited by hand?); entry discarded, re-parsing {path.name}", file=sys.stderr)
             key.unlink(missing_ok=True)
             return None
-    write_text(text_out, text)
+    write_text_if_changed(text_out, text)
     return doc, records
 
 
@@ -146,6 +147,62 @@ def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint:
     return doc, records, key, False
 
 
+_CTX: dict = {}     # set by run() before the worker processes fork: catalogue, limits, folders
+
+
+def _parse_entry(entry: dict) -> dict:
+    """One manifest entry → its document row and its rows as a frame (or its quarantine reason).
+    Runs in a worker process; everything it writes (text of record, cache entry) is its own file."""
+    raw, interim, limits = _CTX["raw"], _CTX["interim"], _CTX["limits"]
+    path = raw / entry["file"]
+    year = (entry.get("doc_year") or "").strip()
+    region_hint, year_hint = (entry.get("region") or "").strip() or None, int(year) if year else None
+    out = {"file": entry["file"], "doc": None, "rows": None, "quarantine": [], "key": None, "cached": False}
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_mb * 1e6:
+            raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if entry.get("sha256") and sha != entry["sha256"]:
+            raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
+                                 "raw documents are immutable — add a changed document as a new file")
+        doc, records, key, cached = _cached_parse(path, sha, _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"],
+                                                  interim / "text" / f"{path.stem}.txt", limits,
+                                                  region=region_hint, doc_year=year_hint)
+    except (PlanwatchError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
+        out["quarantine"].append({"file": entry["file"], "reason": reason})
+        return out
+    if not cached:
+        text = (interim / "text" / f"{path.stem}.txt").read_text(encoding="utf-8")
+        kept = []
+        for r in records:
+            problem = span_problem(text, r)
+            if problem:
+                out["quarantine"].append({"file": entry["file"], "reason": f"row [{r.char_start}, {r.char_end}) {r.indicator}: "
+                                                                           f"{problem}; row not published"})
+            else:
+                kept.append(r)
+        records = kept
+    out.update(doc=doc.as_row(), key=key.name, cached=cached,
+               rows=schemas.frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records], schemas.INDICATORS))
+    return out
+
+
+PARALLEL_FROM = 20   # documents: below this, worker start-up costs more than it saves
+
+
+def _map_in_order(fn, items: list):
+    """fn over items, in order, on every core for a corpus (fork: workers share the loaded catalogue)."""
+    workers = os.cpu_count() or 1
+    if workers <= 1 or len(items) < PARALLEL_FROM:
+        yield from (fn(x) for x in items)
+        return
+    import multiprocessing as mp
+    with mp.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(fn, items, chunksize=max(1, min(32, len(items) // (workers * 16))))
+
+
 def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, metrics_path: str,
         allow_quarantine: bool = False, max_file_mb: float = 50.0, max_unpacked_mb: float = 200.0,
         max_line_chars: int = 100_000, max_statements: int = 20_000) -> dict:
@@ -156,50 +213,28 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     catalogue = load_catalogue(reference_dir)
     fingerprint = extractor_fingerprint(Path(reference_dir))
     cache_dir = interim / "parse_cache"
-    docs, rows, quarantine, used, n_cached = [], [], [], set(), 0
     manifest = read_manifest(raw)
-    for i, entry in enumerate(manifest, start=1):
-        path = raw / entry["file"]
-        year = (entry.get("doc_year") or "").strip()
-        region_hint, year_hint = (entry.get("region") or "").strip() or None, int(year) if year else None
-        try:
-            size = path.stat().st_size
-            if size > limits.max_file_mb * 1e6:
-                raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            if entry.get("sha256") and sha != entry["sha256"]:
-                raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
-                                     "raw documents are immutable — add a changed document as a new file")
-            doc, records, key, cached = _cached_parse(path, sha, catalogue, cache_dir, fingerprint,
-                                                      interim / "text" / f"{path.stem}.txt", limits,
-                                                      region=region_hint, doc_year=year_hint)
-        except (PlanwatchError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
-            quarantine.append({"file": entry["file"], "reason": reason})
-            print(f"[parse {i}/{len(manifest)}] {entry['file']}: quarantined: {reason}", file=sys.stderr)
+    _CTX.update(raw=raw, interim=interim, catalogue=catalogue, fingerprint=fingerprint, cache_dir=cache_dir, limits=limits)
+    docs, frames, quarantine, used, n_cached = [], [], [], set(), 0
+    every = max(1, len(manifest) // 20)          # progress: about twenty lines for a large corpus
+    for i, res in enumerate(_map_in_order(_parse_entry, manifest), start=1):
+        quarantine.extend(res["quarantine"])
+        if res["doc"] is None:
+            print(f"[parse {i}/{len(manifest)}] {res['file']}: quarantined: {res['quarantine'][0]['reason']}", file=sys.stderr)
             continue
-        used.add(key.name)
-        n_cached += cached
-        if not cached:
-            text = (interim / "text" / f"{path.stem}.txt").read_text(encoding="utf-8")
-            kept = []
-            for r in records:
-                problem = span_problem(text, r)
-                if problem:
-                    quarantine.append({"file": entry["file"], "reason": f"row [{r.char_start}, {r.char_end}) {r.indicator}: "
-                                                                        f"{problem}; row not published"})
-                else:
-                    kept.append(r)
-            records = kept
-        print(f"[parse {i}/{len(manifest)}] {entry['file']}: {len(records)} rows{' (cached)' if cached else ''}", file=sys.stderr)
-        docs.append(doc.as_row())
-        rows.extend(r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records)
+        used.add(res["key"])
+        n_cached += res["cached"]
+        docs.append(res["doc"])
+        frames.append(res["rows"])
+        if len(manifest) <= 50 or i % every == 0 or i == len(manifest):
+            print(f"[parse {i}/{len(manifest)}] {res['file']}: {res['rows'].height} rows{' (cached)' if res['cached'] else ''}",
+                  file=sys.stderr)
     for stale in cache_dir.iterdir() if cache_dir.exists() else []:
         if stale.name not in used:
             stale.unlink()
     documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String}).with_columns(
         pl.col("published").str.to_date(strict=False))
-    indicators = schemas.frame(rows, schemas.INDICATORS)
+    indicators = pl.concat(frames, how="vertical") if frames else schemas.frame([], schemas.INDICATORS)
     write_table(documents, interim / "documents.parquet", ["doc_id"], csv_twin=False)
     write_table(indicators, processed / "indicators.parquet",
                 ["doc_id", "char_start", "char_end", "indicator", "kind", "period_year", "origin"])

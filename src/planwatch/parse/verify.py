@@ -37,17 +37,33 @@ def span_problem(raw: str, rec: Record) -> str | None:
     if not (0 <= rec.char_start <= rec.char_end <= len(raw)):
         return f"span [{rec.char_start}, {rec.char_end}) lies outside the text ({len(raw)} characters)"
     surface = raw[rec.char_start:rec.char_end]
-    # Numbers as the extractor reads them (normalised: wraps joined, spaces dropped) and as the
-    # whitespace-separated cells of an aligned table read them ('8425.3   4.0' is two numbers).
-    found = {Decimal(m) for m in _NUM.findall(normalise(surface).text)}
+    wanted = [(name, getattr(rec, name)) for name in ("value", "growth_pct", "value_high", "growth_pct_high")
+              if getattr(rec, name) is not None]
+    if not wanted:
+        return None
+    found = _fast_numbers(surface)
+    if all(_dec(v) in found for _n, v in wanted):
+        return None
+    # The slow path, as the extractor reads the text (wraps and page furniture joined, spaces
+    # dropped), and as the whitespace-separated cells of an aligned table ('8425.3   4.0').
+    found |= {Decimal(m) for m in _NUM.findall(normalise(surface).text)}
     for chunk in _WS.split(surface):
         if chunk:
             found.update(Decimal(m) for m in _NUM.findall(normalise(chunk).text))
-    for name in ("value", "growth_pct", "value_high", "growth_pct_high"):
-        v = getattr(rec, name)
-        if v is None:
-            continue
+    for name, v in wanted:
         d = _dec(v)
         if d is None or d not in found:
             return f"{name} {v:g} is not in its span {surface[:80]!r}"
     return None
+
+
+_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ","})
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_ANY_WS = re.compile(r"\s+")
+
+
+def _fast_numbers(surface: str) -> set:
+    """Numbers of a span with full-width digits folded and thousands separators dropped, read both
+    with whitespace as a separator and with whitespace removed (a number wrapped across lines)."""
+    t = _THOUSANDS.sub("", surface.translate(_FOLD))
+    return {Decimal(m) for m in _NUM.findall(t)} | {Decimal(m) for m in _NUM.findall(_ANY_WS.sub("", t))}
