@@ -66,6 +66,36 @@ SCOPE = [
      [("gdp", T, 2026, 1800.0, "亿元", None, "以上", ANNUAL), ("gdp", T, 2026, None, None, 7.0, "以上", AVG)]),
     # 全年累计 is the year's own total
     ("全年累计接待游客1050万人次。", "results", [("tourist_visits", A, 2025, 1050.0, "万人次", None, None, ANNUAL)]),
+    # 比上半年 / 较上年 are bases of comparison, not the figure's period
+    ("社会消费品零售总额下降1.9%，降幅比上半年收窄6.7个百分点；外贸出口184.2亿元，增长10.3%。", "results",
+     [("retail_sales", A, 2025, None, None, -1.9, None, ANNUAL), ("exports", A, 2025, 184.2, "亿元", 10.3, None, ANNUAL)]),
+    ("“十四五”前四年，全市地区生产总值年均增长6.0%。", "results", [("gdp", A, 2024, None, None, 6.0, None, AVG)]),
+    ("共同富裕走在前列。居民人均可支配收入年均增长与经济增长同步。", "targets",
+     [("disposable_income_per_capita", T, 2026, None, None, None, "与经济增长同步", AVG)]),
+]
+
+KIND_YEAR = [
+    # a colon after a target cue opens a list of targets, in the sentence and in the lines after it,
+    # whatever the section (a work report's review section, a news article)
+    ("今年全县经济社会发展的主要预期目标是：地区生产总值增长8%左右；一般公共预算收入增长8%。", "results",
+     [("gdp", T, 2026, None, None, 8.0, "左右", ANNUAL), ("budget_revenue", T, 2026, None, None, 8.0, None, ANNUAL)]),
+    ("建议2016年全市经济社会发展的主要预期目标为：地区生产总值增长8%左右，一般公共预算收入增长7%。", "results",
+     [("gdp", T, 2016, None, None, 8.0, "左右", ANNUAL), ("budget_revenue", T, 2016, None, None, 7.0, None, ANNUAL)]),
+    ("今年主要预期目标是：\n地区生产总值增长6.5%左右；\n城镇新增就业1.2万人以上，城镇调查失业率控制在5.5%以内。", "results",
+     [("gdp", T, 2026, None, None, 6.5, "左右", ANNUAL), ("urban_new_jobs", T, 2026, 1.2, "万人", None, "以上", ANNUAL),
+      ("urban_unemployment_rate", T, 2026, 5.5, "%", None, "以内", ANNUAL)]),
+    # a plan period that has not ended when the document is written: its figures are targets for its last year
+    ("“十四五”时期的主要目标是：\n——地区生产总值年均增长7%左右；森林覆盖率保持在70%以上。", "results",
+     [("gdp", T, 2025, None, None, 7.0, "左右", AVG), ("forest_coverage", T, 2025, 70.0, "%", None, "以上", ANNUAL)]),
+    ("到2030年全市地区生产总值突破4.5万亿元，研发经费投入强度达到3%左右。", "results",
+     [("gdp", T, 2030, 4.5, "万亿元", None, "突破", ANNUAL), ("rd_intensity", T, 2030, 3.0, "%", None, "左右", ANNUAL)]),
+    # a level dated before the document's year is an actual of that year, even among targets
+    ("全市地区生产总值由2010年的1119.5亿元增加到2015年的1850.2亿元，年均增长10.6%。", "targets",
+     [("gdp", A, 2010, 1119.5, "亿元", None, None, ANNUAL), ("gdp", A, 2015, 1850.2, "亿元", None, None, ANNUAL),
+      ("gdp", T, 2026, None, None, 10.6, None, AVG)]),
+    # the list ends at the next heading
+    ("主要目标是：\n地区生产总值增长6%。\n三、2025年工作回顾\n固定资产投资增长3%。", "results",
+     [("gdp", T, 2026, None, None, 6.0, None, ANNUAL), ("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL)]),
 ]
 
 
@@ -86,6 +116,11 @@ def test_coordination(phrase, section, expected):
 
 @pytest.mark.parametrize("phrase,section,expected", SCOPE, ids=_ids(SCOPE, "scope"))
 def test_period_scope(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", KIND_YEAR, ids=_ids(KIND_YEAR, "kind_year"))
+def test_kind_and_year(phrase, section, expected):
     assert rows(phrase, section) == expected
 
 

@@ -23,7 +23,6 @@ from planwatch.records import Record
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
 _JOINERS = re.compile(r"^(?:、|和|及|与|以及)$")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
-BASE_YEAR_MARKS = set("较比与从自至")   # 较2020年下降15%: a base year, not the period
 MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
 
 
@@ -32,14 +31,14 @@ class SentenceScan:
     (with base-year marks excluded), and where its first target cue and estimate word end.
     Rescanning the sentence from its start for every statement was quadratic."""
 
-    __slots__ = ("positions", "years", "cue_end", "estimate_end", "mark_ends", "marks")
+    __slots__ = ("positions", "years", "cue_end", "estimate_end", "mark_ends", "marks", "list_end", "list_year",
+                 "opens_list", "carry")
 
-    def __init__(self, text: str, s0: int, s1: int, g: Grammar):
+    def __init__(self, text: str, s0: int, s1: int, g: Grammar, carry: ListCarry | None = None):
         self.positions: list[int] = []
         self.years: list[int] = []
         for m in _YEAR_BEFORE.finditer(text, s0, s1):
-            prev = text[max(s0, m.start() - 2):m.start()]
-            if prev[-1:] not in BASE_YEAR_MARKS and prev != "相比":
+            if not _after_base_mark(text, s0, m.start(), g):
                 self.positions.append(m.end())
                 self.years.append(int(m.group(1)))
         self.cue_end = _first_end(text, s0, s1 + 20, g.target_cues)
@@ -49,8 +48,20 @@ class SentenceScan:
         self.marks: list[tuple[str, str, int | None]] = []   # (scope, as written, last year of a multi-year period)
         for m in _period_marks(g).finditer(text, s0, s1):
             scope = m.lastgroup
+            if _after_base_mark(text, s0, m.start(), g):
+                continue
             self.mark_ends.append(m.end())
             self.marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
+        # a list of targets opened by a cue and a colon (主要预期目标是：…), in this sentence or an earlier one
+        self.carry = carry
+        cue = _list_cue(g).search(text, s0, s1)
+        self.list_end = cue.end() if cue else 1 << 62
+        self.list_year = None
+        self.opens_list = False
+        if cue:
+            mark = self.mark_before(cue.end())
+            self.list_year = self.last_year_before(cue.end()) or (mark[2] if mark and mark[0] == "multi_year" else None)
+            self.opens_list = not text[cue.end():s1].strip(" \t。")
 
     def last_year_before(self, pos: int) -> int | None:
         i = bisect_right(self.positions, pos)
@@ -58,7 +69,40 @@ class SentenceScan:
 
     def mark_before(self, pos: int) -> tuple[str, str, int | None] | None:
         i = bisect_right(self.mark_ends, pos)
-        return self.marks[i - 1] if i else None
+        if i:
+            return self.marks[i - 1]
+        return self.carry.mark if self.carry else None
+
+    def in_list(self, pos: int) -> bool:
+        return self.carry is not None or self.list_end <= pos
+
+    def next_carry(self, section: Section) -> ListCarry | None:
+        """What the next sentence inherits: a list opened here (…目标是：), or the one this sentence is in."""
+        if self.opens_list:
+            i = bisect_right(self.mark_ends, self.list_end)
+            mark = self.marks[i - 1] if i and self.marks[i - 1][0] == "multi_year" else None
+            return ListCarry(section.start, self.list_year, mark)
+        return self.carry
+
+
+@dataclass(frozen=True)
+class ListCarry:
+    """A list of targets continuing from an earlier sentence of the same section."""
+    section_start: int
+    year: int | None
+    mark: tuple[str, str, int | None] | None
+
+
+@lru_cache(maxsize=4)
+def _list_cue(g: Grammar) -> re.Pattern:
+    cues = "|".join(re.escape(w) for w in sorted(g.target_list_cues, key=len, reverse=True))
+    return re.compile(rf"(?:{cues})[^，。；：\n]{{0,8}}：")
+
+
+def _after_base_mark(text: str, s0: int, pos: int, g: Grammar) -> bool:
+    """Whether a base-of-comparison word (较, 比上半年, 由2010年的) stands right before pos."""
+    before = text[max(s0, pos - 2):pos]
+    return any(before.endswith(w) for w in g.base_marks)
 
 
 @lru_cache(maxsize=4)
@@ -66,6 +110,8 @@ def _period_marks(g: Grammar) -> re.Pattern:
     return re.compile("|".join(f"(?P<{scope}>{pattern})" for scope, pattern in g.period_marks))
 
 
+_FIRST_YEARS = re.compile(r"前([一二两三四])年")
+_SMALL_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _YEAR_RANGE_END = re.compile(r"\d{4}\D{1,2}(\d{4})年")
 
 
@@ -75,12 +121,17 @@ def _period_end_year(mark: str, g: Grammar) -> int | None:
     >>> from planwatch.parse.grammar import default_grammar
     >>> _period_end_year("“十四五”时期", default_grammar()), _period_end_year("2016—2020年", default_grammar())
     (2025, 2020)
+    >>> _period_end_year("“十四五”前四年", default_grammar()), _period_end_year("“十四五”以来", default_grammar())
+    (2024, None)
     >>> _period_end_year("五年来", default_grammar()) is None
     True
     """
+    if "以来" in mark:
+        return None           # “十四五”以来: up to the last full year, the document's own actuals
     for name, year in g.plan_periods.items():
         if name in mark:
-            return year
+            first = _FIRST_YEARS.search(mark)   # “十四五”前四年 → 2024
+            return year - 5 + _SMALL_NUMERALS[first.group(1)] if first else year
     m = _YEAR_RANGE_END.search(mark)
     return int(m.group(1)) if m else None
 
@@ -269,11 +320,15 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
                   cat: Catalogue, g: Grammar, with_other: bool = True) -> list[Record]:
     text = norm.text
     records: list[Record] = []
+    carry: ListCarry | None = None
     for s0, s1 in sentences(text):
         if text[s0:s1].startswith("\t"):
             continue   # table cells are read by tables.py
         sec = section_at(sections, s0)
-        scan = SentenceScan(text, s0, s1, g)
+        if carry and carry.section_start != sec.start:
+            carry = None      # a list of targets ends at the next heading
+        scan = SentenceScan(text, s0, s1, g, carry)
+        carry = scan.next_carry(sec)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
         groups = _group(mentions, text)
         spans = []
@@ -416,6 +471,7 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
     if "分别" in text[p0:p1] and listed > 1 and listed != n:
         return []   # 分别 pairs names and numbers one to one; a mismatch means uncatalogued names are in the list
     per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
+    dated: list[Quantity] = []
     for i, m in enumerate(group):
         lv = [q for q in levels if _family_ok(m.indicator, q)]
         if lv and lv[0].start - p0 > MAX_LEVEL_GAP + (len(lv[0].approx or "")):
@@ -423,6 +479,8 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
             if not any(v in first_gap for v in g.level_verbs):
                 lv = []
         gr = growths
+        if n == 1 and len(lv) > 1 and all(_figure_year(text, q) for q in lv):
+            dated = lv      # 由2010年的1119.5亿元增加到2015年的1850.2亿元: one level per year
         if n > 1 and len(lv) == n:
             lv = [lv[i]]
         elif n > 1 and len(lv) > 1:
@@ -438,20 +496,32 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
         parts: list[tuple[Quantity | None, tuple[int, Quantity] | None, tuple[str, str | None, int | None]]] = []
         ls = period_scope(text, own_start.get(level.start, clause_start), level, scan, g) if level else None
         gs = period_scope(text, own_start.get(growth[1].start, clause_start), growth[1], scan, g) if growth else None
-        if level and growth and ls != gs:
+        if dated:
+            parts = [(q, None, period_scope(text, own_start.get(q.start, clause_start), q, scan, g)) for q in dated]
+            parts += [(None, growth, gs)] if growth else []
+        elif level and growth and ls != gs:
             parts = [(level, None, ls), (None, growth, gs)]   # 突破1800亿元，年均增长7%: two statements
         else:
             parts = [(level, growth, ls or gs or ("annual", None, None))]
         for lvl, gro, scope in parts:
             rec = _record(norm, raw, text, m, lvl, gro, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
-                          estimated, stretch, g)
+                          estimated, stretch, g, scan)
             if rec:
                 out.append(rec)
     return out
 
 
+_FIGURE_YEAR = re.compile(r"(20\d\d)年(?:的|底|末)?(?:达到|为)?$")
+
+
+def _figure_year(text: str, q: Quantity) -> int | None:
+    """The year written right before a figure (增加到2015年的1850.2亿元), if any."""
+    m = _FIGURE_YEAR.search(text, max(0, q.start - 10), q.start)
+    return int(m.group(1)) if m else None
+
+
 def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
-            estimated, stretch, g) -> Record | None:
+            estimated, stretch, g, scan) -> Record | None:
     ind = m.indicator
     qualifier = None
     used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
@@ -473,10 +543,20 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
         if qualifier is None and stretch:
             qualifier = "力争"
     scope_name, note, last_year = scope
+    if not used and any(w in text[p0:end] for w in g.multi_year_avg_words):
+        mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
+        multi = mark if mark and mark[0] == "multi_year" else None
+        scope_name, note = "multi_year_avg", (multi[1] if multi else "年均")
+        last_year = multi[2] if multi else None
+    own_year = _figure_year(text, level) if level else None
+    if own_year is not None:
+        period = own_year
+        if own_year < doc_year:
+            kind = "actual"    # 由2010年的1119.5亿元: a dated past level, whatever the section
     if last_year is not None:
         period = last_year
-        if last_year >= doc_year:
-            kind = "target"    # a period not over when the document was written holds only targets
+    if period > doc_year:
+        kind = "target"        # a year (or a period) not over when the document was written holds only targets
     value = level.value if level else None
     value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
     if ind.family == "percent" and level:
@@ -499,6 +579,11 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
 
 
 def _kind_period(scan: SentenceScan, mstart: int, sec: Section, doc_year: int) -> tuple[str, int]:
+    if scan.in_list(mstart):
+        year = scan.last_year_before(mstart)
+        if year is None:
+            year = (scan.carry.year if scan.carry and scan.carry.year else scan.list_year) or doc_year
+        return "target", year
     if sec.kind == "results":
         kind = "actual"
     elif sec.kind in ("targets", "tasks", "annex"):
