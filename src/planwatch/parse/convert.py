@@ -2,13 +2,14 @@
 
 .txt (any encoding reading.py knows), .html/.htm (a saved web page: the article only,
 tables kept as tables), .docx (paragraphs and tables in document order) and .pdf with a
-text layer (reading order). Tables become the one-cell-per-line layout tables.py reads:
-each cell a line starting with a tab, rows separated by a blank line.
+text layer (reading order, ruled tables as tables). Tables become the one-cell-per-line
+layout tables.py reads: each cell a line starting with a tab, rows separated by a blank line.
 
 Libraries and why: BeautifulSoup with the stdlib html.parser (tolerant of broken
 government HTML, no compiled dependency); python-docx (reads body paragraphs and tables,
 which is all a plan has); pdfminer.six (text with layout analysis for reading order, and
-the Adobe CJK CMaps needed for Chinese fonts without a ToUnicode map).
+the Adobe CJK CMaps needed for Chinese fonts without a ToUnicode map); pdfplumber (cells of
+ruled tables, found from their lines on the same pdfminer layout).
 """
 from __future__ import annotations
 
@@ -197,15 +198,226 @@ def docx_to_text(data: bytes, name: str, limits: Limits | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Bounds on reading one PDF, module constants rather than Limits parameters: each is far above
+# any real plan or bulletin (the largest are a few hundred pages, a few thousand characters a
+# page, forms nested a few deep) and exists only so a damaged or hostile file fails fast.
+MAX_PDF_PAGES = 1_000             # pages read (max_file_mb bounds bytes, not pages: empty pages are tiny)
+MAX_PDF_PAGE_CHARS = 100_000      # glyphs drawn on one page (a dense A4 table page has ~10,000)
+MAX_PDF_PAGE_FORMS = 10_000       # form/image XObjects drawn on one page (nested forms can fan out)
+MAX_PDF_FORM_DEPTH = 32           # forms drawn inside forms
+# pdfminer orders a page's text boxes by grouping them pairwise, at a cost that grows with the
+# square of their number or faster (500 scattered boxes: 7 s; 2,000: 3 min). Pages are grouped
+# so while a page has at most MAX_PDF_PAGE_BOXES boxes and the squares summed over the document
+# stay under MAX_PDF_GROUPING (about two minutes; a 300-page plan of 50 boxes a page uses
+# 750,000); other pages are read top-left to bottom-right. Past MAX_PDF_BOXES in all, the file
+# is refused (reading each box costs about half a millisecond even then).
+MAX_PDF_PAGE_BOXES = 300
+MAX_PDF_GROUPING = 4_000_000
+MAX_PDF_BOXES = 200_000
+_LAPARAMS = {"line_margin": 0.5}  # pdfminer layout analysis, as the prose was always read
+
+
+class _TooMuch(Exception):
+    """A PDF over one of the bounds above."""
+
+
+def _bounded_page_class():
+    """pdfplumber's Page, laid out by a pdfminer device that counts what the page draws."""
+    from pdfminer.layout import LTPage, LTTextGroupLRTB
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
+
+    class BoundedLTPage(LTPage):
+        boxes = grouping = 0       # of the document: this class is made anew for each one
+
+        def group_textboxes(self, laparams, boxes):
+            cls = type(self)
+            cls.boxes += len(boxes)
+            if cls.boxes > MAX_PDF_BOXES:
+                raise _TooMuch(f"more than {MAX_PDF_BOXES:,} blocks of text")
+            if len(boxes) > MAX_PDF_PAGE_BOXES or cls.grouping + len(boxes) ** 2 > MAX_PDF_GROUPING:
+                return [LTTextGroupLRTB(boxes)]     # one group: top-left to bottom-right
+            cls.grouping += len(boxes) ** 2
+            return super().group_textboxes(laparams, boxes)
+
+    class Device(PDFPageAggregatorWithMarkedContent):
+        chars = forms = depth = 0
+
+        def begin_page(self, page, ctm):
+            super().begin_page(page, ctm)
+            self.cur_item.__class__ = BoundedLTPage  # the page pdfminer made, with the bounded grouping
+
+        def render_char(self, *args, **kwargs):
+            self.chars += 1
+            if self.chars > MAX_PDF_PAGE_CHARS:
+                raise _TooMuch(f"more than {MAX_PDF_PAGE_CHARS:,} characters on page {self.pageno}")
+            return super().render_char(*args, **kwargs)
+
+    class Interpreter(PDFPageInterpreter):
+        def do_Do(self, xobjid_arg):   # sub-interpreters share the device, so its counts are per page
+            d = self.device
+            d.forms += 1
+            d.depth += 1
+            try:
+                if d.forms > MAX_PDF_PAGE_FORMS:
+                    raise _TooMuch(f"more than {MAX_PDF_PAGE_FORMS:,} drawings (XObjects) on page {d.pageno}")
+                if d.depth > MAX_PDF_FORM_DEPTH:
+                    raise _TooMuch(f"drawings nested more than {MAX_PDF_FORM_DEPTH} deep on page {d.pageno}")
+                super().do_Do(xobjid_arg)
+            finally:
+                d.depth -= 1
+
+    class BoundedPage(Page):
+        @property
+        def layout(self):
+            if not hasattr(self, "_layout"):
+                device = Device(self.pdf.rsrcmgr, pageno=self.page_number, laparams=self.pdf.laparams)
+                Interpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
+                self._layout = device.get_result()
+            return self._layout
+
+    return BoundedPage
+
+
 def pdf_to_text(data: bytes, name: str) -> str:
+    """The text layer in pdfminer's reading order; ruled tables (pdfplumber) as tab-cell lines.
+
+    Prose is exactly what pdfminer's layout analysis reads. A table (ruling lines, two or more
+    rows and columns) takes the place of its first line in that order (or of the first line below
+    it, if that comes first), and no line inside its area is read again as prose.
+    """
+    from itertools import islice
     try:
-        from pdfminer.high_level import extract_text
-        from pdfminer.layout import LAParams
-        text = extract_text(io.BytesIO(data), laparams=LAParams(line_margin=0.5))
-    except Exception as exc:   # pdfminer raises many types on damaged files
+        import pdfplumber
+        from pdfminer.pdfpage import PDFPage
+        page_class = _bounded_page_class()
+        lines: list[str] = []
+        with pdfplumber.open(io.BytesIO(data), laparams=_LAPARAMS) as pdf:
+            page_objs = list(islice(PDFPage.create_pages(pdf.doc), MAX_PDF_PAGES + 1))
+            if len(page_objs) > MAX_PDF_PAGES:
+                raise PlanwatchError(f"{name}: the PDF has more than {MAX_PDF_PAGES:,} pages, more than any plan or "
+                                     "bulletin planwatch reads; split it or supply the document's text")
+            prose: list[str] = []
+            for number, page_obj in enumerate(page_objs, 1):
+                page = page_class(pdf, page_obj, page_number=number, initial_doctop=0)
+                _read_page(page, prose, lines)
+                page.close()
+            _flush_prose(prose, lines)
+    except PlanwatchError:
+        raise
+    except _TooMuch as exc:
+        raise PlanwatchError(f"{name}: the PDF has {exc}, over what planwatch reads (a damaged file?); "
+                             "supply the document's text") from None
+    except Exception as exc:   # pdfminer and pdfplumber raise many types on damaged files
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, _TooMuch):   # pdfplumber wraps errors from the layout pass
+            raise PlanwatchError(f"{name}: the PDF has {cause}, over what planwatch reads (a damaged file?); "
+                                 "supply the document's text") from None
         raise PlanwatchError(f"{name}: cannot read the PDF ({type(exc).__name__})") from None
-    text = text.replace("\x0c", "\n")
-    return "\n".join(ln.rstrip() for ln in text.splitlines()) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def _flush_prose(prose: list[str], lines: list[str]) -> None:
+    """Prose as pdfminer's text converter writes it, into lines (form feeds end pages)."""
+    text = "".join(prose).replace("\x0c", "\n")
+    prose.clear()
+    if text:
+        lines.extend(ln.rstrip() for ln in text.splitlines())
+
+
+def _read_page(page, prose: list[str], lines: list[str]) -> None:
+    """One page: its text in layout order (as pdfminer's TextConverter renders it), tables in place."""
+    from pdfminer.layout import LTChar, LTContainer, LTText, LTTextBox, LTTextLine
+    tables = _page_tables(page)
+    done = [False] * len(tables)
+    height, (mb_x0, mb_top) = page.height, page.mediabox[:2]
+
+    def box(item):      # pdfminer's bottom-up box in pdfplumber's top-down page coordinates
+        return item.x0 + mb_x0, height - item.y1 + mb_top, item.x1 + mb_x0, height - item.y0 + mb_top
+
+    def place(item) -> bool:
+        """Emit any table this item is inside or below; True when the item is inside a table."""
+        x0, top, x1, bottom = box(item)
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+        inside = False
+        for i, (bbox, rows) in enumerate(tables):
+            within = bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+            below = top >= bbox[3] and x0 < bbox[2] and x1 > bbox[0]
+            if not done[i] and (within or below):
+                done[i] = True
+                _emit_table(rows, prose, lines)
+            inside = inside or within
+        return inside
+
+    def render(item, placed: bool = False) -> bool:
+        """Write the item's text; True when any of it was written. Lines (and glyphs outside
+        lines, in figures) are placed against the tables; a placed line's glyphs are not."""
+        if tables and not placed and isinstance(item, (LTTextLine, LTChar)):
+            if place(item):
+                return False
+            placed = True
+        wrote = False
+        if isinstance(item, LTContainer):
+            for child in item:
+                wrote = render(child, placed) or wrote
+        elif isinstance(item, LTText):
+            prose.append(item.get_text())
+            wrote = True
+        if isinstance(item, LTTextBox) and (wrote or not tables):
+            prose.append("\n")
+        return wrote
+
+    render(page.layout)
+    for i, (_bbox, rows) in enumerate(tables):
+        if not done[i]:
+            _emit_table(rows, prose, lines)
+    prose.append("\x0c")
+
+
+def _emit_table(rows: list[list[str]], prose: list[str], lines: list[str]) -> None:
+    _flush_prose(prose, lines)
+    if lines and lines[-1] != "":
+        lines.append("")
+    lines.extend(_table_lines(rows))
+
+
+def _page_tables(page) -> list[tuple[tuple[float, float, float, float], list[list[str]]]]:
+    """(bbox, rows of cell texts) of the page's ruled tables, outermost only, top to bottom.
+
+    A ruled box of one row or one column (a frame around a paragraph) is not a table. Cells
+    spanned by a merged cell (None) are dropped, as Word's merged cells are kept once.
+    """
+    from pdfminer.layout import LTContainer, LTCurve
+
+    def ruled(items) -> bool:   # no line, rectangle or curve drawn: no ruled table (and pdfplumber is slow)
+        return any(isinstance(o, LTCurve) or (isinstance(o, LTContainer) and ruled(o)) for o in items)
+
+    if not ruled(page.layout):
+        return []
+    found = []
+    for t in page.find_tables():
+        rows = [[_cell_text(c) for c in row if c is not None] for row in t.extract()]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            found.append((tuple(t.bbox), rows))
+    outer = [(b, r) for b, r in found
+             if not any(o is not b and o[0] <= b[0] and o[1] <= b[1] and o[2] >= b[2] and o[3] >= b[3]
+                        for o, _ in found)]
+    return sorted(outer, key=lambda t: (t[0][1], t[0][0]))
+
+
+_CJK_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK_WIDE}])\s+|\s+(?=[{_CJK_WIDE}])")
+
+
+def _cell_text(text: str | None) -> str:
+    """A cell's text on one line: lines wrapped inside the cell joined, no space next to Chinese.
+
+    >>> _cell_text("规模以上工业\\n增加值")
+    '规模以上工业增加值'
+    >>> _cell_text("2025 年\\n完成"), _cell_text("VOCs 削减量"), _cell_text("t CO2\\ne")
+    ('2025年完成', 'VOCs削减量', 't CO2 e')
+    """
+    return " ".join(_SPACE_BY_CJK.sub("", text or "").split())
 
 
 def read_document(path: Path, limits: Limits | None = None) -> tuple[bytes, str, str]:
