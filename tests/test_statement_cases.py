@@ -88,7 +88,7 @@ KIND_YEAR = [
     ("“十四五”时期的主要目标是：\n——地区生产总值年均增长7%左右；森林覆盖率保持在70%以上。", "results",
      [("gdp", T, 2025, None, None, 7.0, "左右", AVG), ("forest_coverage", T, 2025, 70.0, "%", None, "以上", ANNUAL)]),
     ("到2030年全市地区生产总值突破4.5万亿元，研发经费投入强度达到3%左右。", "results",
-     [("gdp", T, 2030, 4.5, "万亿元", None, "突破", ANNUAL), ("rd_intensity", T, 2030, 3.0, "%", None, "左右", ANNUAL)]),
+     [("gdp", T, 2030, 4.5, "万亿元", None, "以上", ANNUAL), ("rd_intensity", T, 2030, 3.0, "%", None, "左右", ANNUAL)]),
     # a level dated before the document's year is an actual of that year, even among targets
     ("全市地区生产总值由2010年的1119.5亿元增加到2015年的1850.2亿元，年均增长10.6%。", "targets",
      [("gdp", A, 2010, 1119.5, "亿元", None, None, ANNUAL), ("gdp", A, 2015, 1850.2, "亿元", None, None, ANNUAL),
@@ -96,6 +96,59 @@ KIND_YEAR = [
     # the list ends at the next heading
     ("主要目标是：\n地区生产总值增长6%。\n三、2025年工作回顾\n固定资产投资增长3%。", "results",
      [("gdp", T, 2026, None, None, 6.0, None, ANNUAL), ("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL)]),
+]
+
+
+CODE = [
+    ("全社会研发投入占地区生产总值比重达到4.1%左右。", "targets", [("rd_intensity", T, 2026, 4.1, "%", None, "左右", ANNUAL)]),
+    ("全社会研发经费投入增长12%，研发经费投入强度达到2.5%。", "results",
+     [("rd_spending_growth", A, 2025, 12.0, "%", None, None, ANNUAL), ("rd_intensity", A, 2025, 2.5, "%", None, None, ANNUAL)]),
+    # the enterprises' R&D is a part of the region's, not its total
+    ("规上工业企业研发经费投入增长15%以上。", "targets", []),
+    # CPI is a growth rate: 涨幅 and 上涨 are growth words
+    ("居民消费价格涨幅控制在3%左右。", "targets", [("cpi", T, 2026, None, None, 3.0, "左右", ANNUAL)]),
+    ("居民消費價格上漲2.1%。", "results", [("cpi", A, 2025, None, None, 2.1, None, ANNUAL)]),
+    ("城镇登记失业率3.2%，城镇调查失业率5.1%。", "results",
+     [("urban_registered_unemployment_rate", A, 2025, 3.2, "%", None, None, ANNUAL),
+      ("urban_unemployment_rate", A, 2025, 5.1, "%", None, None, ANNUAL)]),
+    ("居民收入增长与经济增长基本同步。", "targets",
+     [("disposable_income_per_capita", T, 2026, None, None, None, "与经济增长同步", ANNUAL)]),
+    # parts of a total are not the total
+    ("民营企业进出口增长11.4%，跨境电商进出口增长41.7%，“新三样”出口增长28.3%。", "results", []),
+    ("其中，制造业贷款余额1128.37亿元，增长14.6%；海洋生产总值突破1.9万亿元。", "results", []),
+    ("其中实物商品网络零售额增长18.7%。", "results", []),
+]
+
+NUMBER = [
+    # growth carried past a clause that only qualifies it
+    ("全年全市地区生产总值15578.31亿元，按可比价格计算，比上年下降4.9%。", "results",
+     [("gdp", A, 2025, 15578.31, "亿元", -4.9, None, ANNUAL)]),
+    ("年末金融机构本外币各项贷款余额19284.7亿元，比年初增长10.6%。", "results",
+     [("loans", A, 2025, 19284.7, "亿元", 10.6, None, ANNUAL)]),
+    ("地方一般公共预算收入完成2073.6亿元，同口径增长4.3%。", "results",
+     [("budget_revenue", A, 2025, 2073.6, "亿元", 4.3, None, ANNUAL)]),
+    # approximation words: an actual keeps the word, a target reads it as 以上
+    ("确保全年接待游客超1亿人次。", "targets", [("tourist_visits", T, 2026, 1.0, "亿人次", None, "以上", ANNUAL)]),
+    ("全年接待游客超1亿人次，旅游总收入近900亿元。", "results",
+     [("tourist_visits", A, 2025, 1.0, "亿人次", None, "超", ANNUAL), ("tourism_revenue", A, 2025, 900.0, "亿元", None, "近", ANNUAL)]),
+    # signs
+    ("外贸进出口总额同比负增长2%。", "results", [("trade_total", A, 2025, None, None, -2.0, None, ANNUAL)]),
+    ("固定资产投资下降-3.5%。", "results", [("fixed_asset_investment", A, 2025, None, None, -3.5, None, ANNUAL)]),
+    ("固定资产投资增长−3.5%。", "results", [("fixed_asset_investment", A, 2025, None, None, -3.5, None, ANNUAL)]),
+    ("社会消费品零售总额降幅为2.1%。", "results", [("retail_sales", A, 2025, None, None, -2.1, None, ANNUAL)]),
+    # Chinese numerals
+    ("城镇新增就业一万人以上。", "targets", [("urban_new_jobs", T, 2026, 1.0, "万人", None, "以上", ANNUAL)]),
+    ("实际使用外资突破十亿美元。", "results", [("fdi_actual_use", A, 2025, 10.0, "亿美元", None, "突破", ANNUAL)]),
+]
+
+RANGES = [
+    ("地区生产总值增长6%至6.5%。", (6.0, 6.5)),
+    ("地区生产总值增长6%～6.5%。", (6.0, 6.5)),
+    ("地区生产总值增长6%―6.5%。", (6.0, 6.5)),
+    ("地区生产总值增长6%–6.5%。", (6.0, 6.5)),
+    ("地区生产总值增长6%‐6.5%。", (6.0, 6.5)),
+    ("地区生产总值增长6%到6.5%。", (6.0, 6.5)),
+    ("地区生产总值增长6—6.5%。", (6.0, 6.5)),
 ]
 
 
@@ -122,6 +175,22 @@ def test_period_scope(phrase, section, expected):
 @pytest.mark.parametrize("phrase,section,expected", KIND_YEAR, ids=_ids(KIND_YEAR, "kind_year"))
 def test_kind_and_year(phrase, section, expected):
     assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", CODE, ids=_ids(CODE, "code"))
+def test_code(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", NUMBER, ids=_ids(NUMBER, "number"))
+def test_numbers_and_signs(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,expected", RANGES, ids=[f"range-{i:02d}" for i in range(len(RANGES))])
+def test_range_dashes(phrase, expected):
+    _f, records = extract(wrap(phrase, "targets"))
+    assert [(r.growth_pct, r.growth_pct_high) for r in records] == [expected]
 
 
 def test_period_note_says_the_period_as_written():

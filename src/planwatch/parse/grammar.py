@@ -18,6 +18,8 @@ class Grammar:
         self.units = {u["unit"]: (u["family"], u["base"], Decimal(u["factor"])) for u in data["units"]}
         self.unit_names = sorted(self.units, key=len, reverse=True)
         self.magnitudes = {k: Decimal(v) for k, v in data["magnitudes"].items()}
+        self.cn_digits: dict[str, int] = data.get("cn_digits", {})
+        self.cn_multipliers: dict[str, int] = data.get("cn_multipliers", {})
         self.approx_before: list[str] = sorted(data["approx_before"], key=len, reverse=True)
         self.approx_after: list[str] = data["approx_after"]
         self.qualifiers_after: list[str] = data["qualifiers_after"]

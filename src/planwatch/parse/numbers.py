@@ -55,6 +55,76 @@ def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
     return quantity, masks
 
 
+@lru_cache(maxsize=4)
+def _cn_pattern(g: Grammar) -> re.Pattern:
+    digits = "".join(g.cn_digits)
+    numeral = digits + "".join(g.cn_multipliers)
+    first = "".join(d for d in g.cn_digits if g.cn_digits[d]) + "十"
+    return re.compile(rf"""
+        (?P<before>{_alt(g.approx_before)})?
+        (?<![{numeral}万亿])               # not inside a longer numeral (一万二千 is not read)
+        (?P<num>[{first}][{numeral}]*+)
+        (?P<after0>{_alt(g.approx_after)})?
+        (?P<mag>{_alt(g.magnitudes)})?
+        (?P<after>{_alt(g.approx_after)})?
+        (?P<unit>{_alt(g.unit_names)})
+        (?P<qual>{_alt(g.qualifiers_after)})?
+        """, re.VERBOSE)
+
+
+def cn_value(numeral: str, grammar: Grammar | None = None) -> Decimal | None:
+    """The value of a Chinese numeral without magnitude words; None when it is not well formed.
+
+    >>> [cn_value(x) for x in ("三千", "十", "十五", "一百二十", "两千零五", "三三")]
+    [Decimal('3000'), Decimal('10'), Decimal('15'), Decimal('120'), Decimal('2005'), None]
+    """
+    g = grammar or default_grammar()
+    total, digit, last_mult = 0, None, 10 ** 9
+    for ch in numeral:
+        if ch in g.cn_digits:
+            if digit is not None and g.cn_digits[ch] != 0 and digit != 0:
+                return None          # 三三: two digits in a row is a list, not a number
+            digit = g.cn_digits[ch]
+        elif ch in g.cn_multipliers:
+            mult = g.cn_multipliers[ch]
+            if mult >= last_mult:
+                return None
+            total += (digit if digit is not None else 1) * mult
+            digit, last_mult = None, mult
+        else:
+            return None
+    return Decimal(total + (digit or 0))
+
+
+def cn_numbers(text: str, grammar: Grammar | None = None) -> set[Decimal]:
+    """Values of the Chinese numerals that find_quantities reads in text (verify.py re-parses spans with it).
+
+    >>> sorted(cn_numbers("城镇新增就业一万人，新增市场主体三千余家"))
+    [Decimal('1'), Decimal('3000')]
+    """
+    g = grammar or default_grammar()
+    return {q.value for q in _cn_quantities(text, 0, len(text), g)}
+
+
+def _cn_quantities(text: str, start: int, end: int, g: Grammar) -> list[Quantity]:
+    out = []
+    for m in _cn_pattern(g).finditer(text, start, end):
+        num, mag = m.group("num"), m.group("mag")
+        if not mag and not any(ch in g.cn_multipliers for ch in num):
+            continue              # 一个, 两家: not a round amount
+        value = cn_value(num, g)
+        written = (mag or "") + m.group("unit")
+        fam = g.unit_factor(written)
+        if value is None or fam is None:
+            continue
+        out.append(Quantity(
+            value=value, value_high=None, unit=written, family=fam[0], factor=fam[1],
+            approx=m.group("before") or m.group("after0") or m.group("after"), qualifier=m.group("qual"),
+            start=m.start(), end=m.end(), num_start=m.start("num"),
+        ))
+    return out
+
+
 def masked_spans(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None) -> list[tuple[int, int]]:
     """Spans that are not quantities: dates, years, document numbers, slogans, codes.
 
@@ -114,6 +184,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             qualifier=m.group("qual"),
             start=m.start(), end=m.end(), num_start=ns,
         ))
+    if g.cn_digits:
+        cn = _cn_quantities(text, start, end, g)
+        if cn:
+            out = sorted(out + cn, key=lambda q: q.start)
     return out
 
 

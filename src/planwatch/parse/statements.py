@@ -304,6 +304,16 @@ def _is_growth(text: str, clause_start: int, q: Quantity, g: Grammar) -> int:
     return -1 if m.group(1) in g.growth_down else 1
 
 
+def _signed(value: Decimal, sign: int) -> Decimal:
+    """A growth figure with the sign of its verb; a figure written negative stays negative
+    (下降-3.5% is -3.5: the minus repeats the verb, it does not cancel it).
+
+    >>> _signed(Decimal("3.5"), -1), _signed(Decimal("-3.5"), -1), _signed(Decimal("-3.5"), 1)
+    (Decimal('-3.5'), Decimal('-3.5'), Decimal('-3.5'))
+    """
+    return value if value < 0 else value * sign
+
+
 def _family_ok(ind: Indicator, q: Quantity) -> bool:
     if q.unit is None:
         return False
@@ -429,8 +439,8 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
             out.append(Record(
                 period_year=period, kind=kind, indicator=code_for(subject), indicator_zh=subject,
                 value=None if sign else float(q.value), unit=None if sign else q.unit,
-                growth_pct=float(q.value * sign) if sign else None, value_high=None if sign else _d(q.value_high),
-                growth_pct_high=float(q.value_high * sign) if sign and q.value_high is not None else None,
+                growth_pct=float(_signed(q.value, sign)) if sign else None, value_high=None if sign else _d(q.value_high),
+                growth_pct_high=float(_signed(q.value_high, sign)) if sign and q.value_high is not None else None,
                 value_std=None, unit_std=None, qualifier=qualifier,
                 estimated=kind == "actual" and scan.estimate_end <= q.start,
                 origin="prose", section=sec.path, char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
@@ -525,6 +535,21 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
     ind = m.indicator
     qualifier = None
     used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
+    scope_name, note, last_year = scope
+    if not used and any(w in text[p0:p1] for w in g.multi_year_avg_words):
+        mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
+        multi = mark if mark and mark[0] == "multi_year" else None
+        scope_name, note = "multi_year_avg", (multi[1] if multi else "年均")
+        last_year = multi[2] if multi else None
+    own_year = _figure_year(text, level) if level else None
+    if own_year is not None:
+        period = own_year
+        if own_year < doc_year:
+            kind = "actual"    # 由2010年的1119.5亿元: a dated past level, whatever the section
+    if last_year is not None:
+        period = last_year
+    if period > doc_year:
+        kind = "target"        # a year (or a period) not over when the document was written holds only targets
     if not used:
         if kind != "target":
             return None
@@ -542,27 +567,12 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
             qualifier = next((q.approx for q in used if q.approx), None)
         if qualifier is None and stretch:
             qualifier = "力争"
-    scope_name, note, last_year = scope
-    if not used and any(w in text[p0:end] for w in g.multi_year_avg_words):
-        mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
-        multi = mark if mark and mark[0] == "multi_year" else None
-        scope_name, note = "multi_year_avg", (multi[1] if multi else "年均")
-        last_year = multi[2] if multi else None
-    own_year = _figure_year(text, level) if level else None
-    if own_year is not None:
-        period = own_year
-        if own_year < doc_year:
-            kind = "actual"    # 由2010年的1119.5亿元: a dated past level, whatever the section
-    if last_year is not None:
-        period = last_year
-    if period > doc_year:
-        kind = "target"        # a year (or a period) not over when the document was written holds only targets
     value = level.value if level else None
     value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
     if ind.family == "percent" and level:
         value_std = level.value
-    gpct = growth[1].value * growth[0] if growth else None
-    ghigh = growth[1].value_high * growth[0] if growth and growth[1].value_high is not None else None
+    gpct = _signed(growth[1].value, growth[0]) if growth else None
+    ghigh = _signed(growth[1].value_high, growth[0]) if growth and growth[1].value_high is not None else None
     rs, re_ = norm.raw_span(m.start, end)
     sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
     return Record(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from planwatch.parse.numbers import cn_numbers
 from planwatch.parse.text import normalise
 from planwatch.records import Record
 
@@ -33,6 +34,9 @@ def span_problem(raw: str, rec: Record) -> str | None:
     True
     >>> span_problem(raw, replace(r, value=999.3))
     "value 999.3 is not in its span '地区生产总值完成319.3亿元，增长5.1%'"
+    >>> raw = "城镇新增就业一万人以上。"
+    >>> span_problem(raw, replace(r, value=1.0, growth_pct=None, char_start=2, char_end=11, sentence=raw)) is None
+    True
     """
     if not (0 <= rec.char_start <= rec.char_end <= len(raw)):
         return f"span [{rec.char_start}, {rec.char_end}) lies outside the text ({len(raw)} characters)"
@@ -46,7 +50,9 @@ def span_problem(raw: str, rec: Record) -> str | None:
         return None
     # The slow path, as the extractor reads the text (wraps and page furniture joined, spaces
     # dropped), and as the whitespace-separated cells of an aligned table ('8425.3   4.0').
-    found |= {Decimal(m) for m in _NUM.findall(normalise(surface).text)}
+    norm = normalise(surface).text
+    found |= {Decimal(m) for m in _NUM.findall(norm)}
+    found |= cn_numbers(norm)      # Chinese numerals as the extractor reads them (一万人 → 1)
     for chunk in _WS.split(surface):
         if chunk:
             found.update(Decimal(m) for m in _NUM.findall(normalise(chunk).text))
