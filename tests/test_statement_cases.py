@@ -39,6 +39,10 @@ COORDINATION = [
     ("城镇、农村居民人均可支配收入分别增长6%、7.5%。", "targets",
      [("urban_disposable_income_per_capita", T, 2026, None, None, 6.0, None, ANNUAL),
       ("rural_disposable_income_per_capita", T, 2026, None, None, 7.5, None, ANNUAL)]),
+    # the second item shares the first name's head: 单位地区生产总值 + 二氧化碳排放降低
+    ("单位地区生产总值能耗和二氧化碳排放降低完成国家下达目标。", "targets",
+     [("energy_intensity", T, 2026, None, None, None, "完成国家下达目标", ANNUAL),
+      ("co2_intensity_reduction", T, 2026, None, None, None, "完成国家下达目标", ANNUAL)]),
     # growths that do not pair one to one with the levels listed before them: no growth is sure
     ("接待游客2412万人次，旅游总收入331.5亿元，增长5%，分别增长11.8%和8.4%。", "results",
      [("tourist_visits", A, 2025, 2412.0, "万人次", None, None, ANNUAL),
@@ -93,6 +97,14 @@ KIND_YEAR = [
     ("全市地区生产总值由2010年的1119.5亿元增加到2015年的1850.2亿元，年均增长10.6%。", "targets",
      [("gdp", A, 2010, 1119.5, "亿元", None, None, ANNUAL), ("gdp", A, 2015, 1850.2, "亿元", None, None, ANNUAL),
       ("gdp", T, 2026, None, None, 10.6, None, AVG)]),
+    # a target restated beside its result is that year's target
+    ("地区生产总值增长1.6%，低于年初确定的增长5%左右的预期目标；城镇新增就业人数10.6万人，超额完成8万人以上的预期目标。", "results",
+     [("gdp", A, 2025, None, None, 1.6, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, "左右", ANNUAL),
+      ("urban_new_jobs", A, 2025, 10.6, "万人", None, None, ANNUAL), ("urban_new_jobs", T, 2025, 8.0, "万人", None, "以上", ANNUAL)]),
+    ("研发经费投入强度2.8%，完成达到3%以上的预期目标。", "results",
+     [("rd_intensity", A, 2025, 2.8, "%", None, None, ANNUAL), ("rd_intensity", T, 2025, 3.0, "%", None, "以上", ANNUAL)]),
+    # a plan-period mark in a sentence that reports the years so far (四年来) dates nothing to the period's end
+    ("四年来，我们推进“十四五”规划实施：全省生产总值年均增长4.9%。", "results", [("gdp", A, 2025, None, None, 4.9, None, AVG)]),
     # the list ends at the next heading
     ("主要目标是：\n地区生产总值增长6%。\n三、2025年工作回顾\n固定资产投资增长3%。", "results",
      [("gdp", T, 2026, None, None, 6.0, None, ANNUAL), ("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL)]),
@@ -113,6 +125,11 @@ CODE = [
       ("urban_unemployment_rate", A, 2025, 5.1, "%", None, None, ANNUAL)]),
     ("居民收入增长与经济增长基本同步。", "targets",
      [("disposable_income_per_capita", T, 2026, None, None, None, "与经济增长同步", ANNUAL)]),
+    ("居民收入增长和经济增长基本同步，实际使用外资保持稳定。", "targets",
+     [("disposable_income_per_capita", T, 2026, None, None, None, "与经济增长同步", ANNUAL),
+      ("fdi_actual_use", T, 2026, None, None, None, "保持稳定", ANNUAL)]),
+    # milestones passed are not the level
+    ("五年间全市地区生产总值先后跨越1.5万亿元、1.6万亿元两个台阶。", "results", []),
     # parts of a total are not the total
     ("民营企业进出口增长11.4%，跨境电商进出口增长41.7%，“新三样”出口增长28.3%。", "results", []),
     ("其中，制造业贷款余额1128.37亿元，增长14.6%；海洋生产总值突破1.9万亿元。", "results", []),

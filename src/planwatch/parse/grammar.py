@@ -36,6 +36,7 @@ class Grammar:
         self.not_numbers: list[str] = data["not_numbers"]
         self.section_kinds: list[tuple[str, list[str]]] = [(s["kind"], s["words"]) for s in data["section_kinds"]]
         self.target_cues: list[str] = data["target_cues"]
+        self.restated_target_ends: list[str] = data.get("restated_target_ends", [])
         self.target_list_cues: list[str] = data.get("target_list_cues", [])
         self.doc_types: list[tuple[str, list[str]]] = [(d["type"], d["words"]) for d in data["doc_types"]]
         self.measure_modifiers: list[str] = data.get("measure_modifiers", [])
@@ -48,6 +49,7 @@ class Grammar:
         self.measure_words: list[str] = data.get("measure_words", [])
         self.period_marks: list[tuple[str, str]] = [(m["scope"], m["pattern"]) for m in data.get("period_marks", [])]
         self.base_marks: list[str] = data.get("base_marks", [])
+        self.period_base_marks: list[str] = data.get("period_base_marks", [])
         self.multi_year_avg_words: list[str] = data.get("multi_year_avg_words", [])
         self.cumulative_words: list[str] = data.get("cumulative_words", [])
         self.plan_periods: dict[str, int] = data.get("plan_periods", {})

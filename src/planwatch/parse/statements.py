@@ -48,10 +48,13 @@ class SentenceScan:
         self.marks: list[tuple[str, str, int | None]] = []   # (scope, as written, last year of a multi-year period)
         for m in _period_marks(g).finditer(text, s0, s1):
             scope = m.lastgroup
-            if _after_base_mark(text, s0, m.start(), g):
+            if _after_base_mark(text, s0, m.start(), g, g.period_base_marks):
                 continue
             self.mark_ends.append(m.end())
             self.marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
+        if any(sc == "multi_year" and y is None for sc, _w, y in self.marks):
+            # 四年来…推进“十四五”规划实施：… reports the period so far, not its end
+            self.marks = [(sc, w, None if sc == "multi_year" else y) for sc, w, y in self.marks]
         # a list of targets opened by a cue and a colon (主要预期目标是：…), in this sentence or an earlier one
         self.carry = carry
         cue = _list_cue(g).search(text, s0, s1)
@@ -99,10 +102,10 @@ def _list_cue(g: Grammar) -> re.Pattern:
     return re.compile(rf"(?:{cues})[^，。；：\n]{{0,8}}：")
 
 
-def _after_base_mark(text: str, s0: int, pos: int, g: Grammar) -> bool:
+def _after_base_mark(text: str, s0: int, pos: int, g: Grammar, marks: list[str] | None = None) -> bool:
     """Whether a base-of-comparison word (较, 比上半年, 由2010年的) stands right before pos."""
     before = text[max(s0, pos - 2):pos]
-    return any(before.endswith(w) for w in g.base_marks)
+    return any(before.endswith(w) for w in (g.base_marks if marks is None else marks))
 
 
 @lru_cache(maxsize=4)
@@ -194,16 +197,39 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
             continue
         if any(after.startswith(w) for w in g.ratio_words + list(ind.exclude_after)):
             continue
+        if out and m.start() < out[-1].end:
+            continue     # inside a name composed from the one before (…能耗和二氧化碳排放降低)
         listed = _listed_mentions(text, out[-1].end if out else start, m.start(), m.end(), m.group(), cat, g)
         if listed:
             out.extend(listed)
             continue
         out.append(Mention(m.start(), m.end(), m.group(), ind))
+        shared = _shared_head_mention(text, m.end(), end, m.group(), cat, g)
+        if shared:
+            out.append(shared)
     return out + _share_mentions(text, start, end, out, cat)
 
 
 MAX_MODIFIER = 6     # characters of a listed modifier before a shared head (城镇居民、 存款、)
 PAIRED_WINDOW = 10   # 分别 stands at most this far after a paired name (城乡居民人均可支配收入年均分别增长)
+
+
+MAX_TAIL = 10        # characters of a second name that shares the first one's head (…能耗和二氧化碳排放降低)
+
+
+def _shared_head_mention(text: str, m1: int, end: int, name: str, cat: Catalogue, g: Grammar) -> Mention | None:
+    """单位地区生产总值能耗和二氧化碳排放降低: the second item of a list that shares the head of the
+    first name (单位地区生产总值) is the catalogue name the head and the item make, if any."""
+    if m1 >= end or text[m1] not in g.list_joiners:
+        return None
+    code = cat.code_for(name)
+    for k in range(min(MAX_TAIL, end - m1 - 1), 1, -1):     # the longest item first
+        tail = text[m1 + 1:m1 + 1 + k]
+        for p in range(1, min(4, len(name) - 1) + 1):
+            other = cat.code_for(name[:-p] + tail)
+            if other and other != code:
+                return Mention(m1 + 1, m1 + 1 + k, tail, cat.indicators[other])
+    return None
 
 
 def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Catalogue, g: Grammar) -> list[Mention]:
@@ -350,11 +376,50 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         shared = _shared_growths(text, s0, groups, spans, g)
         for gi, group in enumerate(groups):
             p0, p1 = spans[gi]
-            records.extend(_statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan,
-                                       shared.get(gi, _OWN)))
+            found = _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan, shared.get(gi, _OWN))
+            records.extend(found)
+            limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
+            restated = _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_year, g, scan)
+            if restated:
+                records.append(restated)
+                taken[gi] = (taken[gi][0], max(taken[gi][1], _clause_end(text, p1 + 1, limit)))
         if with_other:
             records.extend(_other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan))
     return records
+
+
+RESTATED_WINDOW = 40   # the restated target's clause is at most this long
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    m = re.compile(r"[，；。：]").search(text, start, limit)
+    return m.start() if m else limit
+
+
+def _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_year, g, scan) -> Record | None:
+    """低于年初确定的增长5%左右的预期目标: the target of the year whose result was just stated,
+    by the same name, in the clause after it."""
+    if len(group) != 1 or len(found) != 1 or found[0].kind != "actual" or text[p1:p1 + 1] != "，":
+        return None
+    c1 = _clause_end(text, p1 + 1, min(limit, p1 + 1 + RESTATED_WINDOW))
+    clause = text[p1 + 1:c1]
+    end = next((clause.rfind(w) for w in g.restated_target_ends if clause.endswith(w)), -1)
+    if end < 0:
+        return None
+    qs = find_quantities(text, p1 + 1, p1 + 1 + end, g)
+    if len(qs) != 1:
+        return None
+    q, m = qs[0], group[0]
+    sign = _is_growth(text, p1 + 1, q, g)
+    if sign and q.unit == "%":
+        level, growth = None, (sign, q)
+    elif not sign and _family_ok(m.indicator, q):
+        level, growth = q, None
+    else:
+        return None
+    scope = period_scope(text, p1 + 1, q, scan, g)
+    return _record(norm, raw, text, m, level, growth, scope, "target", found[0].period_year, p1 + 1, c1, s0, s1, sec,
+                   doc_year, False, False, g, scan)
 
 
 _OWN = object()      # a statement reads its growth from its own predicate
