@@ -189,17 +189,22 @@ def _parse_entry(entry: dict) -> dict:
     return out
 
 
-PARALLEL_FROM = 20   # documents: below this, worker start-up costs more than it saves
+PARALLEL_FROM = 100  # documents: below this, starting worker processes (~2 s) costs more than it saves
+
+
+def _init_worker(ctx: dict) -> None:
+    _CTX.update(ctx)          # once per worker: the catalogue's compiled matchers are reused across documents
 
 
 def _map_in_order(fn, items: list):
-    """fn over items, in order, on every core for a corpus (fork: workers share the loaded catalogue)."""
+    """fn over items, in order, on every core for a corpus. Workers are spawned, not forked: a fork
+    of a process whose polars thread pool holds a lock can deadlock."""
     workers = os.cpu_count() or 1
     if workers <= 1 or len(items) < PARALLEL_FROM:
         yield from (fn(x) for x in items)
         return
     import multiprocessing as mp
-    with mp.get_context("fork").Pool(workers) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(dict(_CTX),)) as pool:
         yield from pool.imap(fn, items, chunksize=max(1, min(32, len(items) // (workers * 16))))
 
 

@@ -30,7 +30,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("planwatch.report", "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["num"] = lambda v: "" if v is None else (f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
-    env.filters["spec"] = lambda chart: script_json(chart.to_dict())
+    env.filters["spec"] = lambda chart: script_json(chart if isinstance(chart, dict) else chart.to_dict())
     return env
 
 
@@ -281,8 +281,8 @@ def _map(fn, jobs: list, workers: int | None):
     """fn over jobs, in worker processes when there are enough of them to pay for it."""
     import os
     workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(jobs) < 16:
+    if workers <= 1 or len(jobs) < 200:      # spawning workers costs ~3 s; a page ~0.1 s
         return [fn(j) for j in jobs]
     import multiprocessing as mp
-    with mp.get_context("fork").Pool(workers) as pool:
+    with mp.get_context("spawn").Pool(workers) as pool:      # not fork: polars' thread pool may hold a lock
         return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
