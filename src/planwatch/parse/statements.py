@@ -432,6 +432,7 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
     listed before it, each stated by its own name. Returns the growth of each single-name group in
     such a list (None: the list and the growths do not pair, so no growth is sure)."""
     out: dict[int, tuple[int, Quantity] | None] = {}
+    starts = [a for a, _b in spans]
     for gi, (p0, p1) in enumerate(spans):
         fb = text.find("分别", p0, p1)
         if fb < 0:
@@ -439,13 +440,14 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
         growths = [(sg, q) for q in find_quantities(text, fb, p1, g) if (sg := _is_growth(text, fb, q, g)) and q.unit == "%"]
         if len(growths) < 2 or len(growths) == len(groups[gi]):
             continue
-        w0 = max(s0, fb - CHAIN_WINDOW, text.rfind("；", s0, fb) + 1)
+        w0 = max(s0, fb - CHAIN_WINDOW)
+        w0 = max(w0, text.rfind("；", w0, fb) + 1)       # bounded: no rescan from the sentence start
         before = find_quantities(text, w0, fb, g)[-len(growths):]
         sure = len(before) == len(growths) and not any(_is_growth(text, w0, q, g) for q in before)
         owners = []
         for q in before:
-            owner = next((i for i, (a, b) in enumerate(spans) if a <= q.start < b), None)
-            owners.append(owner)
+            i = bisect_right(starts, q.start) - 1         # spans are in text order
+            owners.append(i if i >= 0 and spans[i][0] <= q.start < spans[i][1] else None)
         sure = sure and owners[-1] == gi
         for k, owner in enumerate(owners):
             if owner is not None and len(groups[owner]) == 1:
