@@ -40,6 +40,7 @@ class Facts:
     doc_type: str
     doc_year: int
     published: str | None
+    region_code: str | None = None     # GB/T 2260, from regions.yml or the gazetteer
 
 
 def find_title(text: str, g: Grammar) -> str | None:
@@ -104,10 +105,16 @@ def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | N
     title = text[span[0]:span[1]].strip() if span else None
     head = matched[span[0]:span[1]] if span else ""
     doc_type = _doc_type(head, matched, g)
-    region_name = region or _region(head, matched, catalogue)
+    gz = default_gazetteer_for(catalogue)
+    region_name = region or _region(head, matched, catalogue, gz)
     known = catalogue.regions.get(region_name) if region_name else None
+    place = gz.resolve(region_name, matched) if gz is not None and region_name else None
+    code = None
     if known:
         level, parent = known.level, known.parent
+        code = place.code if place is not None and place.level == known.level else None
+    elif place is not None:
+        level, parent, code = place.level, place.parent, place.code
     elif region_name:
         suffix = next((s for s in _LEVEL_BY_SUFFIX if region_name.endswith(s)), None)
         level, parent = (_LEVEL_BY_SUFFIX[suffix] if suffix else "county"), None
@@ -117,7 +124,7 @@ def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | N
     year = doc_year or _doc_year(head, matched, doc_type, published, g)
     if not year:
         raise PlanwatchError(f"{name}: cannot tell which year's plan or report this is; pass --doc-year YEAR")
-    return Facts(title, region_name, level, parent, doc_type, year, published)
+    return Facts(title, region_name, level, parent, doc_type, year, published, code)
 
 
 def _doc_type(title: str, text: str, g: Grammar) -> str:
@@ -171,7 +178,41 @@ def _trim(name: str, body: str) -> str:
     return next(t for t, n in zip(tails, counts) if n == best) + suffix
 
 
-def _region(title: str, text: str, catalogue: Catalogue) -> str | None:
+def default_gazetteer_for(catalogue: Catalogue):
+    """The gazetteer beside the catalogue's indicators.yml (None when the folder has none)."""
+    from planwatch.gazetteer import load_gazetteer
+    return load_gazetteer(catalogue.source.parent)
+
+
+def _gazetteer_in_title(title: str, gz) -> str | None:
+    """The innermost division named at the first place the title names one (佛山市南海区 → 南海区)."""
+    found = gz.find(title)
+    if not found:
+        return None
+    pos, name = found[0]
+    for p, n in found[1:]:
+        if p != pos + len(name):
+            break
+        pos, name = p, n
+    return name
+
+
+def _gazetteer_in_body(text: str, gz) -> str | None:
+    """The division the opening names most often (ties: the first named)."""
+    found = gz.find(text[:BODY_SCAN])
+    if not found:
+        return None
+    counts = Counter(n for _p, n in found)
+    first = {}
+    for p, n in found:
+        first.setdefault(n, p)
+    return max(counts, key=lambda n: (counts[n], -first[n]))
+
+
+BODY_SCAN = 5000    # characters of the opening in which the gazetteer looks for the region
+
+
+def _region(title: str, text: str, catalogue: Catalogue, gz=None) -> str | None:
     """The region: a known one in the title, a name in the title, the region whose people's
     congress heard the report, a known one in the body, a name in the opening; else None.
 
@@ -191,6 +232,10 @@ def _region(title: str, text: str, catalogue: Catalogue) -> str | None:
                 best = (i, len(nm), r.name)
     if best:
         return best[2]
+    if gz is not None:
+        in_title = _gazetteer_in_title(title, gz)
+        if in_title:
+            return in_title
     found = _first_name(_REGION_IN_TITLE, title, text) or _first_name(_CONGRESS, text[:5000], text)
     if found:
         return found
@@ -198,6 +243,10 @@ def _region(title: str, text: str, catalogue: Catalogue) -> str | None:
     name, n = counts.most_common(1)[0] if counts else (None, 0)
     if n:
         return name
+    if gz is not None:
+        in_body = _gazetteer_in_body(text, gz)
+        if in_body:
+            return in_body
     return _first_name(_REGION_IN_TITLE, text[:3000], text)
 
 

@@ -96,7 +96,8 @@ def extractor_fingerprint(reference_dir: Path) -> str:
     here = Path(__file__).resolve().parent
     files = sorted(here.glob("*.py")) + [here / "grammar.yml", here / "t2s.txt", here.parent / "catalogue.py", here.parent / "records.py",
                                          here.parent / "refdata.py",
-                                         reference_dir / "indicators.yml", reference_dir / "regions.yml"]
+                                         here.parent / "gazetteer.py", reference_dir / "indicators.yml",
+                                         reference_dir / "regions.yml", reference_dir / "gazetteer.csv"]
     for f in files:
         if f.exists():
             h.update(f.name.encode())

