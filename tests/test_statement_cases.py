@@ -129,7 +129,9 @@ CODE = [
      [("disposable_income_per_capita", T, 2026, None, None, None, "与经济增长同步", ANNUAL),
       ("fdi_actual_use", T, 2026, None, None, None, "保持稳定", ANNUAL)]),
     # milestones passed are not the level
-    ("五年间全市地区生产总值先后跨越1.5万亿元、1.6万亿元两个台阶。", "results", []),
+    ("五年间全市地区生产总值先后跨越1.5万亿元、1.6万亿元两个台阶，年均增长5.8%。", "results",
+     [("gdp", A, 2025, None, None, 5.8, None, AVG)]),
+    ("单位生产总值能耗下降3.6%，超额完成年度目标。", "results", [("energy_intensity", A, 2025, None, None, -3.6, None, ANNUAL)]),
     # parts of a total are not the total
     ("民营企业进出口增长11.4%，跨境电商进出口增长41.7%，“新三样”出口增长28.3%。", "results", []),
     ("其中，制造业贷款余额1128.37亿元，增长14.6%；海洋生产总值突破1.9万亿元。", "results", []),
