@@ -129,8 +129,9 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--keep", help="build in this folder and keep it (default: a temporary folder)")
     args = ap.parse_args()
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="planwatch-corpus-"))
+    # the copy's own code, not the work tree's (the venv's planwatch is an editable install of it)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHONPATH": str(work / "src")}
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)

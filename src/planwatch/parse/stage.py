@@ -118,6 +118,7 @@ def _load_cached(key: Path, path: Path, text_out: Path):
         text = data["text"]
         doc = DocumentFacts(**{**data["doc"], "doc_id": path.stem, "file": path.name})
         records = [Record(**r) for r in data["records"]]
+        rejected = [str(x) for x in data.get("rejected", [])]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"warning: {key}: damaged parse-cache entry ({type(exc).__name__}); discarded, re-parsing {path.name}",
               file=sys.stderr)
@@ -130,12 +131,25 @@ def _load_cached(key: Path, path: Path, text_out: Path):
             key.unlink(missing_ok=True)
             return None
     write_text_if_changed(text_out, text)
-    return doc, records
+    return doc, records, rejected
+
+
+def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]]:
+    """The records whose values re-parse from their spans, and a reason for each one that does not."""
+    kept, rejected = [], []
+    for r in records:
+        problem = span_problem(text, r)
+        if problem:
+            rejected.append(f"row [{r.char_start}, {r.char_end}) {r.indicator}: {problem}; row not published")
+        else:
+            kept.append(r)
+    return kept, rejected
 
 
 def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint: str, text_out: Path,
                   limits: Limits, region: str | None = None, doc_year: int | None = None):
-    """parse_document with a per-document cache keyed by content hash, extractor fingerprint and hints."""
+    """parse_document with a per-document cache keyed by content hash, extractor fingerprint and hints.
+    Only verified rows are cached; the rows withheld (and why) are cached beside them."""
     key = cache_dir / f"{sha[:32]}-{fingerprint}{_hints_key(region, doc_year)}.json"
     if key.exists():
         hit = _load_cached(key, path, text_out)
@@ -143,9 +157,11 @@ def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint:
             return (*hit, key, True)
     doc, records = parse_document(path, region=region, doc_year=doc_year, catalogue=catalogue, text_out=text_out,
                                   limits=limits)
-    write_text(key, json.dumps({"doc": doc.as_row(), "records": [r.as_row() for r in records],
-                                "text": text_out.read_text(encoding="utf-8")}, ensure_ascii=False))
-    return doc, records, key, False
+    text = text_out.read_text(encoding="utf-8")
+    records, rejected = _verified(text, records)
+    write_text(key, json.dumps({"doc": doc.as_row(), "records": [r.as_row() for r in records], "rejected": rejected,
+                                "text": text}, ensure_ascii=False))
+    return doc, records, rejected, key, False
 
 
 _CTX: dict = {}     # set by run() before the worker processes fork: catalogue, limits, folders
@@ -167,24 +183,14 @@ def _parse_entry(entry: dict) -> dict:
         if entry.get("sha256") and sha != entry["sha256"]:
             raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
                                  "raw documents are immutable — add a changed document as a new file")
-        doc, records, key, cached = _cached_parse(path, sha, _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"],
-                                                  interim / "text" / f"{path.stem}.txt", limits,
-                                                  region=region_hint, doc_year=year_hint)
+        doc, records, rejected, key, cached = _cached_parse(
+            path, sha, _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"], interim / "text" / f"{path.stem}.txt",
+            limits, region=region_hint, doc_year=year_hint)
     except (PlanwatchError, OSError) as exc:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": entry["file"], "reason": reason})
         return out
-    if not cached:
-        text = (interim / "text" / f"{path.stem}.txt").read_text(encoding="utf-8")
-        kept = []
-        for r in records:
-            problem = span_problem(text, r)
-            if problem:
-                out["quarantine"].append({"file": entry["file"], "reason": f"row [{r.char_start}, {r.char_end}) {r.indicator}: "
-                                                                           f"{problem}; row not published"})
-            else:
-                kept.append(r)
-        records = kept
+    out["quarantine"].extend({"file": entry["file"], "reason": reason} for reason in rejected)
     out.update(doc=doc.as_row(), key=key.name, cached=cached,
                rows=schemas.frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records], schemas.INDICATORS))
     return out
