@@ -83,3 +83,14 @@ def test_stated_relation_is_checked_against_the_city(corpus):
                                            & (pl.col("origin") == "prose"))["index"][0]
     issues = validate(documents, _set(indicators, i, growth_pct=3.0))
     assert any("stated gap to the parent region's growth" in x["message"] for x in issues)
+
+
+def test_a_stated_gap_to_the_parent_region_is_checked_against_the_parents_own_figure(corpus):
+    documents, indicators = corpus
+    rel = check_tables(documents, indicators, str(REFERENCE_DIR), 0.1)["stated_relations"]
+    row = rel.filter(pl.col("indicator") == "loans").row(0, named=True)
+    assert (row["region"], row["parent_region"], row["stated_gap_pp"], row["consistent"]) == ("博山区", "淄博市", 4.24, True)
+    bad = indicators.with_columns(pl.when((pl.col("region") == "淄博市") & (pl.col("indicator") == "loans") & (pl.col("kind") == "actual"))
+                                  .then(pl.col("growth_pct") + 1).otherwise(pl.col("growth_pct")).alias("growth_pct"))
+    rel = check_tables(documents, bad, str(REFERENCE_DIR), 0.1)["stated_relations"]
+    assert rel.filter(pl.col("indicator") == "loans")["consistent"].to_list() == [False]

@@ -163,13 +163,23 @@ _RELATION = re.compile(r"(高于|低于|快于|慢于)全(市|省)(?:平均)?(?:
 
 def stated_relations(indicators: pl.DataFrame, documents: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
     """A district's statement that its growth is 高于全市平均增速X个百分点, checked against the
-    city's own growth for the same indicator and year when the corpus states it."""
-    parent = {d["region"]: d["parent_region"] for d in documents.to_dicts()}
-    growth = {(r["region"], r["indicator"], r["year"]): r for r in series.filter(~pl.col("derived")).to_dicts()}
+    city's own growth for the same indicator and year when the corpus states it. Only the few
+    sentences that state such a relation are read row by row; the parents' figures come by join."""
+    schema = {"doc_id": pl.String, "region": pl.String, "parent_region": pl.String, "indicator": pl.String, "year": pl.Int64,
+              "growth_pct": pl.Float64, "parent_growth_pct": pl.Float64, "stated_gap_pp": pl.Float64, "implied_gap_pp": pl.Float64,
+              "consistent": pl.Boolean, "char_start": pl.Int64, "char_end": pl.Int64, "other_doc_id": pl.String,
+              "other_start": pl.Int64, "other_end": pl.Int64}
+    parents = documents.select("region", "parent_region").drop_nulls().unique("region", keep="first")
+    parent_growth = series.filter(~pl.col("derived") & pl.col("growth_pct").is_not_null()).select(
+        pl.col("region").alias("parent_region"), "indicator", pl.col("year").alias("period_year"),
+        pl.col("growth_pct").alias("parent_growth_pct"), pl.col("doc_id").alias("other_doc_id"),
+        pl.col("char_start").alias("other_start"), pl.col("char_end").alias("other_end"))
+    cands = (indicators.filter((pl.col("kind") == "actual") & pl.col("growth_pct").is_not_null()
+                               & ~pl.col("indicator").str.starts_with("other:")
+                               & pl.col("sentence").str.contains(_RELATION.pattern))
+             .join(parents, on="region", how="inner").join(parent_growth, on=["parent_region", "indicator", "period_year"], how="inner"))
     rows = []
-    acts = indicators.filter((pl.col("kind") == "actual") & pl.col("growth_pct").is_not_null()
-                             & ~pl.col("indicator").str.starts_with("other:"))
-    for r in acts.to_dicts():
+    for r in cands.to_dicts():
         sent = r["sentence"] or ""
         mark = f"{abs(r['growth_pct']):g}%"
         pos = sent.find(mark)
@@ -178,20 +188,12 @@ def stated_relations(indicators: pl.DataFrame, documents: pl.DataFrame, series: 
         m = _RELATION.search(sent, pos)
         if not m or "%" in sent[pos + len(mark):m.start()]:
             continue   # the relation belongs to a later figure of the sentence
-        par = parent.get(r["region"])
-        pg = growth.get((par, r["indicator"], r["period_year"])) if par else None
-        if pg is None or pg["growth_pct"] is None:
-            continue
         sign = 1 if m.group(1) in ("高于", "快于") else -1
         stated = sign * float(m.group(3))
-        implied = round(r["growth_pct"] - pg["growth_pct"], 4)
-        rows.append({"doc_id": r["doc_id"], "region": r["region"], "parent_region": par, "indicator": r["indicator"],
-                     "year": r["period_year"], "growth_pct": r["growth_pct"], "parent_growth_pct": pg["growth_pct"],
+        implied = round(r["growth_pct"] - r["parent_growth_pct"], 4)
+        rows.append({"doc_id": r["doc_id"], "region": r["region"], "parent_region": r["parent_region"], "indicator": r["indicator"],
+                     "year": r["period_year"], "growth_pct": r["growth_pct"], "parent_growth_pct": r["parent_growth_pct"],
                      "stated_gap_pp": stated, "implied_gap_pp": implied, "consistent": abs(implied - stated) <= 0.05,
                      "char_start": r["char_start"], "char_end": r["char_end"],
-                     "other_doc_id": pg["doc_id"], "other_start": pg["char_start"], "other_end": pg["char_end"]})
-    schema = {"doc_id": pl.String, "region": pl.String, "parent_region": pl.String, "indicator": pl.String, "year": pl.Int64,
-              "growth_pct": pl.Float64, "parent_growth_pct": pl.Float64, "stated_gap_pp": pl.Float64, "implied_gap_pp": pl.Float64,
-              "consistent": pl.Boolean, "char_start": pl.Int64, "char_end": pl.Int64, "other_doc_id": pl.String,
-              "other_start": pl.Int64, "other_end": pl.Int64}
+                     "other_doc_id": r["other_doc_id"], "other_start": r["other_start"], "other_end": r["other_end"]})
     return pl.DataFrame(rows, schema=schema, orient="row")
