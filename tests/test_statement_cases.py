@@ -132,6 +132,9 @@ CODE = [
     ("五年间全市地区生产总值先后跨越1.5万亿元、1.6万亿元两个台阶，年均增长5.8%。", "results",
      [("gdp", A, 2025, None, None, 5.8, None, AVG)]),
     ("单位生产总值能耗下降3.6%，超额完成年度目标。", "results", [("energy_intensity", A, 2025, None, None, -3.6, None, ANNUAL)]),
+    ("进出口总值8213亿元、增长1.6%。", "results", [("trade_total", A, 2025, 8213.0, "亿元", 1.6, None, ANNUAL)]),
+    ("服务业增加值增长5.3%、占生产总值比重达到53.6%。", "results",
+     [("services_value_added", A, 2025, None, None, 5.3, None, ANNUAL), ("services_share_of_gdp", A, 2025, 53.6, "%", None, None, ANNUAL)]),
     # parts of a total are not the total
     ("民营企业进出口增长11.4%，跨境电商进出口增长41.7%，“新三样”出口增长28.3%。", "results", []),
     ("其中，制造业贷款余额1128.37亿元，增长14.6%；海洋生产总值突破1.9万亿元。", "results", []),
