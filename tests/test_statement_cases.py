@@ -220,3 +220,17 @@ def test_period_note_says_the_period_as_written():
     assert [(r.period_scope, r.period_note) for r in records] == [(PARTIAL, "前三季度")]
     _f, records = extract(wrap("全市地区生产总值增长5.2%。", "results"))
     assert [(r.period_scope, r.period_note) for r in records] == [(ANNUAL, None)]
+
+
+def test_only_annual_rows_feed_series_and_attainment():
+    import polars as pl
+
+    from planwatch import schemas
+    from planwatch.analyse.series import annual_only
+    base = {"doc_id": "d", "region": "安吉县", "period_year": 2020, "kind": "actual", "indicator": "gdp",
+            "growth_pct": 7.2, "estimated": False, "origin": "prose", "char_start": 0, "char_end": 1, "sentence": "s"}
+    rows = [dict(base, period_scope=s) for s in ("annual", "multi_year_avg", "partial_year", "cumulative", None)]
+    kept = annual_only(schemas.frame(rows, schemas.INDICATORS).lazy()).collect()
+    assert kept["period_scope"].to_list() == ["annual", None]     # null: a table from before the column
+    legacy = schemas.frame([base], {k: v for k, v in schemas.INDICATORS.items() if k != "period_scope"})
+    assert annual_only(legacy.lazy()).collect().height == 1
