@@ -28,7 +28,8 @@ report: env
 	@echo
 	@echo "Reports:"
 	@echo "  $(CURDIR)/reports/index.html"
-	@for f in reports/regions/*.html; do echo "  $(CURDIR)/$$f"; done
+	@echo "  $(CURDIR)/reports/documents.html"
+	@ls reports/regions/*.html | head -20 | sed 's|^|  $(CURDIR)/|'; n=$$(ls reports/regions/*.html | wc -l); [ $$n -le 20 ] || echo "  … and $$((n - 20)) more region pages (all linked from the index)"
 	@echo "  $(CURDIR)/reports/validation/index.html"
 
 # Browser tests need Debian's chromium; install it when missing (never Playwright's download).

@@ -1,7 +1,8 @@
 """Run one stage notebook (jupytext percent .py) with papermill; the executed copy is the audit log.
 
-Usage: python pipelines/run_notebook.py NOTEBOOK.py OUTPUT.ipynb [-p NAME VALUE]...
-Values are parsed as YAML literals (0.5 → float, data/raw → str). A failing stage prints
+Usage: python pipelines/run_notebook.py NOTEBOOK.py OUTPUT.ipynb [-p NAME VALUE]... [-P SECTION.KEY]...
+-p values are parsed as YAML literals (0.5 → float, data/raw → str); -P reads a stage parameter
+from params.yaml (the stage then checks its type and range, naming params.yaml and the key). A failing stage prints
 the notebook's error in one block and exits non-zero, so `dvc repro` stops there.
 
 The kernel runs in a session of its own (jupyter_client starts it so), so a signal to
@@ -86,9 +87,28 @@ def main(argv: list[str]) -> int:
         return 2
     source, output, rest = Path(argv[0]), Path(argv[1]), argv[2:]
     params = {}
+    stage_params = None
     while rest:
+        if rest[0] == "-P" and len(rest) >= 2:
+            # a stage parameter, read here from params.yaml (DVC tracks the key through the stage's
+            # `params:` list): its value never passes through a shell command line
+            if stage_params is None:
+                try:
+                    stage_params = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8")) or {}
+                except (OSError, yaml.YAMLError, RecursionError) as exc:
+                    print(f"params.yaml: cannot be read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
+                          file=sys.stderr)
+                    return 2
+            section, _, key = rest[1].partition(".")
+            value = (stage_params.get(section) or {}).get(key) if isinstance(stage_params.get(section), dict) else None
+            if value is None:
+                print(f"params.yaml: {rest[1]} is missing", file=sys.stderr)
+                return 2
+            params[key] = value
+            rest = rest[2:]
+            continue
         if rest[0] != "-p" or len(rest) < 3:
-            print(f"run_notebook: expected '-p NAME VALUE', got {rest[:3]}", file=sys.stderr)
+            print(f"run_notebook: expected '-p NAME VALUE' or '-P SECTION.KEY', got {rest[:3]}", file=sys.stderr)
             return 2
         params[rest[1]] = yaml.safe_load(rest[2])
         rest = rest[3:]

@@ -225,9 +225,37 @@ def test_hand_edited_cache_value_is_never_published(tmp_path, capsys):
     gdp["value"] = true_value + 680
     entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     _parse(raw, out)
-    assert "is not in its span" in capsys.readouterr().err
+    assert "does not match its checksum" in capsys.readouterr().err
     rows = pl.read_parquet(out / "p" / "indicators.parquet").filter((pl.col("indicator") == "gdp") & pl.col("value").is_not_null())
     assert true_value in rows["value"].to_list() and true_value + 680 not in rows["value"].to_list()
+
+
+@pytest.mark.parametrize("edit", ["sign", "unit", "year", "indicator", "sentence"])
+def test_any_hand_edit_of_a_cache_entry_is_caught(tmp_path, capsys, edit):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    entry = next((out / "i" / "parse_cache").glob("*.json"))
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    r = next(r for r in data["records"] if r["indicator"] == "gdp" and r["growth_pct"])
+    r.update({"sign": {"growth_pct": -r["growth_pct"]}, "unit": {"unit": "万元"}, "year": {"period_year": 2019},
+              "indicator": {"indicator": "budget_revenue"}, "sentence": {"sentence": "编造的句子。"}}[edit])
+    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    assert _parse(raw, out)["documents_from_cache"] == 0
+    assert "does not match its checksum" in capsys.readouterr().err
+
+
+def test_a_fifo_or_folder_in_raw_is_quarantined_not_waited_on(tmp_path):
+    raw = _project(tmp_path)
+    os.mkfifo(raw / "f.txt")
+    (raw / "d.txt").mkdir()
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write("f.txt,f.txt,,fifo\nd.txt,d.txt,,folder\n")
+    out = tmp_path / "out"
+    m = _parse(raw, out, allow_quarantine=True)
+    q = (out / "i" / "quarantine.csv").read_text(encoding="utf-8")
+    assert m["documents"] == 1 and "f.txt: not a regular file" in q and "d.txt: not a regular file" in q
 
 
 def test_quarantine_fails_the_stage_after_writing_the_rest_unless_allowed(tmp_path):
@@ -421,8 +449,9 @@ def test_every_stage_depends_on_the_whole_package_and_the_reference_data_it_read
         assert "pipelines/run_notebook.py" in deps, name
         for ref in reads[name]:
             assert f"data/reference/{ref}" in deps, (name, ref)
-        used = set(__import__("re").findall(r"\$\{(\w+\.\w+)\}", stage["cmd"]))
-        assert used == set(stage.get("params", [])), name       # every parameter passed is declared, and only those
+        assert "${" not in stage["cmd"], name                  # no parameter value ever passes through the shell
+        used = set(__import__("re").findall(r"-P (\w+\.\w+)", stage["cmd"]))
+        assert used == set(stage.get("params", [])), name       # every parameter read is declared, and only those
 
 
 def test_an_implausible_statement_is_withheld_and_the_rest_is_published(tmp_path):
@@ -438,3 +467,16 @@ def test_an_implausible_statement_is_withheld_and_the_rest_is_published(tmp_path
     assert 3193000000 * 1.0 not in series.filter(pl.col("indicator") == "gdp")["value"].to_list()
     assert series.height > 5
     assert "plausible range" in (reports / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_parameter_value_never_reaches_a_shell(tmp_path):
+    marker = tmp_path / "pwned"
+    (tmp_path / "params.yaml").write_text(f'parse:\n  max_file_mb: "50; touch {marker}; true"\n', encoding="utf-8")
+    nb = tmp_path / "nb.py"
+    nb.write_text("# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3 (ipykernel)\n#     language: python\n"
+                  "#     name: python3\n# ---\n\n# %% tags=[\"parameters\"]\nmax_file_mb = 50\n\n# %%\n"
+                  "from planwatch.params import check\ncheck('parse', max_file_mb=max_file_mb)\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "pipelines" / "run_notebook.py"), str(nb), str(tmp_path / "out.ipynb"),
+                        "-P", "parse.max_file_mb"], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 1 and not marker.exists()
+    assert "params.yaml: parse.max_file_mb = '50; touch" in r.stderr

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from planwatch.records import INDICATOR_COLUMNS
 
 _SAFE = re.compile(r"[^\w.-]")
 _REGION = re.compile(r"^[^\W_][\w·（）()-]{0,39}$")
+_STEM = re.compile(r"^[^\W_][\w.-]{0,119}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_NOTE = 500
 
@@ -95,8 +96,10 @@ def _add(args) -> int:
     from planwatch.parse.convert import SUFFIXES, content_kind_mismatch
     from planwatch.parse.stage import MANIFEST_FIELDS, parse_document, read_manifest
     src = Path(args.file)
-    if not src.is_file():
+    if not src.exists():
         raise PlanwatchError(f"{_display(src)}: no such file")
+    if not src.is_file():
+        raise PlanwatchError(f"{_display(src)}: not a regular file")
     note = _text_arg(args.note, "--note", MAX_NOTE)
     region = _region_arg(args.region)
     if args.name is not None:
@@ -122,11 +125,13 @@ def _add(args) -> int:
                              "not starting with a dot")
     if Path(name).suffix.lower() != suffix:
         raise PlanwatchError(f"--name {name!r}: keep the file's own type ({suffix or 'no suffix'})")
+    if not _STEM.match(Path(name).stem):
+        raise PlanwatchError(f"--name {name!r}: the name before the suffix (the document id) is letters, digits, . _ -")
     dest = confined(raw_dir, name, what="--name")
     if dest.exists():
         raise PlanwatchError(f"{dest}: a different file with this name exists; pass --name")
     stem = Path(name).stem
-    clash = next((r["file"] for r in manifest if Path(r["file"]).stem == stem), None)
+    clash = next((r["file"] for r in manifest if Path(r["file"]).stem.casefold() == stem.casefold()), None)
     if clash:
         raise PlanwatchError(f"{name}: its document id {stem!r} is taken by {clash}; pass another --name")
     raw_dir.mkdir(parents=True, exist_ok=True)
@@ -137,8 +142,11 @@ def _add(args) -> int:
     w = csv.DictWriter(buf, MANIFEST_FIELDS, lineterminator="\n")
     w.writeheader()
     w.writerows({k: r.get(k, "") for k in MANIFEST_FIELDS} for r in manifest)
-    with atomic_path(dest) as tmp:          # the file first, then the manifest row that names it
-        shutil.copyfile(src, tmp)
+    data = src.read_bytes()
+    if hashlib.sha256(data).hexdigest() != doc.sha256:
+        raise PlanwatchError(f"{_display(src)}: the file changed while it was being added; add it again")
+    with atomic_path(dest) as tmp:          # the bytes that were read and hashed, then the manifest row
+        tmp.write_bytes(data)
     try:
         write_text(raw_dir / "manifest.csv", buf.getvalue())
     except BaseException:

@@ -22,8 +22,8 @@ class ParseParams(_Params):
     allow_quarantine: StrictBool = False       # publish even when a document is quarantined
     max_file_mb: Annotated[_Num, Field(gt=0, le=10_000)] = 50.0
     max_unpacked_mb: Annotated[_Num, Field(gt=0, le=100_000)] = 200.0
-    max_line_chars: Annotated[int, Field(gt=0, le=100_000_000)] = 100_000
-    max_statements: Annotated[int, Field(gt=0, le=10_000_000)] = 20_000
+    max_line_chars: Annotated[int, Field(gt=0, le=100_000_000, strict=True)] = 100_000
+    max_statements: Annotated[int, Field(gt=0, le=10_000_000, strict=True)] = 20_000
 
 
 class ValidateParams(_Params):

@@ -123,6 +123,8 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
         data = yaml.load(text, Loader=_LOADER)
     except UnicodeDecodeError:
         raise PlanwatchError(f"{path}: not UTF-8 text") from None
+    except RecursionError:
+        raise PlanwatchError(f"{path}: nested too deeply to be reference data") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -52,13 +52,13 @@ def to_text(data: bytes, name: str = "<input>", limits: Limits | None = None) ->
         text, enc = decode(data, name)
         return check_text(text, name, limits), enc
     if kind == "html":
-        text, enc = decode(data, name)
+        text, enc = decode(data, name, require_chinese=False)   # scripts in <head> may come first: check after
         out = html_to_text(text)
         how = f"html:{enc}"
     elif kind == "docx":
-        out, how = docx_to_text(data, name, limits), "docx"
+        out, how = sandboxed("docx", data, name, limits), "docx"
     else:
-        out, how = pdf_to_text(data, name), "pdf"
+        out, how = sandboxed("pdf", data, name, limits), "pdf"
     if len(_CJK.findall(out)) < MIN_CJK_CHARS:
         if kind == "pdf":
             raise PlanwatchError(f"{name}: the PDF has no text layer (a scan?); run OCR first or supply the text")
@@ -89,21 +89,7 @@ def html_to_text(html: str) -> str:
         t.decompose()
     body = soup.body or soup
     article = soup.find("article") or soup.find("main") or _densest(body) or body
-    lines: list[str] = []
-    for el in article.find_all(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table", "pre"]):
-        if el.find_parent("table") is not None and el.name != "table":
-            continue
-        if el.name != "table" and el.find(["p", "table", "li"]) is not None:
-            continue
-        if el.name == "table":
-            rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])] for tr in el.find_all("tr")]
-            if lines and lines[-1] != "":
-                lines.append("")
-            lines.extend(_table_lines(rows))
-        else:
-            text = el.get_text("", strip=True)
-            if text:
-                lines.append(text)
+    lines = _article_lines(article)
     if not lines:
         lines = [ln.strip() for ln in article.get_text("\n").splitlines() if ln.strip()]
     head = [h for h in _page_head(soup, body) if not any(h in ln for ln in lines[:3])]
@@ -143,6 +129,58 @@ def _page_head(soup, body) -> list[str]:
         if m:
             out.append(f"发布时间：{m.group(1)}")
     return out
+
+
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "div", "section", "article", "main", "blockquote",
+               "dd", "dt", "ul", "ol", "dl", "center", "figure", "figcaption", "br", "hr"}
+
+
+def _article_lines(article) -> list[str]:
+    """Lines of the article in one pass over its tree: a block element (p, li, div …) starts and
+    ends a line, so an unclosed <p> — which html.parser nests inside the one before — still gives
+    one line per paragraph; a table becomes cell lines once (a nested table's text stays in its
+    cell). Iterative, so deep nesting costs neither recursion nor a rescan per level.
+
+    >>> _article_lines(__import__("bs4").BeautifulSoup("<div><p>甲增长5%<p>乙增长3%<p>丙增长4%</div>", "html.parser"))
+    ['甲增长5%', '乙增长3%', '丙增长4%']
+    """
+    from bs4 import NavigableString, Tag
+    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        text = "".join(buf)
+        buf.clear()
+        if text:
+            lines.append(text)
+
+    stack: list = [(article, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            flush()
+            continue
+        if isinstance(node, NavigableString):
+            if not isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                buf.append(str(node).strip())
+            continue
+        if not isinstance(node, Tag) or node.name in _DROP_TAGS:
+            continue
+        if node.name == "table":
+            flush()
+            rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"], recursive=False)]
+                    for tr in node.find_all("tr") if tr.find_parent("table") is node]
+            if lines and lines[-1] != "":
+                lines.append("")
+            lines.extend(_table_lines(rows))
+            continue
+        if node.name in _BLOCK_TAGS:
+            flush()
+            stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.contents))
+    flush()
+    return lines
 
 
 def _densest(body):
@@ -418,6 +456,42 @@ def _cell_text(text: str | None) -> str:
     ('2025年完成', 'VOCs削减量', 't CO2 e')
     """
     return " ".join(_SPACE_BY_CJK.sub("", text or "").split())
+
+
+SANDBOX_SECONDS = 180       # CPU seconds one .docx or .pdf may take to convert
+SANDBOX_MEMORY_MB = 3000    # address space it may use (a compression bomb hits this, not the machine)
+
+
+def sandboxed(kind: str, data: bytes, name: str, limits: Limits) -> str:
+    """Convert a .docx or .pdf in a child process bounded in CPU time and memory, so a compression
+    bomb, a pathological table or a library crash costs one document a one-line refusal, never
+    the machine or the other documents (converter libraries decompress and recurse unbounded)."""
+    import json
+    import subprocess
+    import sys
+
+    def bound():
+        import resource
+        resource.setrlimit(resource.RLIMIT_CPU, (SANDBOX_SECONDS, SANDBOX_SECONDS + 5))
+        cap = SANDBOX_MEMORY_MB * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    cmd = [sys.executable, "-m", "planwatch.parse.sandbox", kind, name, str(limits.max_unpacked_mb)]
+    try:
+        r = subprocess.run(cmd, input=data, capture_output=True, preexec_fn=bound, timeout=SANDBOX_SECONDS * 2)
+    except subprocess.TimeoutExpired:
+        raise PlanwatchError(f"{name}: took longer than {SANDBOX_SECONDS * 2} s to read; not converted") from None
+    try:
+        res = json.loads(r.stdout.decode("utf-8"))
+    except ValueError:
+        if r.returncode < 0 or r.returncode in (137, 152):
+            raise PlanwatchError(f"{name}: reading it needed more than {SANDBOX_SECONDS} s of CPU or "
+                                 f"{SANDBOX_MEMORY_MB} MB of memory (a compression bomb?); not converted") from None
+        err = r.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PlanwatchError(f"{name}: could not be read ({err[-1][:200] if err else f'exit {r.returncode}'})") from None
+    if "error" in res:
+        raise PlanwatchError(res["error"])
+    return res["text"]
 
 
 def read_document(path: Path, limits: Limits | None = None) -> tuple[bytes, str, str]:

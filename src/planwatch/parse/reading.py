@@ -17,7 +17,7 @@ MIN_CJK_CHARS = 20
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
+def decode(data: bytes, name: str = "<input>", require_chinese: bool = True) -> tuple[str, str]:
     """Decode document bytes; return (text, encoding name).
 
     >>> decode("地区生产总值增长5%".encode("gb18030") * 3)[1]
@@ -46,7 +46,7 @@ def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
                 raise PlanwatchError(
                     f"{name}: cannot decode as UTF-8, UTF-16 or GB18030 (byte {exc.start}); "
                     "is it a text document?") from None
-    if len(_CJK.findall(text[:20000])) < MIN_CJK_CHARS:
+    if require_chinese and len(_CJK.findall(text[:20000])) < MIN_CJK_CHARS:
         raise PlanwatchError(f"{name}: no Chinese text found ({enc}); not a plan document")
     return text, enc
 

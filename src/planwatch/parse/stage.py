@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -111,12 +112,22 @@ def _hints_key(region: str | None, doc_year: int | None) -> str:
     return "-" + hashlib.sha256(f"{region or ''}|{doc_year or ''}".encode()).hexdigest()[:8]
 
 
+def _checksum(body: dict) -> str:
+    """Hash of a cache entry's content: any hand edit (a sign, a unit, a year, the text) breaks it."""
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _load_cached(key: Path, path: Path, text_out: Path):
     """A cache entry, or None (with a warning naming it) when it is damaged or edited."""
     try:
         data = json.loads(key.read_text(encoding="utf-8"))
         text = data["text"]
         doc = DocumentFacts(**{**data["doc"], "doc_id": path.stem, "file": path.name})
+        if data.get("checksum") != _checksum({k: data[k] for k in ("doc", "records", "rejected", "text")}):
+            print(f"warning: {key}: the entry does not match its checksum (edited by hand?); discarded, "
+                  f"re-parsing {path.name}", file=sys.stderr)
+            key.unlink(missing_ok=True)
+            return None
         records = [Record(**r) for r in data["records"]]
         rejected = [str(x) for x in data.get("rejected", [])]
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -151,7 +162,9 @@ def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint:
     """parse_document with a per-document cache keyed by content hash, extractor fingerprint and hints.
     Only verified rows are cached; the rows withheld (and why) are cached beside them."""
     key = cache_dir / f"{sha[:32]}-{fingerprint}{_hints_key(region, doc_year)}.json"
-    if key.exists():
+    if key.is_dir() and not key.is_symlink():
+        shutil.rmtree(key, ignore_errors=True)
+    if key.is_file():
         hit = _load_cached(key, path, text_out)
         if hit:
             return (*hit, key, True)
@@ -159,8 +172,8 @@ def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint:
                                   limits=limits)
     text = text_out.read_text(encoding="utf-8")
     records, rejected = _verified(text, records)
-    write_text(key, json.dumps({"doc": doc.as_row(), "records": [r.as_row() for r in records], "rejected": rejected,
-                                "text": text}, ensure_ascii=False))
+    body = {"doc": doc.as_row(), "records": [r.as_row() for r in records], "rejected": rejected, "text": text}
+    write_text(key, json.dumps({**body, "checksum": _checksum(body)}, ensure_ascii=False))
     return doc, records, rejected, key, False
 
 
@@ -176,6 +189,8 @@ def _parse_entry(entry: dict) -> dict:
     region_hint, year_hint = (entry.get("region") or "").strip() or None, int(year) if year else None
     out = {"file": entry["file"], "doc": None, "rows": None, "quarantine": [], "key": None, "cached": False}
     try:
+        if not path.is_file():           # a FIFO, a device or a folder would block or mislead
+            raise PlanwatchError(f"{path}: not a regular file")
         size = path.stat().st_size
         if size > limits.max_file_mb * 1e6:
             raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
@@ -189,6 +204,11 @@ def _parse_entry(entry: dict) -> dict:
     except (PlanwatchError, OSError) as exc:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": entry["file"], "reason": reason})
+        return out
+    except (RecursionError, MemoryError, ValueError, LookupError, TypeError, AssertionError) as exc:
+        # a converter library failing on a hostile file must not take the other documents with it
+        out["quarantine"].append({"file": entry["file"],
+                                  "reason": f"{path}: could not be read ({type(exc).__name__}: {str(exc)[:200]})"})
         return out
     out["quarantine"].extend({"file": entry["file"], "reason": reason} for reason in rejected)
     out.update(doc=doc.as_row(), key=key.name, cached=cached,
@@ -242,8 +262,13 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
             print(f"[parse {i}/{len(manifest)}] {res['file']}: {res['rows'].height} rows{' (cached)' if res['cached'] else ''}",
                   file=sys.stderr)
     for stale in cache_dir.iterdir() if cache_dir.exists() else []:
-        if stale.name not in used:
-            stale.unlink()
+        if stale.name in used:
+            continue
+        if stale.is_dir() and not stale.is_symlink():
+            print(f"warning: {stale}: a folder inside the parse cache; removed", file=sys.stderr)
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String}).with_columns(
         pl.col("published").str.to_date(strict=False))
     indicators = pl.concat(frames, how="vertical") if frames else schemas.frame([], schemas.INDICATORS)
