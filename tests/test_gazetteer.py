@@ -57,3 +57,10 @@ def test_an_ambiguous_name_with_no_parent_in_the_text_is_not_guessed():
 def test_region_of_a_document_from_anywhere(text, region, level, parent, code):
     f = detect_facts(text + "全区地区生产总值增长5%。", default_catalogue(), default_grammar())
     assert (f.region, f.region_level, f.parent_region, f.region_code) == (region, level, parent, code)
+
+
+def test_documents_carry_their_region_code():
+    from planwatch.parse.stage import parse_document
+    from tests.conftest import RAW
+    assert parse_document(RAW / "boshan_2026_plan.txt")[0].region_code == "370304"
+    assert parse_document(RAW / "zibo_2026_plan.txt")[0].region_code == "370300"

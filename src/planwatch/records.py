@@ -56,6 +56,7 @@ class DocumentFacts:
     title: str | None
     n_chars: int
     encoding: str                  # extension: how the bytes were decoded
+    region_code: str | None = None  # GB/T 2260 code of the region (gazetteer or regions.yml)
 
     def as_row(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -7,7 +7,7 @@ DOCUMENTS = {
     "doc_id": pl.String, "file": pl.String, "sha256": pl.String, "region": pl.String,
     "region_level": pl.String, "parent_region": pl.String, "doc_type": pl.String,
     "doc_year": pl.Int64, "published": pl.Date, "title": pl.String, "n_chars": pl.Int64,
-    "encoding": pl.String,
+    "encoding": pl.String, "region_code": pl.String,
 }
 
 INDICATORS = {

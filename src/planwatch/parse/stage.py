@@ -85,7 +85,7 @@ def parse_document(path: Path, region: str | None = None, doc_year: int | None =
         doc_id=path.stem, file=path.name, sha256=hashlib.sha256(data).hexdigest(),
         region=region_name, region_level=facts.region_level, parent_region=facts.parent_region,
         doc_type=facts.doc_type, doc_year=facts.doc_year, published=facts.published, title=facts.title,
-        n_chars=len(text), encoding=encoding,
+        n_chars=len(text), encoding=encoding, region_code=facts.region_code,
     )
     return doc, records
 
