@@ -81,4 +81,5 @@ class Grammar:
 
 @lru_cache(maxsize=2)
 def default_grammar() -> Grammar:
-    return Grammar(yaml.safe_load(GRAMMAR_PATH.read_text(encoding="utf-8")))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when the wheel has it: ~10× faster
+    return Grammar(yaml.load(GRAMMAR_PATH.read_text(encoding="utf-8"), Loader=loader))
