@@ -14,7 +14,7 @@ from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
 from planwatch.io import write_metrics, write_table
 from planwatch.params import check as check_params
-from planwatch.validate.stage import withheld_rows
+from planwatch.validate.checks import withheld_rows
 
 
 def unmatched_overrides(overrides: list, indicators: pl.DataFrame) -> list:

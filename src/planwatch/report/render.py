@@ -136,13 +136,18 @@ ASSET = "assets/vega-bundle.js"    # one chart library for every page, relative 
 
 
 def write_asset(out: Path) -> Path:
-    """The vega/vega-lite/vega-embed bundle, written once and only when its content changed."""
+    """The vega/vega-lite/vega-embed bundle, written once per vl-convert version (building it
+    takes ~2 s, so an unchanged one is not rebuilt: a stamp beside it names the version)."""
+    from importlib.metadata import version
+
+    from planwatch.io import write_bytes
+    path, stamp = out / ASSET, out / (ASSET + ".version")
+    wanted = f"vl-convert-python {version('vl-convert-python')}\n"
+    if path.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == wanted:
+        return path
     import vl_convert
-    bundle = vl_convert.javascript_bundle().encode("utf-8")
-    path = out / ASSET
-    if not path.exists() or path.read_bytes() != bundle:
-        from planwatch.io import write_bytes
-        write_bytes(path, bundle)
+    write_bytes(path, vl_convert.javascript_bundle().encode("utf-8"))
+    write_text(stamp, wanted)
     return path
 
 

@@ -197,3 +197,11 @@ def stated_relations(indicators: pl.DataFrame, documents: pl.DataFrame, series: 
                      "char_start": r["char_start"], "char_end": r["char_end"],
                      "other_doc_id": r["other_doc_id"], "other_start": r["other_start"], "other_end": r["other_end"]})
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def withheld_rows(issues: pl.DataFrame) -> pl.DataFrame:
+    """Error rows that name one statement of the indicators table (doc_id, char_start, indicator):
+    the analyse stage leaves those statements out. Here, not in validate/stage.py, so that the
+    analyse stage need not import Great Expectations (6 s) to read them."""
+    return issues.filter((pl.col("severity") == "error") & (pl.col("table") == "indicators")
+                         & pl.col("doc_id").is_not_null() & pl.col("char_start").is_not_null())

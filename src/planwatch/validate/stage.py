@@ -21,6 +21,7 @@ from planwatch.errors import PlanwatchError
 from planwatch.io import write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.validate import checks
+from planwatch.validate.checks import withheld_rows
 from planwatch.validate.suites import Suite, build_suites
 
 # The columns that identify a row of each checked table in a message.
@@ -170,12 +171,6 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
         lines = "\n".join(f"  ERROR {m}" for m in fatal["message"].to_list())
         raise PlanwatchError(f"validation failed with {fatal.height} error(s); reports were not built:\n{lines}")
     return metrics
-
-
-def withheld_rows(issues: pl.DataFrame) -> pl.DataFrame:
-    """Error rows that name one statement of the indicators table (doc_id, char_start, indicator)."""
-    return issues.filter((pl.col("severity") == "error") & (pl.col("table") == "indicators")
-                         & pl.col("doc_id").is_not_null() & pl.col("char_start").is_not_null())
 
 
 def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path) -> None:
