@@ -37,6 +37,9 @@ def span_problem(raw: str, rec: Record) -> str | None:
     >>> raw = "城镇新增就业一万人以上。"
     >>> span_problem(raw, replace(r, value=1.0, growth_pct=None, char_start=2, char_end=11, sentence=raw)) is None
     True
+    >>> raw = "扎实办好十\\n项重点民生实事。"
+    >>> span_problem(raw, replace(r, value=10.0, unit="项", growth_pct=None, char_start=0, char_end=13, sentence=raw)) is None
+    True
     """
     if not (0 <= rec.char_start <= rec.char_end <= len(raw)):
         return f"span [{rec.char_start}, {rec.char_end}) lies outside the text ({len(raw)} characters)"
@@ -53,6 +56,7 @@ def span_problem(raw: str, rec: Record) -> str | None:
     norm = normalise(surface).text
     found |= {Decimal(m) for m in _NUM.findall(norm)}
     found |= cn_numbers(norm)      # Chinese numerals as the extractor reads them (一万人 → 1)
+    found |= cn_numbers(normalise(_ANY_WS.sub("", surface)).text)   # … and wrapped across a line (十\n项)
     for chunk in _WS.split(surface):
         if chunk:
             found.update(Decimal(m) for m in _NUM.findall(normalise(chunk).text))
