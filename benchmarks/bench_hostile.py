@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +56,6 @@ CASES = {
 def run_case(key: str) -> dict:
     from planwatch.errors import PlanwatchError
     from planwatch.parse.extract import extract
-    from planwatch.parse.limits import Limits
     from planwatch.parse.stage import parse_document
     tmp = Path(tempfile.mkdtemp(prefix="hostile-"))
     extract(HEAD + "地区生产总值增长5%。", region="淄博市", doc_year=2025)     # warm up: patterns compile once

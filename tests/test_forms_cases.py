@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from planwatch.catalogue import default_catalogue
 from planwatch.parse.convert import to_text
 from planwatch.parse.extract import extract
 from planwatch.parse.grammar import default_grammar

@@ -223,7 +223,6 @@ def test_period_note_says_the_period_as_written():
 
 
 def test_only_annual_rows_feed_series_and_attainment():
-    import polars as pl
 
     from planwatch import schemas
     from planwatch.analyse.series import annual_only

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from planwatch.errors import PlanwatchError
 from planwatch.parse.grammar import Grammar, default_grammar  # noqa: F401 (doctests)
 
 MIN_CANDIDATE = 0.5   # below this no statement is taken as a candidate at all

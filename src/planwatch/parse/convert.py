@@ -494,11 +494,16 @@ def sandboxed(kind: str, data: bytes, name: str, limits: Limits) -> str:
     return res["text"]
 
 
+def check_suffix(path: Path) -> None:
+    """Refuse a file type planwatch does not read (a file with no suffix is read by its content)."""
+    if path.suffix.lower() not in SUFFIXES and path.suffix:
+        raise PlanwatchError(f"{path}: unsupported file type {path.suffix!r}; planwatch reads {', '.join(SUFFIXES)}")
+
+
 def read_document(path: Path, limits: Limits | None = None) -> tuple[bytes, str, str]:
     """A file on disk: its bytes, its text of record, and how it was read."""
     limits = limits or Limits()
-    if path.suffix.lower() not in SUFFIXES and path.suffix:
-        raise PlanwatchError(f"{path}: unsupported file type {path.suffix!r}; planwatch reads {', '.join(SUFFIXES)}")
+    check_suffix(path)
     size = path.stat().st_size
     if size > limits.max_file_mb * 1e6:    # refuse before reading it into memory
         raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")

@@ -23,7 +23,7 @@ from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
 from planwatch.io import confined, write_metrics, write_table, write_text, write_text_if_changed
 from planwatch.params import check as check_params
-from planwatch.parse.convert import read_document
+from planwatch.parse.convert import check_suffix, read_document, to_text
 from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
 from planwatch.parse.limits import Limits
@@ -62,13 +62,18 @@ def read_manifest(raw_dir: Path) -> list[dict]:
 
 
 def parse_document(path: Path, region: str | None = None, doc_year: int | None = None, catalogue=None,
-                   text_out: Path | None = None, limits: Limits | None = None):
+                   text_out: Path | None = None, limits: Limits | None = None, data: bytes | None = None):
     """(DocumentFacts, records) of one file; raises PlanwatchError naming the file.
 
     The text of record (what spans point into: the file itself for text, the converted
-    text for HTML, Word and PDF) is written to text_out when given."""
+    text for HTML, Word and PDF) is written to text_out when given. ``data`` is the file's
+    bytes when the caller has already read (and hashed) them: they are not read again."""
     limits = limits or Limits()
-    data, text, encoding = read_document(path, limits)
+    if data is None:
+        data, text, encoding = read_document(path, limits)
+    else:
+        check_suffix(path)
+        text, encoding = to_text(data, str(path), limits)
     if text_out is not None:
         write_text(text_out, text)
     facts, records = extract(text, region=region, doc_year=doc_year, catalogue=catalogue, name=str(path))
@@ -157,7 +162,7 @@ def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]
     return kept, rejected
 
 
-def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint: str, text_out: Path,
+def _cached_parse(path: Path, data: bytes, sha: str, catalogue, cache_dir: Path, fingerprint: str, text_out: Path,
                   limits: Limits, region: str | None = None, doc_year: int | None = None):
     """parse_document with a per-document cache keyed by content hash, extractor fingerprint and hints.
     Only verified rows are cached; the rows withheld (and why) are cached beside them."""
@@ -169,7 +174,7 @@ def _cached_parse(path: Path, sha: str, catalogue, cache_dir: Path, fingerprint:
         if hit:
             return (*hit, key, True)
     doc, records = parse_document(path, region=region, doc_year=doc_year, catalogue=catalogue, text_out=text_out,
-                                  limits=limits)
+                                  limits=limits, data=data)
     text = text_out.read_text(encoding="utf-8")
     records, rejected = _verified(text, records)
     body = {"doc": doc.as_row(), "records": [r.as_row() for r in records], "rejected": rejected, "text": text}
@@ -194,12 +199,13 @@ def _parse_entry(entry: dict) -> dict:
         size = path.stat().st_size
         if size > limits.max_file_mb * 1e6:
             raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()          # read once: hashed here, parsed from these bytes (not a second read)
+        sha = hashlib.sha256(data).hexdigest()
         if entry.get("sha256") and sha != entry["sha256"]:
             raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
                                  "raw documents are immutable — add a changed document as a new file")
         doc, records, rejected, key, cached = _cached_parse(
-            path, sha, _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"], interim / "text" / f"{path.stem}.txt",
+            path, data, sha, _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"], interim / "text" / f"{path.stem}.txt",
             limits, region=region_hint, doc_year=year_hint)
     except (PlanwatchError, OSError) as exc:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
