@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -200,10 +201,16 @@ def _parse(raw: Path, out: Path, **kw) -> dict:
     return parse_stage.run(str(raw), str(REF), str(out / "i"), str(out / "p"), str(out / "m.json"), **kw)
 
 
+def _without_store(out: Path) -> None:
+    """Remove the table store, so the next run reads the per-document cache entries."""
+    shutil.rmtree(out / "i" / "parse_cache" / "_tables")
+
+
 def test_truncated_cache_entry_is_discarded_with_a_warning_and_reparsed(tmp_path, capsys):
     raw = _project(tmp_path)
     out = tmp_path / "out"
     _parse(raw, out)
+    _without_store(out)
     entry = next((out / "i" / "parse_cache").glob("*.json"))
     entry.write_bytes(entry.read_bytes()[:1000])           # a kill while writing
     capsys.readouterr()
@@ -218,6 +225,7 @@ def test_hand_edited_cache_value_is_never_published(tmp_path, capsys):
     raw = _project(tmp_path)
     out = tmp_path / "out"
     _parse(raw, out)
+    _without_store(out)
     entry = next((out / "i" / "parse_cache").glob("*.json"))
     data = json.loads(entry.read_text(encoding="utf-8"))
     gdp = next(r for r in data["records"] if r["indicator"] == "gdp" and r["value"] is not None)
@@ -235,6 +243,7 @@ def test_any_hand_edit_of_a_cache_entry_is_caught(tmp_path, capsys, edit):
     raw = _project(tmp_path)
     out = tmp_path / "out"
     _parse(raw, out)
+    _without_store(out)
     entry = next((out / "i" / "parse_cache").glob("*.json"))
     data = json.loads(entry.read_text(encoding="utf-8"))
     r = next(r for r in data["records"] if r["indicator"] == "gdp" and r["growth_pct"])
@@ -244,6 +253,63 @@ def test_any_hand_edit_of_a_cache_entry_is_caught(tmp_path, capsys, edit):
     capsys.readouterr()
     assert _parse(raw, out)["documents_from_cache"] == 0
     assert "does not match its checksum" in capsys.readouterr().err
+
+
+def test_second_run_reads_the_table_store_and_publishes_the_same_bytes(tmp_path, capsys):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    first = (out / "p" / "indicators.parquet").read_bytes(), (out / "i" / "documents.parquet").read_bytes()
+    capsys.readouterr()
+    m = _parse(raw, out)
+    assert "1 of 1 documents unchanged since the last run" in capsys.readouterr().err
+    assert m["documents_from_cache"] == 1
+    assert ((out / "p" / "indicators.parquet").read_bytes(), (out / "i" / "documents.parquet").read_bytes()) == first
+
+
+def test_hand_edited_table_store_is_discarded(tmp_path, capsys):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    store = out / "i" / "parse_cache" / "_tables" / "indicators.parquet"
+    rows = pl.read_parquet(store)
+    true_values = sorted(rows.filter(pl.col("indicator") == "gdp")["value"].drop_nulls().to_list())
+    rows.with_columns(pl.when(pl.col("indicator") == "gdp").then(pl.col("value") + 680).otherwise(pl.col("value"))
+                      .alias("value")).write_parquet(store)
+    capsys.readouterr()
+    _parse(raw, out)
+    assert "the table store does not match its checksum" in capsys.readouterr().err
+    published = pl.read_parquet(out / "p" / "indicators.parquet").filter(pl.col("indicator") == "gdp")
+    assert sorted(published["value"].drop_nulls().to_list()) == true_values
+
+
+@pytest.mark.parametrize("damage", ["deleted", "edited"])
+def test_text_of_record_is_restored_without_reparsing(tmp_path, capsys, damage):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    text = next((out / "i" / "text").glob("*.txt"))
+    original = text.read_bytes()
+    text.unlink() if damage == "deleted" else text.write_text("编辑过的文本", encoding="utf-8")
+    capsys.readouterr()
+    m = _parse(raw, out)
+    assert "1 texts of record restored" in capsys.readouterr().err and m["documents_from_cache"] == 1
+    assert text.read_bytes() == original
+
+
+def test_a_document_removed_from_the_manifest_leaves_no_text_or_rows(tmp_path):
+    raw = _project(tmp_path)
+    src = next(p for p in raw.iterdir() if p.suffix == ".txt")
+    (raw / "b.txt").write_bytes(src.read_bytes())
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write("b.txt,b.txt,,copy\n")
+    out = tmp_path / "out"
+    assert _parse(raw, out)["documents"] == 2
+    lines = (raw / "manifest.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw / "manifest.csv").write_text("".join(lines[:-1]), encoding="utf-8")
+    m = _parse(raw, out)
+    assert m["documents"] == 1 and not (out / "i" / "text" / "b.txt").exists()
+    assert "b" not in pl.read_parquet(out / "p" / "indicators.parquet")["doc_id"].to_list()
 
 
 def test_a_fifo_or_folder_in_raw_is_quarantined_not_waited_on(tmp_path):

@@ -27,6 +27,7 @@ from planwatch.parse.convert import check_suffix, read_document, to_text
 from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
 from planwatch.parse.limits import Limits
+from planwatch.parse.store import DOCS_SCHEMA, ROWS_SCHEMA, TableStore, text_state
 from planwatch.parse.verify import span_problem
 from planwatch.records import DocumentFacts, Record
 
@@ -185,14 +186,13 @@ def _cached_parse(path: Path, data: bytes, sha: str, catalogue, cache_dir: Path,
 _CTX: dict = {}     # set by run() before the worker processes fork: catalogue, limits, folders
 
 
-def _parse_entry(entry: dict) -> dict:
-    """One manifest entry → its document row and its rows as a frame (or its quarantine reason).
-    Runs in a worker process; everything it writes (text of record, cache entry) is its own file."""
-    raw, interim, limits = _CTX["raw"], _CTX["interim"], _CTX["limits"]
+def _read_entry(entry: dict) -> dict:
+    """The manifest entry's file, read and hashed once: its bytes and its cache key, or why it cannot be."""
+    raw, limits = _CTX["raw"], _CTX["limits"]
     path = raw / entry["file"]
     year = (entry.get("doc_year") or "").strip()
     region_hint, year_hint = (entry.get("region") or "").strip() or None, int(year) if year else None
-    out = {"file": entry["file"], "doc": None, "rows": None, "quarantine": [], "key": None, "cached": False}
+    out = {"file": entry["file"], "path": path, "region": region_hint, "doc_year": year_hint, "quarantine": []}
     try:
         if not path.is_file():           # a FIFO, a device or a folder would block or mislead
             raise PlanwatchError(f"{path}: not a regular file")
@@ -204,22 +204,60 @@ def _parse_entry(entry: dict) -> dict:
         if entry.get("sha256") and sha != entry["sha256"]:
             raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
                                  "raw documents are immutable — add a changed document as a new file")
-        doc, records, rejected, key, cached = _cached_parse(
-            path, data, sha, _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"], interim / "text" / f"{path.stem}.txt",
-            limits, region=region_hint, doc_year=year_hint)
     except (PlanwatchError, OSError) as exc:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": entry["file"], "reason": reason})
         return out
+    out.update(data=data, sha=sha, key=f"{sha[:32]}-{_CTX['fingerprint']}{_hints_key(region_hint, year_hint)}.json")
+    return out
+
+
+def _parse_entry(item: dict) -> dict:
+    """One read manifest entry → its document row and its rows as a frame (or its quarantine reason).
+    Runs in a worker process; everything it writes (text of record, cache entry) is its own file."""
+    interim, limits = _CTX["interim"], _CTX["limits"]
+    path = item["path"]
+    out = {"file": item["file"], "doc": None, "rows": None, "quarantine": list(item["quarantine"]), "key": None,
+           "cached": False, "rejected": []}
+    if out["quarantine"]:
+        return out
+    try:
+        doc, records, rejected, key, cached = _cached_parse(
+            path, item["data"], item["sha"], _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"],
+            interim / "text" / f"{path.stem}.txt", limits, region=item["region"], doc_year=item["doc_year"])
+    except (PlanwatchError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
+        out["quarantine"].append({"file": item["file"], "reason": reason})
+        return out
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError, AssertionError) as exc:
         # a converter library failing on a hostile file must not take the other documents with it
-        out["quarantine"].append({"file": entry["file"],
+        out["quarantine"].append({"file": item["file"],
                                   "reason": f"{path}: could not be read ({type(exc).__name__}: {str(exc)[:200]})"})
         return out
-    out["quarantine"].extend({"file": entry["file"], "reason": reason} for reason in rejected)
-    out.update(doc=doc.as_row(), key=key.name, cached=cached,
+    out["quarantine"].extend({"file": item["file"], "reason": reason} for reason in rejected)
+    out.update(doc=doc.as_row(), key=key.name, cached=cached, rejected=rejected,
                rows=schemas.frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records], schemas.INDICATORS))
     return out
+
+
+STORE_DIR = "_tables"   # the table store's folder inside the parse cache (parse/store.py)
+
+
+def _text_of_record(path: Path, known: dict, entry: Path) -> str | None:
+    """'ok' when the text of record is as stored, 'restored' when it was rewritten from the document's
+    cache entry, None when neither (the document is then parsed again)."""
+    if text_state(path) == (known["text_size"], known["text_mtime_ns"]):
+        return "ok"
+    try:
+        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == known["text_sha256"]:
+            return "touched"      # same text, new mtime (a copy, a checkout): nothing to rewrite
+        text = json.loads(entry.read_text(encoding="utf-8"))["text"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != known["text_sha256"]:
+        return None
+    write_text(path, text)
+    return "restored"
 
 
 PARALLEL_FROM = 100  # documents: below this, starting worker processes (~2 s) costs more than it saves
@@ -253,19 +291,55 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     cache_dir = interim / "parse_cache"
     manifest = read_manifest(raw)
     _CTX.update(raw=raw, interim=interim, catalogue=catalogue, fingerprint=fingerprint, cache_dir=cache_dir, limits=limits)
-    docs, frames, quarantine, used, n_cached = [], [], [], set(), 0
-    every = max(1, len(manifest) // 20)          # progress: about twenty lines for a large corpus
-    for i, res in enumerate(_map_in_order(_parse_entry, manifest), start=1):
+    text_dir = interim / "text"
+    items = [_read_entry(e) for e in manifest]          # read and hashed here: a changed raw file is caught
+    store = TableStore(cache_dir / STORE_DIR, fingerprint)
+    stored = store.load()
+    hits, misses, quarantine, used = [], [], [], {STORE_DIR}
+    by_key = {}
+    if stored is not None:
+        sdocs, srows = stored
+        by_key = {d["store_key"]: d for d in sdocs.select("store_key", "text_sha256", "text_size", "text_mtime_ns",
+                                                           "rejected").to_dicts()}
+    restored, touched = 0, {}
+    for it in items:
+        if it["quarantine"]:
+            quarantine.extend(it["quarantine"])
+            print(f"[parse] {it['file']}: quarantined: {it['quarantine'][0]['reason']}", file=sys.stderr)
+            continue
+        sk = f"{it['file']}|{it['key']}"
+        known = by_key.get(sk)
+        if known is not None and (text_ok := _text_of_record(text_dir / f"{it['path'].stem}.txt", known, cache_dir / it["key"])):
+            hits.append(sk)
+            it.pop("data")              # not needed again: keep memory to the documents being parsed
+            used.add(it["key"])
+            restored += text_ok == "restored"
+            if text_ok != "ok":
+                touched[sk] = text_state(text_dir / f"{it['path'].stem}.txt")
+            quarantine.extend({"file": it["file"], "reason": r} for r in known["rejected"])
+        else:
+            misses.append(it)
+    frames, new_docs = [], []
+    n_cached = 0
+    every = max(1, len(misses) // 20)          # progress: about twenty lines for a large corpus
+    if hits:
+        print(f"[parse] {len(hits):,} of {len(items):,} documents unchanged since the last run (from the table store"
+              f"{f'; {restored} texts of record restored' if restored else ''})", file=sys.stderr)
+    for i, res in enumerate(_map_in_order(_parse_entry, misses), start=1):
         quarantine.extend(res["quarantine"])
         if res["doc"] is None:
-            print(f"[parse {i}/{len(manifest)}] {res['file']}: quarantined: {res['quarantine'][0]['reason']}", file=sys.stderr)
+            print(f"[parse {i}/{len(misses)}] {res['file']}: quarantined: {res['quarantine'][0]['reason']}", file=sys.stderr)
             continue
         used.add(res["key"])
         n_cached += res["cached"]
-        docs.append(res["doc"])
         frames.append(res["rows"])
-        if len(manifest) <= 50 or i % every == 0 or i == len(manifest):
-            print(f"[parse {i}/{len(manifest)}] {res['file']}: {res['rows'].height} rows{' (cached)' if res['cached'] else ''}",
+        text_path = text_dir / f"{Path(res['file']).stem}.txt"
+        size, mtime = text_state(text_path) or (None, None)
+        new_docs.append({**res["doc"], "store_key": f"{res['file']}|{res['key']}", "rejected": res["rejected"],
+                         "text_sha256": hashlib.sha256(text_path.read_bytes()).hexdigest(), "text_size": size,
+                         "text_mtime_ns": mtime})
+        if len(misses) <= 50 or i % every == 0 or i == len(misses):
+            print(f"[parse {i}/{len(misses)}] {res['file']}: {res['rows'].height} rows{' (cached)' if res['cached'] else ''}",
                   file=sys.stderr)
     for stale in cache_dir.iterdir() if cache_dir.exists() else []:
         if stale.name in used:
@@ -275,9 +349,32 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
-    documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String}).with_columns(
+    keep_texts = {f"{Path(it['file']).stem}.txt" for it in items}
+    for stale in text_dir.iterdir() if text_dir.exists() else []:
+        if stale.name not in keep_texts:          # a document removed from the manifest
+            stale.unlink(missing_ok=True) if not stale.is_dir() else shutil.rmtree(stale, ignore_errors=True)
+    new_store_docs = schemas.frame(new_docs, {**DOCS_SCHEMA, "published": pl.String}).with_columns(
         pl.col("published").str.to_date(strict=False))
-    indicators = pl.concat(frames, how="vertical") if frames else schemas.frame([], schemas.INDICATORS)
+    new_rows = (pl.concat(frames, how="vertical") if frames else schemas.frame([], schemas.INDICATORS)).join(
+        new_store_docs.select("doc_id", "store_key"), on="doc_id", how="left")
+    if stored is not None and hits:
+        hit_keys = pl.Series("store_key", hits).implode()
+        kept = sdocs.filter(pl.col("store_key").is_in(hit_keys))
+        if touched:       # texts restored or touched: their new size and mtime, so the next run need not hash them
+            t = pl.DataFrame([{"store_key": k, "_size": v[0], "_mtime": v[1]} for k, v in sorted(touched.items())],
+                             schema={"store_key": pl.String, "_size": pl.Int64, "_mtime": pl.Int64})
+            kept = kept.join(t, on="store_key", how="left").with_columns(
+                pl.coalesce("_size", "text_size").alias("text_size"),
+                pl.coalesce("_mtime", "text_mtime_ns").alias("text_mtime_ns")).drop("_size", "_mtime")
+        store_docs = pl.concat([kept.select(list(DOCS_SCHEMA)), new_store_docs.select(list(DOCS_SCHEMA))], how="vertical")
+        store_rows = pl.concat([srows.filter(pl.col("store_key").is_in(hit_keys)), new_rows.select(list(ROWS_SCHEMA))],
+                               how="vertical")
+    else:
+        store_docs, store_rows = new_store_docs.select(list(DOCS_SCHEMA)), new_rows.select(list(ROWS_SCHEMA))
+    if misses or touched or stored is None or len(hits) != len(by_key):
+        store.save(store_docs, store_rows)
+    documents = store_docs.select(list(schemas.DOCUMENTS))
+    indicators = store_rows.select(list(schemas.INDICATORS))
     write_table(documents, interim / "documents.parquet", ["doc_id"], csv_twin=False)
     write_table(indicators, processed / "indicators.parquet",
                 ["doc_id", "char_start", "char_end", "indicator", "kind", "period_year", "origin"])
@@ -287,7 +384,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     w.writerows(sorted(quarantine, key=lambda r: (r["file"], r["reason"])))
     write_text(interim / "quarantine.csv", buf.getvalue())
     metrics = {
-        "documents": len(docs), "documents_from_cache": n_cached, "quarantined": len(quarantine),
+        "documents": documents.height, "documents_from_cache": n_cached + len(hits), "quarantined": len(quarantine),
         "indicator_rows": indicators.height,
         "catalogue_rows": indicators.filter(~pl.col("indicator").str.starts_with("other:")).height,
         "actual_rows": indicators.filter(pl.col("kind") == "actual").height,

@@ -1,0 +1,80 @@
+"""The parse stage's table store: the document rows and statements of every document parsed
+before, in two parquet files, so that a corpus run reads two files instead of one cache entry
+per document.
+
+Each document is stored under ``file|cache key`` (the key hashes its content, the extractor
+and its hints), with the SHA-256 and size of its text of record so the text can be checked and
+restored without re-parsing. The files carry a checksum and the extractor fingerprint in a
+stamp: a store that was edited, damaged or written by another extractor is discarded with a
+warning, and the per-document cache entries (which verify every value against its span) take
+over.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from planwatch import schemas
+from planwatch.io import atomic_path, write_text
+
+DOC_EXTRA = {"store_key": pl.String, "rejected": pl.List(pl.String), "text_sha256": pl.String,
+             "text_size": pl.Int64, "text_mtime_ns": pl.Int64}
+DOCS_SCHEMA = {**DOC_EXTRA, **schemas.DOCUMENTS}
+ROWS_SCHEMA = {"store_key": pl.String, **schemas.INDICATORS}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class TableStore:
+    def __init__(self, folder: Path, fingerprint: str):
+        self.folder, self.fingerprint = Path(folder), fingerprint
+        self.docs_path, self.rows_path = self.folder / "documents.parquet", self.folder / "indicators.parquet"
+        self.stamp_path = self.folder / "stamp.json"
+
+    def load(self) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+        if not self.stamp_path.exists():
+            return None
+        try:
+            stamp = json.loads(self.stamp_path.read_text(encoding="utf-8"))
+            if stamp.get("fingerprint") != self.fingerprint or stamp.get("polars") != pl.__version__:
+                return None
+            if stamp.get("documents") != _sha(self.docs_path) or stamp.get("indicators") != _sha(self.rows_path):
+                print(f"warning: {self.folder}: the table store does not match its checksum (edited by hand?); "
+                      "discarded, reading the per-document cache instead", file=sys.stderr)
+                return None
+            docs = pl.read_parquet(self.docs_path)
+            rows = pl.read_parquet(self.rows_path)
+            if docs.schema != pl.Schema(DOCS_SCHEMA) or rows.schema != pl.Schema(ROWS_SCHEMA):
+                return None
+            return docs, rows
+        except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
+            print(f"warning: {self.folder}: unreadable table store ({type(exc).__name__}); discarded, reading the "
+                  "per-document cache instead", file=sys.stderr)
+            return None
+
+    def save(self, docs: pl.DataFrame, rows: pl.DataFrame) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        docs = docs.select(list(DOCS_SCHEMA)).cast(DOCS_SCHEMA).sort("store_key")
+        rows = rows.select(list(ROWS_SCHEMA)).cast(ROWS_SCHEMA).sort(["store_key", "char_start", "char_end", "indicator",
+                                                                      "kind", "period_year", "origin"], nulls_last=True)
+        for df, path in ((docs, self.docs_path), (rows, self.rows_path)):
+            with atomic_path(path) as tmp:
+                df.write_parquet(tmp, statistics=False, compression="zstd")
+        write_text(self.stamp_path, json.dumps({"fingerprint": self.fingerprint, "polars": pl.__version__,
+                                                "documents": _sha(self.docs_path), "indicators": _sha(self.rows_path)},
+                                               sort_keys=True) + "\n")
+
+
+def text_state(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a text of record, or None when it is missing."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
