@@ -12,6 +12,7 @@ from planwatch.analyse.compare import compound_growth, district_vs_city
 from planwatch.analyse.series import build_series, implied_growth
 from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
+from planwatch.incremental import RegionStore, by_region, code_version, files_version, package_version, region_keys
 from planwatch.io import write_metrics, write_table
 from planwatch.params import check as check_params
 from planwatch.validate.checks import withheld_rows
@@ -51,8 +52,19 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     write_table(district_vs_city(series.lazy(), documents.lazy()).collect(), processed / "district_vs_city.parquet",
                 ["region", "indicator", "year"])
     write_table(compound_growth(series.lazy()).collect(), processed / "trends.parquet", ["region", "indicator", "from_year"])
-    attainment = build_attainment(indicators, series, documents, catalogue,
-                                  Rules(tolerance_pp, tolerance_level_pct, link_threshold), overrides)
+    rules = Rules(tolerance_pp, tolerance_level_pct, link_threshold)
+
+    def attainment_of(regions: list[str]) -> pl.DataFrame:
+        sel = pl.Series(regions, dtype=pl.String).implode()
+        return build_attainment(indicators.filter(pl.col("region").is_in(sel)), series.filter(pl.col("region").is_in(sel)),
+                                documents.filter(pl.col("region").is_in(sel)), catalogue, rules, overrides)
+
+    # Each region's targets are judged against its own statements only: a region whose rows did
+    # not change since the last run keeps its rows (incremental.py); the others are recomputed.
+    store = RegionStore(interim / "analyse_cache", "attainment",
+                        code_version(package_version(), files_version(Path(reference_dir).glob("*.yml")), repr(rules)))
+    attainment, incremental = by_region(store, region_keys({"indicators": indicators, "documents": documents}),
+                                        attainment_of, schemas.ATTAINMENT, label="analyse attainment")
     write_table(attainment, processed / "attainment.parquet",
                 ["region", "year", "scope", "indicator", "target_doc", "target_start"])
     counts = attainment.group_by("status").len().sort("status")
@@ -65,6 +77,7 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
         "overrides_applied": attainment.filter(pl.col("override").is_not_null()).height,
         "overrides_unmatched": len(unmatched),
         "rows_withheld_by_validation": withheld.height,
+        "regions_recomputed": incremental["recomputed"],
     }
     write_metrics(metrics, metrics_path)
     return metrics
