@@ -142,7 +142,8 @@ def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: 
         rows.append({
             "region": t["region"], "year": year, "scope": "headline" if headline else "task", "indicator": t["indicator"],
             "target_text": _target_text(t), "target_value": target_value, "target_unit": target_unit,
-            "qualifier": t["qualifier"], "actual_value": a_val, "actual_text": a_text, "status": status,
+            "qualifier": t["qualifier"], "target_form": t["target_form"], "hard": t["hard"],
+            "actual_value": a_val, "actual_text": a_text, "status": status,
             "margin": round(margin, 4) if margin is not None else None, "link_confidence": 1.0,
             "target_doc": t["doc_id"], "target_start": t["char_start"], "target_end": t["char_end"],
             "actual_doc": actual["doc_id"] if actual else None, "actual_start": actual["char_start"] if actual else None,
@@ -199,6 +200,7 @@ def task_rows(indicators: pl.DataFrame, results_docs: set, rules: Rules, overrid
             "region": t["region"], "year": t["period_year"], "scope": "task", "indicator": None,
             "target_text": f"{t['indicator_zh']}{_fmt(t['value'])}{t['unit'] or ''}{t['qualifier'] or ''}",
             "target_value": t["value"], "target_unit": t["unit"], "qualifier": t["qualifier"],
+            "target_form": t["target_form"], "hard": t["hard"],
             "actual_value": round(a_val, 6) if a_val is not None else None,
             "actual_text": f"{a['indicator_zh']}{_fmt(a['value'])}{a['unit'] or ''}" if a else None,
             "status": status, "margin": margin, "link_confidence": lk.confidence if a else 0.0,
