@@ -157,6 +157,20 @@ def near_miss(tcore: str, acore: str, r: Comparability) -> tuple[str, str] | Non
     return None
 
 
+def joins(subject_core: str, r: Comparability) -> bool:
+    """A joiner between two things in a subject (not one opening it: 和改善…, 和美乡村).
+
+    >>> r = default_rules()
+    >>> joins("中小学和幼儿园", r), joins("幼儿园、中小学", r), joins("和改善水土流失面积", r), joins("和美乡村", r)
+    (True, True, False, False)
+    """
+    for j in r.joiners:
+        i = subject_core.find(j, 1)
+        if i > 0 and len(subject_core) - i - len(j) >= 2:
+            return True
+    return False
+
+
 def problem(target: dict, actual: dict, tcore: str, acore: str, r: Comparability) -> str | None:
     """Why the actual does not measure what the target does, or None."""
     tsubj, asubj = target["indicator_zh"] or "", actual["indicator_zh"] or ""
@@ -167,8 +181,7 @@ def problem(target: dict, actual: dict, tcore: str, acore: str, r: Comparability
     ts, as_ = stage(tclause, r), stage(aclause, r)
     if ts != as_ and ({ts, as_} & {"started", "ongoing", "mixed"}):
         return f"different stage: target is {ts or 'unstated'}, actual is {as_ or 'unstated'} ({asubj})"
-    joined = [j for j in r.joiners if j in acore and j not in tcore]
-    if joined:
+    if joins(acore, r) and not joins(tcore, r):
         return f"the actual counts several things together ({asubj})"
     nm = near_miss(tcore, acore, r)
     if nm:
