@@ -32,3 +32,27 @@ CASES = [
 @pytest.mark.parametrize("name,target,qualifier,actual,better,is_rate,gdp,expected", CASES, ids=[c[0] for c in CASES])
 def test_rules(name, target, qualifier, actual, better, is_rate, gdp, expected):
     assert judge(target, qualifier, actual, better, is_rate, R, gdp)[0] == expected
+
+
+APPROXIMATE = [
+    # target, qualifier, actual, actual qualifier, expected status
+    ("余 at the target settles a floor", 6000.0, None, 6000.0, "余", "met"),
+    ("余 below the target does not", 2000.0, None, 1900.0, "余", "unclear"),
+    ("多 below the target does not", 1500.0, "以上", 1400.0, "多", "unclear"),
+    ("近 below a floor is missed", 100.0, "以上", 95.0, "近", "missed"),
+    ("近 above a floor does not settle it", 90.0, None, 95.0, "近", "unclear"),
+    ("近 within a ceiling is met", 100.0, "以内", 95.0, "近", "met"),
+    ("余 above a ceiling is missed", 100.0, "以内", 105.0, "余", "missed"),
+    ("约 never settles", 100.0, None, 130.0, "约", "unclear"),
+]
+
+
+@pytest.mark.parametrize("name,target,qualifier,actual,aq,expected", APPROXIMATE, ids=[c[0] for c in APPROXIMATE])
+def test_approximate_actuals(name, target, qualifier, actual, aq, expected):
+    from planwatch.analyse.attainment import judge_approximate
+    assert judge_approximate(target, qualifier, actual, aq)[0] == expected
+
+
+def test_exact_actual_is_left_to_judge():
+    from planwatch.analyse.attainment import judge_approximate
+    assert judge_approximate(100.0, None, 90.0, None) is None

@@ -35,13 +35,19 @@ PAIRS = [
     ("无感智办", 10, "no_actual", None), ("一件事", 10, "met", 12), ("农村公路", 145, "met", 147),
     ("路面状况改善", 720, "met", 725), ("农村供水规模化率", 96, "met", 96), ("智慧社区覆盖率", 90, "no_actual", None),
     ("文旅重点项目", 50, "met", 110), ("旅游停车场", 42, "met", 42), ("旅游集散中心", 37, "met", 37),
-    ("和美乡村", 12, "met", 12), ("新型储能装机规模", 100, "met", 110), ("电动汽车公共充电桩", 6000, "met", 6000),
+    ("和美乡村", 12, "met", 12),
+    ("新型储能装机规模", 100, "unclear", None),         # 建成和在建 110: counts unfinished storage (was "met", wrong) ("电动汽车公共充电桩", 6000, "met", 6000),
     ("再生水利用率", 55, "met", 55), ("历史遗留矿山", 19, "missed", 9), ("水土流失面积", 70, "met", 70),
     ("水土保持率", 78.61, "no_actual", None), ("专项招聘活动", 365, "met", 1696),
     ("政策性扶持创业", 1.5, "unclear", None),            # 万人 vs 万人次
     ("高校毕业生", 4, "met", 4.16), ("乡村医生技术培训基地", 12, "no_actual", None), ("智慧养老院", 2, "no_actual", None),
     ("老年友好型社区", 3, "no_actual", None), ("基层综合性文化服务中心", 100, "met", 100), ("博物馆", 100, "met", 101),
     ("万人有效发明专利", 30, "met", 33.25), ("新能源装机容量", 500, "missed", 483),
+    # issue 15: actuals that do not measure the target (read from both documents)
+    ("新改扩建中小学", 5, "unclear", None),               # 新改扩建幼儿园、中小学8所 counts both targets
+    ("新改扩建幼儿园", 3, "unclear", None),
+    ("老旧小区、城中村", 40, "unclear", None),            # 20个老旧小区改造项目…全部开工: started, one part of two
+    ("普惠型床位", 2000, "unclear", None),                # 新认定 2000 vs 认定…1.8万张 (the stock)
 ]
 
 

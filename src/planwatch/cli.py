@@ -14,9 +14,9 @@ import re
 import sys
 from pathlib import Path
 
+from planwatch import schemas
 from planwatch.errors import PlanwatchError
 from planwatch.parse.limits import Limits
-from planwatch.records import INDICATOR_COLUMNS
 
 
 _SAFE = re.compile(r"[^\w.-]")
@@ -67,18 +67,26 @@ def _display(path: Path) -> str:
 
 
 def _extract(args) -> int:
+    import tempfile
+
+    from planwatch.parse.forms import indicator_frame
     from planwatch.parse.stage import parse_document
     path = Path(args.file)
     if not path.is_file():
         raise PlanwatchError(f"{_display(path)}: no such file")
     region = _region_arg(args.region)
-    doc, records = parse_document(path, region=region, doc_year=args.doc_year, limits=_limits(args))
-    rows = [r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records]
+    with tempfile.TemporaryDirectory() as tmp:      # the text of record: spans point into it
+        text_out = Path(tmp) / "text.txt"
+        doc, records = parse_document(path, region=region, doc_year=args.doc_year, limits=_limits(args), text_out=text_out)
+        text = text_out.read_text(encoding="utf-8")
+    # the same table edge as the parse stage (target_form and hard included)
+    rows = indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
+                           [text[r.char_start:r.char_end] for r in records]).to_dicts()
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif args.format == "csv":
-        w = csv.DictWriter(sys.stdout, INDICATOR_COLUMNS, lineterminator="\n")
+        w = csv.DictWriter(sys.stdout, list(schemas.INDICATORS), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     else:

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from planwatch import schemas
+from planwatch.analyse.comparability import bound, default_rules
 from planwatch.catalogue import Catalogue
 
-AT_LEAST = {"以上", "不低于", "突破", "超过", "达到", "力争", None}
-AT_MOST = {"以内", "以下", "控制在", "不超过"}
+# qualifier words by direction: rule data in analyse/comparability.yml (no qualifier: a floor)
+AT_LEAST = frozenset(default_rules().at_least) | {None}
+AT_MOST = frozenset(default_rules().at_most)
 RESULT_DOC_TYPES = ("plan", "plan_report", "work_report", "bulletin")
 HEADLINE_CUES = ("预期目标", "主要目标")
 
@@ -58,6 +60,32 @@ def judge(target: float | None, qualifier: str | None, actual: float | None, bet
     if qualifier in AT_LEAST or qualifier not in AT_MOST:
         return ("met" if actual >= target else "missed"), f"{qualifier or '达到'}: actual ≥ target"
     return "unclear", "no rule"
+
+
+def judge_approximate(target: float, qualifier: str | None, actual: float, actual_qualifier: str | None,
+                      better: str = "higher") -> tuple[str, str] | None:
+    """(status, rule) of a target against an approximate actual (1900余, 近100), or None when the
+    actual is exact. An approximate actual decides only when its bound settles the target.
+
+    >>> judge_approximate(2000, None, 1900, "余")
+    ('unclear', 'approximate actual (1900余): could be either side of the target')
+    >>> judge_approximate(6000, None, 6000, "余")[0], judge_approximate(100, "以上", 95, "近")[0]
+    ('met', 'missed')
+    """
+    kind = bound(actual_qualifier, default_rules())
+    if kind is None:
+        return None
+    floor = qualifier in AT_LEAST and not (better == "lower" and qualifier is None) or qualifier == "左右"
+    written = f"{actual:g}{actual_qualifier}" if kind == "lower" else f"{actual_qualifier}{actual:g}"
+    if floor and kind == "lower" and actual >= target:
+        return "met", f"approximate actual ({written}) is at least the target"
+    if floor and kind == "upper" and actual <= target and qualifier != "左右":
+        return "missed", f"approximate actual ({written}) is below the target"
+    if not floor and kind == "upper" and actual <= target:
+        return "met", f"approximate actual ({written}) is within the target"
+    if not floor and kind == "lower" and actual > target:
+        return "missed", f"approximate actual ({written}) is above the target"
+    return "unclear", f"approximate actual ({written}): could be either side of the target"
 
 
 def _fmt(v: float | None) -> str:
@@ -114,7 +142,8 @@ def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: 
         rows.append({
             "region": t["region"], "year": year, "scope": "headline" if headline else "task", "indicator": t["indicator"],
             "target_text": _target_text(t), "target_value": target_value, "target_unit": target_unit,
-            "qualifier": t["qualifier"], "actual_value": a_val, "actual_text": a_text, "status": status,
+            "qualifier": t["qualifier"], "target_form": t["target_form"], "hard": t["hard"],
+            "actual_value": a_val, "actual_text": a_text, "status": status,
             "margin": round(margin, 4) if margin is not None else None, "link_confidence": 1.0,
             "target_doc": t["doc_id"], "target_start": t["char_start"], "target_end": t["char_end"],
             "actual_doc": actual["doc_id"] if actual else None, "actual_start": actual["char_start"] if actual else None,
@@ -164,11 +193,14 @@ def task_rows(indicators: pl.DataFrame, results_docs: set, rules: Rules, overrid
             status, rule = "unclear", f"weak link (confidence {lk.confidence:.2f} < {rules.link_threshold})"
         else:
             status, rule = judge(t["value"], t["qualifier"], a_val, "higher", t["unit"] == "%", rules)
+            if a_val is not None and a["qualifier"]:
+                status, rule = judge_approximate(t["value"], t["qualifier"], a_val, a["qualifier"]) or (status, rule)
         margin = round(a_val - t["value"], 4) if status in ("met", "missed") and a_val is not None else None
         out.append({
             "region": t["region"], "year": t["period_year"], "scope": "task", "indicator": None,
             "target_text": f"{t['indicator_zh']}{_fmt(t['value'])}{t['unit'] or ''}{t['qualifier'] or ''}",
             "target_value": t["value"], "target_unit": t["unit"], "qualifier": t["qualifier"],
+            "target_form": t["target_form"], "hard": t["hard"],
             "actual_value": round(a_val, 6) if a_val is not None else None,
             "actual_text": f"{a['indicator_zh']}{_fmt(a['value'])}{a['unit'] or ''}" if a else None,
             "status": status, "margin": margin, "link_confidence": lk.confidence if a else 0.0,
@@ -176,4 +208,19 @@ def task_rows(indicators: pl.DataFrame, results_docs: set, rules: Rules, overrid
             "actual_doc": a["doc_id"] if a else None, "actual_start": a["char_start"] if a else None,
             "actual_end": a["char_end"] if a else None, "rule": rule, "stretch": bool(t["stretch"]), "override": lk.override,
         })
-    return out
+    return _shared_actuals(out)
+
+
+def _shared_actuals(rows: list[dict]) -> list[dict]:
+    """One actual judged against several different targets (中小学5所 and 幼儿园3所 against
+    幼儿园、中小学8所) measures none of them: those verdicts become unclear."""
+    judged = [r for r in rows if r["status"] in ("met", "missed") and r["override"] != "pin"]
+    claims: dict = {}
+    for r in judged:
+        claims.setdefault((r["actual_doc"], r["actual_start"]), set()).add(r["target_text"])
+    for r in judged:
+        others = claims[(r["actual_doc"], r["actual_start"])] - {r["target_text"]}
+        if others:
+            r.update(status="unclear", margin=None,
+                     rule=f"the actual ({r['actual_text']}) is also linked to {'、'.join(sorted(others))}: it counts them together")
+    return rows

@@ -13,7 +13,7 @@ from planwatch.analyse.series import build_series, implied_growth
 from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
 from planwatch.incremental import RegionStore, by_region, code_version, files_version, package_version, region_keys
-from planwatch.io import write_metrics, write_table
+from planwatch.io import write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.validate.checks import withheld_rows
 
@@ -25,6 +25,15 @@ def unmatched_overrides(overrides: list, indicators: pl.DataFrame) -> list:
     return [o for o in overrides
             if targets.filter((pl.col("region") == o.region) & (pl.col("period_year") == o.year)
                               & pl.col("_text").str.contains(o.target, literal=True)).is_empty()]
+
+
+def target_form_counts(indicators: pl.LazyFrame) -> pl.LazyFrame:
+    """Targets per region, year and target_form (design.md), with how many of them are hard."""
+    return (indicators.filter(pl.col("kind") == "target")
+            .group_by("region", pl.col("period_year").alias("year"), "target_form")
+            .agg(pl.len().alias("targets"), pl.col("hard").fill_null(False).sum().cast(pl.Int64).alias("hard"))
+            .with_columns(pl.col("targets").cast(pl.Int64))
+            .sort("region", "year", "target_form", nulls_last=True))
 
 
 def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: str,
@@ -67,6 +76,9 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
                                         attainment_of, schemas.ATTAINMENT, label="analyse attainment")
     write_table(attainment, processed / "attainment.parquet",
                 ["region", "year", "scope", "indicator", "target_doc", "target_start"])
+    forms = target_form_counts(indicators.lazy()).collect()
+    write_text(processed / "target_forms.csv", forms.write_csv(line_terminator="\n"))
+    by_form = forms.group_by("target_form").agg(pl.col("targets").sum(), pl.col("hard").sum()).sort("target_form", nulls_last=True)
     counts = attainment.group_by("status").len().sort("status")
     by_scope = attainment.group_by("scope", "status").len().sort("scope", "status")
     metrics = {
@@ -78,6 +90,8 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
         "overrides_unmatched": len(unmatched),
         "rows_withheld_by_validation": withheld.height,
         "regions_recomputed": incremental["recomputed"],
+        "targets_by_form": {r["target_form"] or "unknown": r["targets"] for r in by_form.to_dicts()},
+        "targets_hard": int(forms["hard"].sum()),
     }
     write_metrics(metrics, metrics_path)
     return metrics

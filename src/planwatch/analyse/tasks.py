@@ -2,9 +2,11 @@
 and year, score the link, and judge it — or say why it cannot be judged.
 
 A candidate actual is any statement of that region and year with a number. The score is
-the similarity of the subject phrases (character bigrams, verbs removed). Then: verb family
-(新增 vs 累计), scope words (省级以上 vs 市级) and unit family must agree, else the target is
-``unclear`` with the reason — never a guessed met/missed. Analysts' decisions in
+the similarity of the subject phrases (character bigrams, verbs removed). Then scope words
+(省级以上 vs 市级), unit family and the rules of comparability.yml must agree — new amount vs
+running total (新增 vs 累计, 总数), stage (开工, 在建 vs 建成), an actual counting several things
+together (中小学和幼儿园14所), a near-miss subject (供水管网 vs 燃气管网) — else the target is
+``unclear`` with the reason, never a guessed met/missed. Analysts' decisions in
 data/reference/links.yml (pin, reject, not_comparable) override the scoring.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+from planwatch.analyse import comparability
 from planwatch.parse.grammar import Grammar, default_grammar  # noqa: F401 (doctests)
 
 MIN_CANDIDATE = 0.5   # below this no statement is taken as a candidate at all
@@ -36,16 +39,13 @@ def load_overrides(path: Path | str) -> list[Override]:
             for e in refdata.load(path, refdata.Links, required=False).links]
 
 
-def verb_family(subject: str, g: Grammar) -> str | None:
-    """'new', 'cumulative' or None.
+def verb_family(subject: str, g: Grammar | None = None) -> str | None:
+    """'new', 'stock' or None (comparability.yml verb_families; g is not used any more).
 
-    >>> verb_family("累计建成一刻钟便民生活圈", default_grammar()), verb_family("新增一刻钟便民生活圈", default_grammar())
-    ('cumulative', 'new')
+    >>> verb_family("累计建成一刻钟便民生活圈"), verb_family("新增一刻钟便民生活圈")
+    ('stock', 'new')
     """
-    for family, verbs in g.verb_families.items():
-        if any(subject.startswith(v) or v in subject[:6] for v in verbs):
-            return family
-    return None
+    return comparability.family(subject, subject, comparability.default_rules())
 
 
 def scopes(subject: str, g: Grammar) -> frozenset[str]:
@@ -65,7 +65,8 @@ def scopes(subject: str, g: Grammar) -> frozenset[str]:
 def core(subject: str, g: Grammar) -> str:
     """Subject without its verb and scope words: the thing counted."""
     s = subject
-    for v in sorted({v for vs in g.verb_families.values() for v in vs} | set(g.task_verbs), key=len, reverse=True):
+    fam = comparability.default_rules().verb_families
+    for v in sorted(set(fam.new) | set(fam.stock) | set(g.task_verbs), key=len, reverse=True):
         if s.startswith(v):
             s = s[len(v):]
             break
@@ -136,16 +137,26 @@ def link(target: dict, candidates: list[dict], overrides: list[Override], g: Gra
             c = candidates[near[3]]
             return Link(c, round(near[0], 3), f"different unit: {target['unit']} vs {c['unit']}", rejected)
         return Link(None, 0.0, None, rejected)
+    ts, rules = scopes(subj, g), comparability.default_rules()
+
+    def check(c: dict) -> str | None:
+        as_ = scopes(c["indicator_zh"], g)
+        if ts and as_ and ts != as_:
+            return f"different scope: {'/'.join(sorted(ts))} vs {'/'.join(sorted(as_))}"
+        return comparability.problem(target, c, tcore, core(c["indicator_zh"], g), rules)
+
+    # the best candidate, unless it cannot be compared and a nearly as good one can (新建5G基站700个 beside 总数1.1万个)
+    best_sim = usable[0][0]
     sim, _, _, i = usable[0]
+    problem = check(candidates[i])
+    if problem:
+        # (in the same written unit: 幼儿园3所 is not rescued by 幼儿园托班…托位3000个)
+        alt = next(((s2, i2) for s2, _, _, i2 in usable[1:]
+                    if s2 >= best_sim - 0.1 and candidates[i2]["unit"] == target["unit"] and not check(candidates[i2])), None)
+        if alt:
+            (sim, i), problem = alt, None
     best = candidates[i]
-    problem = None
-    tf, af = verb_family(subj, g), verb_family(best["indicator_zh"], g)
-    if {tf, af} == {"new", "cumulative"}:
-        problem = f"not the same measure: target is {tf}, actual is {af}"
-    ts, as_ = scopes(subj, g), scopes(best["indicator_zh"], g)
-    if ts and as_ and ts != as_:
-        problem = f"different scope: {'/'.join(sorted(ts))} vs {'/'.join(sorted(as_))}"
-    elif ts != as_:
+    if not problem and ts != scopes(best["indicator_zh"], g):
         sim *= 0.85
     return Link(best, round(sim, 3), problem, None)
 

@@ -26,6 +26,7 @@ from planwatch.params import check as check_params
 from planwatch.parse.convert import check_suffix, read_document, to_text
 from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
+from planwatch.parse.forms import indicator_frame
 from planwatch.parse.limits import Limits
 from planwatch.parse.store import DOCS_SCHEMA, ROWS_SCHEMA, TableStore, text_state
 from planwatch.parse.verify import span_problem
@@ -148,7 +149,7 @@ def _load_cached(key: Path, path: Path, text_out: Path):
             key.unlink(missing_ok=True)
             return None
     write_text_if_changed(text_out, text)
-    return doc, records, rejected
+    return doc, records, rejected, text
 
 
 def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]]:
@@ -180,7 +181,7 @@ def _cached_parse(path: Path, data: bytes, sha: str, catalogue, cache_dir: Path,
     records, rejected = _verified(text, records)
     body = {"doc": doc.as_row(), "records": [r.as_row() for r in records], "rejected": rejected, "text": text}
     write_text(key, json.dumps({**body, "checksum": _checksum(body)}, ensure_ascii=False))
-    return doc, records, rejected, key, False
+    return doc, records, rejected, text, key, False
 
 
 _CTX: dict = {}     # set by run() before the worker processes fork: catalogue, limits, folders
@@ -222,7 +223,7 @@ def _parse_entry(item: dict) -> dict:
     if out["quarantine"]:
         return out
     try:
-        doc, records, rejected, key, cached = _cached_parse(
+        doc, records, rejected, text, key, cached = _cached_parse(
             path, item["data"], item["sha"], _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"],
             interim / "text" / f"{path.stem}.txt", limits, region=item["region"], doc_year=item["doc_year"])
     except (PlanwatchError, OSError) as exc:
@@ -235,8 +236,10 @@ def _parse_entry(item: dict) -> dict:
                                   "reason": f"{path}: could not be read ({type(exc).__name__}: {str(exc)[:200]})"})
         return out
     out["quarantine"].extend({"file": item["file"], "reason": reason} for reason in rejected)
+    # the table's edge: records → rows; target_form and hard are polars expressions over them (forms.py)
     out.update(doc=doc.as_row(), key=key.name, cached=cached, rejected=rejected,
-               rows=schemas.frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records], schemas.INDICATORS))
+               rows=indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
+                                    [text[r.char_start:r.char_end] for r in records]))
     return out
 
 

@@ -56,6 +56,7 @@ def build_suites() -> list[Suite]:
             schemas.INDICATORS, ["doc_id", "region", "period_year", "kind", "indicator", "origin", "char_start", "char_end", "sentence"]) + [
             gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(schemas.KINDS), severity=E),
             gxe.ExpectColumnValuesToBeInSet(column="origin", value_set=list(schemas.ORIGINS), severity=E),
+            gxe.ExpectColumnValuesToBeInSet(column="target_form", value_set=list(schemas.TARGET_FORMS), severity=E),
             _verdict("indicator_known", E, "indicator code not in the catalogue"),
             _verdict("unit_family_ok", E, "unit of the wrong family for the indicator"),
             _verdict("year_in_doc_range", E, "period_year outside the document's range"),
