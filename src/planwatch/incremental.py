@@ -93,6 +93,10 @@ class RegionStore:
                   "region", file=sys.stderr)
             return None
 
+    def clear(self) -> None:
+        for path in (self.stamp_path, self.rows_path, self.keys_path):
+            path.unlink(missing_ok=True)
+
     def save(self, rows: pl.DataFrame, keys: pl.DataFrame) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         for df, path in ((rows, self.rows_path), (keys, self.keys_path)):

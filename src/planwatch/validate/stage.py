@@ -18,6 +18,7 @@ from planwatch import schemas
 from planwatch.analyse.series import build_series
 from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
+from planwatch.incremental import RegionStore, by_region, code_version, files_version, package_version, region_keys
 from planwatch.io import write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.validate import checks
@@ -114,7 +115,7 @@ def _issue_rows(suite: Suite, r, severity: str, df: pl.DataFrame) -> list[dict]:
         i = i if isinstance(i, int) else int(i.get("index", 0)) if isinstance(i, dict) else int(i)
         rec = df.row(i, named=True) if i < df.height else {}
         ident = ", ".join(f"{k}={rec.get(k)}" for k in _ID_COLS.get(suite.table, []) if k in rec)
-        rows.append(_row(severity, suite, rule, f"{suite.table} row {i} ({ident}): {why or rule}", rec))
+        rows.append(_row(severity, suite, rule, f"{suite.table} ({ident}): {why or rule}", rec))
     return rows
 
 
@@ -132,6 +133,77 @@ def _row(severity, suite, rule, message, rec: dict | None = None) -> dict:
     }
 
 
+class _NotRegional(Exception):
+    """A finding that belongs to no region (a whole table failed): validate everything at once."""
+
+
+def _price_change_issues(series: pl.DataFrame) -> list[dict]:
+    # Real-basis indicators: the gap between nominal level growth and stated real growth is
+    # the implied price change — information, not an error.
+    return [{"severity": "info", "suite": "cross.price_change", "rule": "implied price change", "table": "series",
+             "region": pc["region"], "indicator": pc["indicator"], "year": pc["year"],
+             "message": f"{pc['region']} {pc['indicator']} {pc['year']}: levels {pc['prev_value']} → {pc['value']} "
+                        f"imply {pc['implied_growth_pct']}% nominal against {pc['growth_pct']}% stated real growth "
+                        f"(implied price change {pc['gap_pp']} pp)"}
+            for pc in checks.price_changes(series).to_dicts()]
+
+
+def regional_issues(documents: pl.DataFrame, indicators: pl.DataFrame, reference_dir: str, tolerance_pp: float,
+                    suites: list[Suite], regions: list[str] | None = None) -> pl.DataFrame:
+    """The findings of every suite except the documents table's, for these regions (all when None).
+
+    A region's findings depend on its own rows and its parent region's (a stated gap to the
+    parent's growth), so the parents' rows are checked along and their findings dropped."""
+    if regions is not None:
+        sel = pl.Series(regions, dtype=pl.String).implode()
+        parents = documents.filter(pl.col("region").is_in(sel))["parent_region"].drop_nulls().unique()
+        scope = pl.concat([pl.Series(regions, dtype=pl.String), parents]).unique().implode()
+        documents_in = documents.filter(pl.col("region").is_in(scope))
+        tables = check_tables(documents_in, indicators.filter(pl.col("region").is_in(scope)), reference_dir, tolerance_pp)
+        docs_of = documents.filter(pl.col("region").is_in(sel))["doc_id"].implode()
+        tables = {name: df.filter(pl.col("region").is_in(sel)) if "region" in df.columns
+                  else df.filter(pl.col("doc_id").is_in(docs_of)) if "doc_id" in df.columns else df
+                  for name, df in tables.items()}
+    else:
+        tables = check_tables(documents, indicators, reference_dir, tolerance_pp)
+    # fresh expectation objects: GX refuses one that already belongs to a suite of another run
+    issues, _counts = run_suites(tables, [s for s in build_suites() if s.table != "documents"])
+    issues += _price_change_issues(tables["series"])
+    df = schemas.frame(issues, schemas.ISSUES)
+    # a finding about one document's statement belongs to that document's region
+    region_of = documents.select("doc_id", pl.col("region").alias("_doc_region"))
+    df = df.join(region_of, on="doc_id", how="left").with_columns(
+        pl.coalesce("region", "_doc_region").alias("region")).drop("_doc_region")
+    if regions is not None and df.filter(pl.col("region").is_null()).height:
+        raise _NotRegional()
+    return df.select(list(schemas.ISSUES))
+
+
+def suite_counts(issues: pl.DataFrame, suites: list[Suite]) -> dict:
+    """Expectations evaluated, passed, failed as warnings and as errors, per suite — from the findings,
+    so that a run that checked only the changed regions counts exactly as a full run does."""
+    failed = issues.filter(pl.col("severity").is_in(["warning", "error"])).select("suite", "rule", "severity").unique()
+    out = {}
+    for suite in suites:
+        f = failed.filter(pl.col("suite") == suite.name)
+        errors = f.filter(pl.col("severity") == "error")["rule"].unique().len()
+        warnings = f.filter(pl.col("severity") == "warning").join(
+            f.filter(pl.col("severity") == "error").select("rule"), on="rule", how="anti")["rule"].unique().len()
+        n = len(suite.expectations)
+        out[suite.name] = {"evaluated": n, "passed": n - errors - warnings, "warnings": warnings, "errors": errors}
+    return out
+
+
+def region_keys_with_parents(documents: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """Each region's key: its own rows and its parent region's (incremental.region_keys)."""
+    own = region_keys({"indicators": indicators, "documents": documents})
+    parent_keys = (documents.select("region", "parent_region").drop_nulls().unique()
+                   .join(own.rename({"region": "parent_region", "key": "parent_key"}), on="parent_region", how="inner")
+                   .group_by("region").agg(pl.col("parent_key").sort().str.join("|")))
+    return own.join(parent_keys, on="region", how="left").select(
+        "region", pl.concat_str(["key", pl.col("parent_key").fill_null("")], separator="^").alias("key")).sort("region")
+
+
 def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: str, metrics_path: str,
         reconcile_tolerance_pp: float) -> dict:
     t0 = time.perf_counter()
@@ -139,25 +211,36 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     interim, processed = Path(interim_dir), Path(processed_dir)
     documents = pl.read_parquet(interim / "documents.parquet")
     indicators = pl.read_parquet(processed / "indicators.parquet")
-    tables = check_tables(documents, indicators, reference_dir, reconcile_tolerance_pp)
-    issues, counts = run_suites(tables, build_suites())
-    # Real-basis indicators: the gap between nominal level growth and stated real growth is
-    # the implied price change — information, not an error.
-    for pc in checks.price_changes(tables["series"]).to_dicts():
-        issues.append({"severity": "info", "suite": "cross.price_change", "rule": "implied price change", "table": "series",
-                       "region": pc["region"], "indicator": pc["indicator"], "year": pc["year"],
-                       "message": f"{pc['region']} {pc['indicator']} {pc['year']}: levels {pc['prev_value']} → {pc['value']} "
-                                  f"imply {pc['implied_growth_pct']}% nominal against {pc['growth_pct']}% stated real growth "
-                                  f"(implied price change {pc['gap_pp']} pp)"})
-    issues_df = schemas.frame(issues, schemas.ISSUES)
-    write_table(issues_df, interim / "issues.parquet", ["severity", "suite", "message"], csv_twin=False)
+    suites = build_suites()
+    # The documents table is checked whole (unique ids and hashes); everything else region by
+    # region, and only for the regions whose rows (or whose parent's rows) changed since the
+    # last run: the others keep their findings (incremental.py).
+    doc_issues, _ = run_suites({"documents": documents}, [s for s in build_suites() if s.table == "documents"])
+    store = RegionStore(interim / "validate_cache", "issues",
+                        code_version(package_version(), files_version(Path(reference_dir).glob("*.yml")),
+                                     repr(reconcile_tolerance_pp), "\n".join(c for c in indicators.columns)))
+    recomputed = None
+    try:
+        regional, stats = by_region(
+            store, region_keys_with_parents(documents, indicators),
+            lambda regions: regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, suites, regions),
+            schemas.ISSUES, label="validate")
+        recomputed = stats["recomputed"]
+    except _NotRegional:
+        store.clear()
+        regional = regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, suites)
+    issues_df = pl.concat([schemas.frame(doc_issues, schemas.ISSUES), regional], how="vertical")
+    write_table(issues_df, interim / "issues.parquet", list(schemas.ISSUES), csv_twin=False)
+    counts = suite_counts(issues_df, suites)
     totals = {k: sum(c[k] for c in counts.values()) for k in ("evaluated", "passed", "warnings", "errors")}
     metrics = {"suites": counts, **totals, "rows_withheld": withheld_rows(issues_df).height,
                "issue_rows": {s: issues_df.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")}}
     write_metrics(metrics, metrics_path)
-    write_validation_page(issues_df, counts, Path(reports_dir) / "validation" / "index.html")
+    write_validation_page(issues_df.sort(list(schemas.ISSUES), nulls_last=True), counts,
+                          Path(reports_dir) / "validation" / "index.html")
     print(f"[validate] {totals['evaluated']} expectations, {totals['passed']} passed, {totals['warnings']} warnings, "
-          f"{totals['errors']} errors in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+          f"{totals['errors']} errors in {time.perf_counter() - t0:.1f}s"
+          f"{'' if recomputed is None else f' ({recomputed:,} regions checked, the others unchanged)'}", file=sys.stderr)
     errors = issues_df.filter(pl.col("severity") == "error")
     # An error about one statement (implausible level, unit of the wrong family …) withholds that
     # row: the analyse stage leaves it out of series and attainment and the reports list it. An
