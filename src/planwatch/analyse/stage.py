@@ -27,7 +27,7 @@ def unmatched_overrides(overrides: list, indicators: pl.DataFrame) -> list:
 
 
 def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: str,
-        tolerance_pp: float, tolerance_level_pct: float, link_threshold: float = 0.55) -> dict:
+        tolerance_pp: float, tolerance_level_pct: float, link_threshold: float = 0.55, plots_dir: str | None = None) -> dict:
     p = check_params("analyse", tolerance_pp=tolerance_pp, tolerance_level_pct=tolerance_level_pct,
                      link_threshold=link_threshold)
     tolerance_pp, tolerance_level_pct, link_threshold = p.tolerance_pp, p.tolerance_level_pct, p.link_threshold
@@ -55,6 +55,12 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
                                   Rules(tolerance_pp, tolerance_level_pct, link_threshold), overrides)
     write_table(attainment, processed / "attainment.parquet",
                 ["region", "year", "scope", "indicator", "target_doc", "target_start"])
+    # plot data for `dvc plots` (analyse/plots.py); beside the metrics folder unless given
+    from planwatch.analyse import plots
+    from planwatch.io import write_text
+    plots_dir = Path(plots_dir) if plots_dir else Path(metrics_path).parent.parent / "plots"
+    write_text(plots_dir / "gdp_growth.csv", plots.gdp_growth(series.lazy(), attainment.lazy()).collect().write_csv())
+    write_text(plots_dir / "attainment.csv", plots.attainment_counts(attainment.lazy()).collect().write_csv())
     counts = attainment.group_by("status").len().sort("status")
     by_scope = attainment.group_by("scope", "status").len().sort("scope", "status")
     metrics = {

@@ -156,6 +156,10 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
                "issue_rows": {s: issues_df.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")}}
     write_metrics(metrics, metrics_path)
     write_validation_page(issues_df, counts, Path(reports_dir) / "validation" / "index.html")
+    from planwatch.validate import datadocs   # GX's own Data Docs of this run, made offline (datadocs.py)
+    t_docs = time.perf_counter()
+    docs = datadocs.build(Path(reports_dir) / "validation" / "gx")
+    print(f"[validate] GX Data Docs: {docs['pages']} pages in {time.perf_counter() - t_docs:.1f}s", file=sys.stderr)
     print(f"[validate] {totals['evaluated']} expectations, {totals['passed']} passed, {totals['warnings']} warnings, "
           f"{totals['errors']} errors in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     errors = issues_df.filter(pl.col("severity") == "error")
@@ -185,7 +189,8 @@ def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path) -> Non
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
 tr.error td:first-child{{font-weight:bold}}tr.error td:first-child::before{{content:"✖ "}}tr.warning td:first-child::before{{content:"⚠ "}}tr.info td:first-child::before{{content:"ℹ "}}</style></head>
 <body><p><a href="../index.html">← planwatch</a></p><h1>数据校验 Validation</h1>
-<p>Great Expectations suites (defined in <code>src/planwatch/validate/suites.py</code>) over the stage tables and computed cross-checks.</p>
+<p>Great Expectations suites (defined in <code>src/planwatch/validate/suites.py</code>) over the stage tables and computed cross-checks.
+GX's own <a href="gx/index.html">Data Docs</a> of this run (every expectation and its observed values) work offline too.</p>
 <h2>Suites</h2><table><tr><th>suite</th><th>evaluated</th><th>passed</th><th>warnings</th><th>errors</th></tr>{suite_rows}</table>
 <h2>Findings</h2><table><tr><th>severity</th><th>suite</th><th>message</th></tr>{issue_rows}</table></body></html>
 """)
