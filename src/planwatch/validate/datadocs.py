@@ -228,7 +228,7 @@ def build(out_dir: Path | str, context=None, cache: Path = ASSET_CACHE) -> dict:
     try:
         site_config = {
             "class_name": "SiteBuilder", "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(staging)},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(staging.resolve())},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False},
         }
         if SITE in (context.get_site_names() or []):
