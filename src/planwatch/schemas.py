@@ -17,6 +17,7 @@ INDICATORS = {
     "value_std": pl.Float64, "unit_std": pl.String, "qualifier": pl.String, "estimated": pl.Boolean,
     "origin": pl.String, "section": pl.String, "char_start": pl.Int64, "char_end": pl.Int64,
     "sentence": pl.String, "stretch": pl.Boolean, "period_scope": pl.String, "period_note": pl.String,
+    "target_form": pl.String, "hard": pl.Boolean,
 }
 
 SERIES = {
@@ -29,7 +30,7 @@ SERIES = {
 ATTAINMENT = {
     "region": pl.String, "year": pl.Int64, "scope": pl.String, "indicator": pl.String,
     "target_text": pl.String, "target_value": pl.Float64, "target_unit": pl.String,
-    "qualifier": pl.String, "actual_value": pl.Float64, "actual_text": pl.String,
+    "qualifier": pl.String, "target_form": pl.String, "hard": pl.Boolean, "actual_value": pl.Float64, "actual_text": pl.String,
     "status": pl.String, "margin": pl.Float64, "link_confidence": pl.Float64,
     "target_doc": pl.String, "target_start": pl.Int64, "target_end": pl.Int64,
     "actual_doc": pl.String, "actual_start": pl.Int64, "actual_end": pl.Int64,
