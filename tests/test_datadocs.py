@@ -1,6 +1,7 @@
 """GX Data Docs made offline (validate/datadocs.py): every CDN link rewritten to a vendored
 file, nothing left pointing off the site, byte-identical rebuilds."""
 import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,8 @@ CDN_PAGE = """<html><head>
 </head><body><img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=20261126T1Z&dataContextId=1">
 <a href="https://greatexpectations.io/newsletter?utm_source=datadocs">Subscribe</a>
 <a data-toggle="collapse" href="#body-9fe2d316-fdba-47f5-aad6-362d2530827c">x</a><div id="body-9fe2d316-fdba-47f5-aad6-362d2530827c"></div>
-<div id="body-68f1939f-a180-46b2-9d8a-3865bddfc845"></div></body></html>"""
+<div id="body-68f1939f-a180-46b2-9d8a-3865bddfc845"></div>
+<link rel="shortcut icon" href="../static/images/favicon.ico" type="image/x-icon"/></body></html>"""
 
 
 def _vendor(site: Path) -> dict:
@@ -38,6 +40,7 @@ def test_rewrite_makes_a_page_local(tmp_path):
     assert 'src="../../static/images/logo-long.png"' in out and "?d=" not in out
     assert "url('../../static/images/logo-long.png')" in out
     assert "<a>Subscribe</a>" in out
+    assert 'href="../../static/images/favicon.ico"' in out       # GX's link climbs one folder too few
     assert 'href="#body-u1"' in out and 'id="body-u1"' in out and 'id="body-u2"' in out
 
 
@@ -75,7 +78,12 @@ def test_build_is_offline_and_byte_identical(tmp_path):
     assert a == b
     assert "index.html" in a and any(k.startswith("validations/tiny/contract/planwatch-validate/") for k in a)
     for page in (tmp_path / "a" / "gx").rglob("*.html"):
-        assert datadocs._OFF_SITE.search(page.read_text(encoding="utf-8")) is None, page
+        text = page.read_text(encoding="utf-8")
+        assert datadocs._OFF_SITE.search(text) is None, page
+        for ref in re.findall(r'\b(?:src|href)="([^"#?][^"]*)"', text):     # every local link resolves
+            if "/vendor/" in ref and not datadocs.assets_present():
+                continue
+            assert (page.parent / ref).resolve().is_file(), (page.name, ref)
     if datadocs.assets_present():
         assert "static/vendor/bootstrap-4.3.1/dist/css/bootstrap.min.css" in a
         assert any(k.startswith("static/vendor/fortawesome__fontawesome-free-6.6.0/webfonts/") for k in a)

@@ -59,6 +59,7 @@ def test_data_docs_page_is_offline_styled_and_clean(browser, gx, which):
     page.route("**/*", route)
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console.append(str(e)))
+    page.on("requestfailed", lambda r: console.append(f"failed: {r.url}") if r.url.startswith(root) else None)
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
     page.evaluate("document.fonts.ready")

@@ -119,6 +119,7 @@ ASSETS = (
 
 _GX_IMAGES = re.compile(r"https://great-expectations-web-assets\.s3[^\"')\s]*/(?:logo-long|full_logo_dark)\.png(?:\?[^\"')\s]*)?")
 _SRI = re.compile(r'\s+(?:integrity|crossorigin)="[^"]*"')
+_STATIC_REF = re.compile(r'\b(src|href)="(?:\./|(?:\.\./)+)?static/([^"]+)"')
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _OUTWARD_ANCHOR = re.compile(r'(<a\b[^>]*?)\s+href="https?://[^"]*"')
 _OFF_SITE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])(?:https?:)?//[^"'\s)>]+""", re.I)
@@ -205,6 +206,9 @@ def _rewrite(page: Path, site: Path, vendor: dict[str, Path]) -> str:
     for url in sorted(vendor, key=len, reverse=True):   # vega-lite@5 before a shorter prefix could match
         text = text.replace(f'"{url}"', f'"{rel(vendor[url])}"')
     text = _GX_IMAGES.sub(rel(site / "static" / "images" / "logo-long.png"), text)
+    # every reference into the site's static/ folder, from this page's depth (GX's favicon link
+    # climbs one folder too few on validation pages: a 404 in the console)
+    text = _STATIC_REF.sub(lambda m: f'{m.group(1)}="{rel(site / "static" / m.group(2))}"', text)
     text = _SRI.sub("", text)           # SRI + crossorigin make a file:// load a CORS request that fails
     text = _OUTWARD_ANCHOR.sub(r"\1", text)
     # collapsible blocks get a random uuid4 per render: number them in page order instead
