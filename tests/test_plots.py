@@ -59,3 +59,19 @@ def test_dvc_yaml_declares_the_plot_files_as_outs_and_plots():
     for p in dvc["plots"]:
         spec = next(iter(p.values()))
         assert (ROOT / ".dvc" / "plots" / f"{spec['template']}.json").exists()
+
+
+def test_offline_dvc_plots_page_loads_the_pinned_vega_from_the_asset_cache():
+    import configparser
+    import re
+
+    from planwatch.validate.datadocs import ASSETS
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / ".dvc" / "config")
+    page = ROOT / ".dvc" / cfg["plots"]["html_template"]
+    text = page.read_text(encoding="utf-8")
+    assert "{plot_divs}" in text and "{scripts}" not in text      # DVC's CDN scripts are left out
+    srcs = re.findall(r'<script src="([^"]+)"', text)
+    pinned = {f"../.tools/datadocs-assets/{a.folder}/{f}" for a in ASSETS for f in a.files}
+    assert len(srcs) == 3 and set(srcs) <= pinned
+    assert not re.search(r"https?://", text)
