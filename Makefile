@@ -21,7 +21,13 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --quiet --python $(PY)
 	@touch $@
 
-env: $(VENV)/.synced
+# GX Data Docs assets (Bootstrap 4.3.1, jQuery, … pinned with their sha512 in
+# src/planwatch/validate/datadocs.py) from the npm registry, so the Data Docs work offline.
+.tools/datadocs-assets/.fetched: src/planwatch/validate/datadocs.py | $(VENV)/.synced
+	$(BIN)/python pipelines/datadocs_assets.py
+	@$(BIN)/python -c 'import sys; from planwatch.validate.datadocs import assets_present; sys.exit(not assets_present())' && touch $@ || true
+
+env: $(VENV)/.synced .tools/datadocs-assets/.fetched
 
 report: env
 	dvc repro

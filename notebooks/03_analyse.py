@@ -21,6 +21,7 @@ metrics_path = "reports/metrics/analyse.json"
 tolerance_pp = 0.5
 tolerance_level_pct = 2.0
 link_threshold = 0.55
+plots_dir = "reports/plots"
 
 # %%
 from planwatch.io import chdir_project_root
@@ -32,7 +33,8 @@ import polars as pl
 
 from planwatch.analyse import stage
 
-stage.run(interim_dir, processed_dir, reference_dir, metrics_path, tolerance_pp, tolerance_level_pct, link_threshold)
+stage.run(interim_dir, processed_dir, reference_dir, metrics_path, tolerance_pp, tolerance_level_pct, link_threshold,
+          plots_dir)
 
 # %%
 pl.read_parquet(f"{processed_dir}/attainment.parquet").select(

@@ -37,7 +37,7 @@ def target_form_counts(indicators: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: str,
-        tolerance_pp: float, tolerance_level_pct: float, link_threshold: float = 0.55) -> dict:
+        tolerance_pp: float, tolerance_level_pct: float, link_threshold: float = 0.55, plots_dir: str | None = None) -> dict:
     p = check_params("analyse", tolerance_pp=tolerance_pp, tolerance_level_pct=tolerance_level_pct,
                      link_threshold=link_threshold)
     tolerance_pp, tolerance_level_pct, link_threshold = p.tolerance_pp, p.tolerance_level_pct, p.link_threshold
@@ -79,6 +79,11 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     forms = target_form_counts(indicators.lazy()).collect()
     write_text(processed / "target_forms.csv", forms.write_csv(line_terminator="\n"))
     by_form = forms.group_by("target_form").agg(pl.col("targets").sum(), pl.col("hard").sum()).sort("target_form", nulls_last=True)
+    # plot data for `dvc plots` (analyse/plots.py); beside the metrics folder unless given
+    from planwatch.analyse import plots
+    plots_dir = Path(plots_dir) if plots_dir else Path(metrics_path).parent.parent / "plots"
+    write_text(plots_dir / "gdp_growth.csv", plots.gdp_growth(series.lazy(), attainment.lazy()).collect().write_csv())
+    write_text(plots_dir / "attainment.csv", plots.attainment_counts(attainment.lazy()).collect().write_csv())
     counts = attainment.group_by("status").len().sort("status")
     by_scope = attainment.group_by("scope", "status").len().sort("scope", "status")
     metrics = {

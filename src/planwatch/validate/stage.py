@@ -72,10 +72,14 @@ def _context():
     return gx, context
 
 
-def run_suites(tables: dict[str, pl.DataFrame], suites: list[Suite]) -> tuple[list[dict], dict]:
-    """Validate each table with its suites; return (issue rows, per-suite counts)."""
-    gx, context = _context()
-    source = context.data_sources.add_pandas("planwatch")
+def run_suites(tables: dict[str, pl.DataFrame], suites: list[Suite], context=None,
+               source_name: str = "planwatch") -> tuple[list[dict], dict]:
+    """Validate each table with its suites (in ``context``, a new ephemeral one by default);
+    return (issue rows, per-suite counts)."""
+    import great_expectations as gx
+    if context is None:
+        _gx, context = _context()
+    source = context.data_sources.add_pandas(source_name)
     pandas_frames = {name: df.to_pandas() for name, df in tables.items()}   # the one polars → pandas boundary
     issues, counts = [], {}
     for suite in suites:
@@ -149,7 +153,7 @@ def _price_change_issues(series: pl.DataFrame) -> list[dict]:
 
 
 def regional_issues(documents: pl.DataFrame, indicators: pl.DataFrame, reference_dir: str, tolerance_pp: float,
-                    suites: list[Suite], regions: list[str] | None = None) -> pl.DataFrame:
+                    regions: list[str] | None = None, context=None) -> pl.DataFrame:
     """The findings of every suite except the documents table's, for these regions (all when None).
 
     A region's findings depend on its own rows and its parent region's (a stated gap to the
@@ -167,7 +171,7 @@ def regional_issues(documents: pl.DataFrame, indicators: pl.DataFrame, reference
     else:
         tables = check_tables(documents, indicators, reference_dir, tolerance_pp)
     # fresh expectation objects: GX refuses one that already belongs to a suite of another run
-    issues, _counts = run_suites(tables, [s for s in build_suites() if s.table != "documents"])
+    issues, _counts = run_suites(tables, [s for s in build_suites() if s.table != "documents"], context, "planwatch.regions")
     issues += _price_change_issues(tables["series"])
     df = schemas.frame(issues, schemas.ISSUES)
     # a finding about one document's statement belongs to that document's region
@@ -215,7 +219,8 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     # The documents table is checked whole (unique ids and hashes); everything else region by
     # region, and only for the regions whose rows (or whose parent's rows) changed since the
     # last run: the others keep their findings (incremental.py).
-    doc_issues, _ = run_suites({"documents": documents}, [s for s in build_suites() if s.table == "documents"])
+    _gx, gx_context = _context()     # one context for the run: GX's Data Docs show all of it
+    doc_issues, _ = run_suites({"documents": documents}, [s for s in build_suites() if s.table == "documents"], gx_context)
     store = RegionStore(interim / "validate_cache", "issues",
                         code_version(package_version(), files_version(Path(reference_dir).glob("*.yml")),
                                      repr(reconcile_tolerance_pp), "\n".join(c for c in indicators.columns)))
@@ -223,12 +228,14 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     try:
         regional, stats = by_region(
             store, region_keys_with_parents(documents, indicators),
-            lambda regions: regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, suites, regions),
+            lambda regions: regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, regions, gx_context),
             schemas.ISSUES, label="validate")
         recomputed = stats["recomputed"]
     except _NotRegional:
         store.clear()
-        regional = regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, suites)
+        _gx, gx_context = _context()
+        doc_issues, _ = run_suites({"documents": documents}, [s for s in build_suites() if s.table == "documents"], gx_context)
+        regional = regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, None, gx_context)
     issues_df = pl.concat([schemas.frame(doc_issues, schemas.ISSUES), regional], how="vertical")
     write_table(issues_df, interim / "issues.parquet", list(schemas.ISSUES), csv_twin=False)
     counts = suite_counts(issues_df, suites)
@@ -238,6 +245,10 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     write_metrics(metrics, metrics_path)
     write_validation_page(issues_df.sort(list(schemas.ISSUES), nulls_last=True), counts,
                           Path(reports_dir) / "validation" / "index.html")
+    from planwatch.validate import datadocs   # GX's own Data Docs of this run, made offline (datadocs.py)
+    t_docs = time.perf_counter()
+    docs = datadocs.build(Path(reports_dir) / "validation" / "gx", context=gx_context)
+    print(f"[validate] GX Data Docs: {docs['pages']} pages in {time.perf_counter() - t_docs:.1f}s", file=sys.stderr)
     print(f"[validate] {totals['evaluated']} expectations, {totals['passed']} passed, {totals['warnings']} warnings, "
           f"{totals['errors']} errors in {time.perf_counter() - t0:.1f}s"
           f"{'' if recomputed is None else f' ({recomputed:,} regions checked, the others unchanged)'}", file=sys.stderr)
@@ -268,7 +279,8 @@ def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path) -> Non
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
 tr.error td:first-child{{font-weight:bold}}tr.error td:first-child::before{{content:"✖ "}}tr.warning td:first-child::before{{content:"⚠ "}}tr.info td:first-child::before{{content:"ℹ "}}</style></head>
 <body><p><a href="../index.html">← planwatch</a></p><h1>数据校验 Validation</h1>
-<p>Great Expectations suites (defined in <code>src/planwatch/validate/suites.py</code>) over the stage tables and computed cross-checks.</p>
+<p>Great Expectations suites (defined in <code>src/planwatch/validate/suites.py</code>) over the stage tables and computed cross-checks.
+GX's own <a href="gx/index.html">Data Docs</a> of this run (every expectation and its observed values) work offline too.</p>
 <h2>Suites</h2><table><tr><th>suite</th><th>evaluated</th><th>passed</th><th>warnings</th><th>errors</th></tr>{suite_rows}</table>
 <h2>Findings</h2><table><tr><th>severity</th><th>suite</th><th>message</th></tr>{issue_rows}</table></body></html>
 """)
