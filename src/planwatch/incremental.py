@@ -25,7 +25,7 @@ import polars as pl
 
 from planwatch.io import atomic_path, write_text
 
-_SEEDS = (7, 11)
+_SEEDS = (7,)
 
 
 def region_keys(frames: dict[str, pl.DataFrame], by: str = "region") -> pl.DataFrame:
