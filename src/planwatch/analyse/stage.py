@@ -72,7 +72,7 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     # not change since the last run keeps its rows (incremental.py); the others are recomputed.
     store = RegionStore(interim / "analyse_cache", "attainment",
                         code_version(package_version(), files_version(Path(reference_dir).glob("*.yml")), repr(rules)))
-    attainment, incremental = by_region(store, region_keys({"indicators": indicators, "documents": documents}),
+    attainment, _stats = by_region(store, region_keys({"indicators": indicators, "documents": documents}),
                                         attainment_of, schemas.ATTAINMENT, label="analyse attainment")
     write_table(attainment, processed / "attainment.parquet",
                 ["region", "year", "scope", "indicator", "target_doc", "target_start"])
@@ -94,7 +94,6 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
         "overrides_applied": attainment.filter(pl.col("override").is_not_null()).height,
         "overrides_unmatched": len(unmatched),
         "rows_withheld_by_validation": withheld.height,
-        "regions_recomputed": incremental["recomputed"],
         "targets_by_form": {r["target_form"] or "unknown": r["targets"] for r in by_form.to_dicts()},
         "targets_hard": int(forms["hard"].sum()),
     }
