@@ -137,6 +137,9 @@ def _row(severity, suite, rule, message, rec: dict | None = None) -> dict:
     }
 
 
+_BLOCK = 0
+
+
 class _NotRegional(Exception):
     """A finding that belongs to no region (a whole table failed): validate everything at once."""
 
@@ -171,7 +174,10 @@ def regional_issues(documents: pl.DataFrame, indicators: pl.DataFrame, reference
     else:
         tables = check_tables(documents, indicators, reference_dir, tolerance_pp)
     # fresh expectation objects: GX refuses one that already belongs to a suite of another run
-    issues, _counts = run_suites(tables, [s for s in build_suites() if s.table != "documents"], context, "planwatch.regions")
+    global _BLOCK
+    _BLOCK += 1    # each block is its own GX data source, so Data Docs keep every block's results
+    issues, _counts = run_suites(tables, [s for s in build_suites() if s.table != "documents"], context,
+                                 f"planwatch.regions.{_BLOCK}")
     issues += _price_change_issues(tables["series"])
     df = schemas.frame(issues, schemas.ISSUES)
     # a finding about one document's statement belongs to that document's region
@@ -181,6 +187,30 @@ def regional_issues(documents: pl.DataFrame, indicators: pl.DataFrame, reference
     if regions is not None and df.filter(pl.col("region").is_null()).height:
         raise _NotRegional()
     return df.select(list(schemas.ISSUES))
+
+
+BLOCK_ROWS = 250_000    # statements per Great Expectations batch: bounds the pandas copy (~1 KB a row)
+
+
+def region_blocks(indicators: pl.DataFrame, regions: list[str], max_rows: int = BLOCK_ROWS) -> list[list[str]]:
+    """The regions in blocks of at most ``max_rows`` statements (a region is never split), so a cold
+    build of a national corpus hands GX a bounded table at a time.
+
+    >>> ind = pl.DataFrame({"region": ["甲"] * 3 + ["乙"] * 2 + ["丙"]})
+    >>> region_blocks(ind, ["甲", "乙", "丙", "丁"], max_rows=4)
+    [['丁', '丙', '乙'], ['甲']]
+    """
+    sizes = (pl.DataFrame({"region": regions}, schema={"region": pl.String})
+             .join(indicators.group_by("region").len(), on="region", how="left")
+             .with_columns(pl.col("len").fill_null(0)).sort("region"))
+    blocks, current, rows = [], [], 0
+    for region, n in sizes.iter_rows():
+        if current and rows + n > max_rows:
+            blocks.append(current)
+            current, rows = [], 0
+        current.append(region)
+        rows += n
+    return blocks + [current] if current else blocks
 
 
 def suite_counts(issues: pl.DataFrame, suites: list[Suite]) -> dict:
@@ -228,7 +258,9 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     try:
         regional, stats = by_region(
             store, region_keys_with_parents(documents, indicators),
-            lambda regions: regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, regions, gx_context),
+            lambda regions: pl.concat([regional_issues(documents, indicators, reference_dir, reconcile_tolerance_pp, block,
+                                                       gx_context) for block in region_blocks(indicators, regions)],
+                                      how="vertical"),
             schemas.ISSUES, label="validate")
         recomputed = stats["recomputed"]
     except _NotRegional:
