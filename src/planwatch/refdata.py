@@ -42,6 +42,7 @@ class IndicatorEntry(_Model):
     level_range: tuple[float, float]
     growth_range: tuple[float, float]
     headline: bool = False
+    growth_only: bool = False
     exclude_before: list[Name] = []
     exclude_after: list[Name] = []
 

@@ -55,6 +55,8 @@ class Grammar:
         self.plan_periods: dict[str, int] = data.get("plan_periods", {})
         self.paired_prefixes: dict[str, list[str]] = data.get("paired_prefixes", {})
         self.list_joiners: list[str] = data.get("list_joiners", [])
+        self.currency_families: list[str] = data.get("currency_families", [])
+        self.index_units: list[str] = data.get("index_units", [])
         self.residue_lines = [re.compile(p) for p in data.get("residue_lines", [])]
 
     def unit_factor(self, unit: str) -> tuple[str, Decimal] | None:

@@ -340,12 +340,14 @@ def _signed(value: Decimal, sign: int) -> Decimal:
     return value if value < 0 else value * sign
 
 
-def _family_ok(ind: Indicator, q: Quantity) -> bool:
+def _family_ok(ind: Indicator, q: Quantity, g: Grammar) -> bool:
+    """Whether q can be a level of ind: its unit's family, or another currency of a money indicator
+    (kept with its own unit, no value_std: grammar currency_families)."""
     if q.unit is None:
         return False
     if ind.family == "percent":
         return q.unit == "%"
-    return q.family == ind.family or (ind.family == "money_usd" and q.family == "money_usd")
+    return q.family == ind.family or (q.family in g.currency_families and ind.family in g.currency_families)
 
 
 def _d(x: Decimal | None) -> float | None:
@@ -413,7 +415,9 @@ def _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_
     sign = _is_growth(text, p1 + 1, q, g)
     if sign and q.unit == "%":
         level, growth = None, (sign, q)
-    elif not sign and _family_ok(m.indicator, q):
+    elif not sign and q.unit == "%" and (m.indicator.growth_only or (found[0].value is None and found[0].growth_pct is not None)):
+        level, growth = None, (1, q)     # 上涨2.5%，低于3%左右的预期目标: the target restates the growth
+    elif not sign and _family_ok(m.indicator, q, g):
         level, growth = q, None
     else:
         return None
@@ -529,6 +533,7 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
     own_start: dict[int, int] = {}     # where each figure's own words start: its clause, or the figure before it
     prev = clause_start
     last = None
+    signed_end: int | None = None     # end of the last figure after a growth verb
     for q in quantities:
         if last is not None and text[prev:q.start] in g.list_joiners:
             own_start[q.start] = own_start[last.start]   # 年均分别增长6.1%和7.4%: a list shares its words
@@ -538,8 +543,12 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
         sign = _is_growth(text, p0, q, g)
         if sign and q.unit == "%":
             growths.append((sign, q))
+        elif not sign and signed_end is not None and not any(v in text[signed_end:q.start] for v in g.level_verbs):
+            pass        # 增长4.6%\n44.1亿元——: a level after a growth needs its own verb (增长5%，达到…)
         elif not sign:
             levels.append(q)
+        if sign:
+            signed_end = q.end
     n = len(group)
     listed = max(len(levels), len(growths))
     if shared is not _OWN and n == 1:
@@ -550,7 +559,7 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
     per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
     dated: list[Quantity] = []
     for i, m in enumerate(group):
-        lv = [q for q in levels if _family_ok(m.indicator, q)]
+        lv = [q for q in levels if _family_ok(m.indicator, q, g)]
         if lv and lv[0].start - p0 > MAX_LEVEL_GAP + (len(lv[0].approx or "")):
             first_gap = text[p0:lv[0].start]
             if not any(v in first_gap for v in g.level_verbs):
@@ -566,7 +575,11 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
             gr = [gr[i]]
         elif n > 1 and len(gr) > 1:
             gr = []
-        per_member.append((lv[0] if lv else None, gr[0] if gr else None))
+        level, growth = (lv[0] if lv else None, gr[0] if gr else None)
+        if m.indicator.growth_only and level is not None:
+            # 居民消费价格涨幅控制在3%左右: a rate of change has no level; a bare % is its growth
+            level, growth = None, growth or (1, level)
+        per_member.append((level, growth))
 
     out = []
     for m, (level, growth) in zip(group, per_member):

@@ -174,9 +174,15 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
         match = cat.match_name(texts[0])
         if not match:
             continue
-        code, _name = match
+        code, name = match
         ind = cat.indicators[code]
+        at = texts[0].find(name)
+        before, after = texts[0][max(0, at - 4):at], texts[0][at + len(name):at + len(name) + 4]
+        if at >= 0 and (any(before.endswith(w) for w in g.measure_modifiers + list(ind.exclude_before))
+                        or any(after.startswith(w) for w in g.ratio_words + list(ind.exclude_after))):
+            continue      # 人均地区生产总值 is not GDP, as in prose
         unit = texts[1] or None
+        index = unit is not None and unit.replace(" ", "") in g.index_units
         values = row[2:]
         per_group = 2 if len(values) >= 2 * len(groups) else 1
         section = raw_to_section(row[0].start) if raw_to_section else "附件"
@@ -191,6 +197,10 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
                 continue
             value = level[0] if level else None
             gval = growth[0] if growth else None
+            if value is not None and (index or (ind.growth_only and unit == "%")):
+                # 居民消费价格指数 上年=100 100.3: an index is a growth of 0.3; a rate of change has no level
+                gval = gval if gval is not None else (value - 100 if index else value)
+                value = None
             qualifier = None
             for part in (growth, level):
                 if part and (part[1] or part[2]):
