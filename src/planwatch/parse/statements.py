@@ -354,6 +354,51 @@ def _d(x: Decimal | None) -> float | None:
     return float(x) if x is not None else None
 
 
+@dataclass(frozen=True)
+class SentenceContext:
+    """One sentence and what every statement in it is read against: the document's text (normalised
+    and raw), the sentence's bounds, its section, the document's year, the rule data and what the
+    sentence says once (SentenceScan). Passed instead of nine loose arguments."""
+    norm: NormText
+    raw: str
+    s0: int
+    s1: int
+    sec: Section
+    doc_year: int
+    cat: Catalogue
+    g: Grammar
+    scan: SentenceScan
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    def kind_period(self, pos: int) -> tuple[str, int]:
+        return _kind_period(self.scan, pos, self.sec, self.doc_year)
+
+    def sentence_of(self, rs: int, re_: int) -> str:
+        """The raw sentence, clipped around the record's raw span [rs, re_) when very long (only the
+        window is sliced, so a long sentence with many statements stays linear)."""
+        a, b = self.norm.raw_span(self.s0, self.s1)
+        if b - a <= MAX_SENTENCE + 40:
+            return self.raw[a:b].strip()
+        w0 = max(a, min(rs, re_ - 1) - MAX_SENTENCE // 2)
+        w1 = min(b, w0 + MAX_SENTENCE)
+        return ("…" if w0 > a else "") + self.raw[w0:w1].strip() + ("…" if w1 < b else "")
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A statement's predicate [p0, p1) and what its clause says of it: kind and year, whether it
+    is an estimate (预计) or a stretch target (力争)."""
+    p0: int
+    p1: int
+    kind: str
+    period: int
+    estimated: bool = False
+    stretch: bool = False
+
+
 def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: int,
                   cat: Catalogue, g: Grammar, with_other: bool = True) -> list[Record]:
     text = norm.text
@@ -367,6 +412,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             carry = None      # a list of targets ends at the next heading
         scan = SentenceScan(text, s0, s1, g, carry)
         carry = scan.next_carry(sec)
+        ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
         groups = _group(mentions, text)
         spans = []
@@ -378,15 +424,15 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         shared = _shared_growths(text, s0, groups, spans, g)
         for gi, group in enumerate(groups):
             p0, p1 = spans[gi]
-            found = _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan, shared.get(gi, _OWN))
+            found = _statements(ctx, group, p0, p1, shared.get(gi, _OWN))
             records.extend(found)
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
-            restated = _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_year, g, scan)
+            restated = _restated_target(ctx, group, found, p1, limit)
             if restated:
                 records.append(restated)
                 taken[gi] = (taken[gi][0], max(taken[gi][1], _clause_end(text, p1 + 1, limit)))
         if with_other:
-            records.extend(_other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan))
+            records.extend(_other_statements(ctx, taken))
     return records
 
 
@@ -398,9 +444,11 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     return m.start() if m else limit
 
 
-def _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_year, g, scan) -> Record | None:
+def _restated_target(ctx: SentenceContext, group: list[Mention], found: list[Record], p1: int,
+                     limit: int) -> Record | None:
     """低于年初确定的增长5%左右的预期目标: the target of the year whose result was just stated,
     by the same name, in the clause after it."""
+    text, g, scan = ctx.text, ctx.g, ctx.scan
     if len(group) != 1 or len(found) != 1 or found[0].kind != "actual" or text[p1:p1 + 1] != "，":
         return None
     c1 = _clause_end(text, p1 + 1, min(limit, p1 + 1 + RESTATED_WINDOW))
@@ -422,8 +470,7 @@ def _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_
     else:
         return None
     scope = period_scope(text, p1 + 1, q, scan, g)
-    return _record(norm, raw, text, m, level, growth, scope, "target", found[0].period_year, p1 + 1, c1, s0, s1, sec,
-                   doc_year, False, False, g, scan)
+    return _record(ctx, m, level, growth, scope, Predicate(p1 + 1, c1, "target", found[0].period_year))
 
 
 _OWN = object()      # a statement reads its growth from its own predicate
@@ -463,19 +510,9 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
 
 
-def _sentence_of(norm: NormText, raw: str, s0: int, s1: int, rs: int, re_: int) -> str:
-    """The raw sentence of [s0, s1), clipped around the record's raw span [rs, re_) when very long
-    (only the window is sliced, so a long sentence with many statements stays linear)."""
-    a, b = norm.raw_span(s0, s1)
-    if b - a <= MAX_SENTENCE + 40:
-        return raw[a:b].strip()
-    w0 = max(a, min(rs, re_ - 1) - MAX_SENTENCE // 2)
-    w1 = min(b, w0 + MAX_SENTENCE)
-    return ("…" if w0 > a else "") + raw[w0:w1].strip() + ("…" if w1 < b else "")
-
-
-def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: SentenceScan) -> list[Record]:
+def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
     from planwatch.parse.other import code_for, other_items
+    text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
@@ -495,7 +532,7 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
                 continue   # 同比增加40天: a change in a level, not a growth rate
             if not subject or len(subject) < 2:
                 continue
-            kind, period = _kind_period(scan, q.start, sec, doc_year)
+            kind, period = ctx.kind_period(q.start)
             w0 = max(c0, q.start - LEAD_WINDOW)
             lead = text[w0:q.start]
             stretch = kind == "target" and any(w in lead for w in g.stretch_words)
@@ -504,9 +541,9 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
                 qualifier = q.approx
             if qualifier is None and stretch:
                 qualifier = "力争"
-            rs, re_ = norm.raw_span(span_start, span_end)
+            rs, re_ = ctx.norm.raw_span(span_start, span_end)
             if sentence is None or len(sentence) >= MAX_SENTENCE:
-                sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
+                sentence = ctx.sentence_of(rs, re_)
             out.append(Record(
                 period_year=period, kind=kind, indicator=code_for(subject), indicator_zh=subject,
                 value=None if sign else float(q.value), unit=None if sign else q.unit,
@@ -514,20 +551,21 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
                 growth_pct_high=float(_signed(q.value_high, sign)) if sign and q.value_high is not None else None,
                 value_std=None, unit_std=None, qualifier=qualifier,
                 estimated=kind == "actual" and scan.estimate_end <= q.start,
-                origin="prose", section=sec.path, char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
+                origin="prose", section=ctx.sec.path, char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
             ))
     return out
 
 
-def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan: SentenceScan,
-                shared=_OWN) -> list[Record]:
+def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, shared=_OWN) -> list[Record]:
+    text, g, scan, s0 = ctx.text, ctx.g, ctx.scan, ctx.s0
     quantities = find_quantities(text, p0, p1, g)
     comma = text.rfind("，", s0, group[0].start)
     clause_start = max(comma + 1, text.rfind("；", max(s0, comma), group[0].start) + 1, s0)   # nearest ，or ；
-    kind, period = _kind_period(scan, group[0].start, sec, doc_year)
+    kind, period = ctx.kind_period(group[0].start)
     lead = text[clause_start:group[0].start]
     stretch = kind == "target" and any(w in lead or w in text[p0:p1] for w in g.stretch_words)
     estimated = kind == "actual" and scan.estimate_end <= group[0].start
+    pred = Predicate(p0, p1, kind, period, estimated, stretch)
 
     growths, levels = [], []
     own_start: dict[int, int] = {}     # where each figure's own words start: its clause, or the figure before it
@@ -594,8 +632,7 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
         else:
             parts = [(level, growth, ls or gs or ("annual", None, None))]
         for lvl, gro, scope in parts:
-            rec = _record(norm, raw, text, m, lvl, gro, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
-                          estimated, stretch, g, scan)
+            rec = _record(ctx, m, lvl, gro, scope, pred)
             if rec:
                 out.append(rec)
     return out
@@ -610,8 +647,10 @@ def _figure_year(text: str, q: Quantity) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
-            estimated, stretch, g, scan) -> Record | None:
+def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tuple[int, Quantity] | None,
+            scope: tuple[str, str | None, int | None], pred: Predicate) -> Record | None:
+    text, g, scan, norm, raw, doc_year = ctx.text, ctx.g, ctx.scan, ctx.norm, ctx.raw, ctx.doc_year
+    p0, p1, kind, period, estimated, stretch = pred.p0, pred.p1, pred.kind, pred.period, pred.estimated, pred.stretch
     ind = m.indicator
     qualifier = None
     used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
@@ -654,7 +693,7 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
     gpct = _signed(growth[1].value, growth[0]) if growth else None
     ghigh = _signed(growth[1].value_high, growth[0]) if growth and growth[1].value_high is not None else None
     rs, re_ = norm.raw_span(m.start, end)
-    sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
+    sentence = ctx.sentence_of(rs, re_)
     return Record(
         period_year=period, kind=kind, indicator=ind.code,
         indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
@@ -662,7 +701,7 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
         growth_pct=_d(gpct), value_high=_d(level.value_high) if level else None,
         growth_pct_high=_d(ghigh),
         value_std=_d(value_std), unit_std=ind.std_unit if value_std is not None else None,
-        qualifier=qualifier, estimated=estimated and kind == "actual", origin="prose", section=sec.path,
+        qualifier=qualifier, estimated=estimated and kind == "actual", origin="prose", section=ctx.sec.path,
         char_start=rs, char_end=re_, sentence=sentence, stretch=stretch and kind == "target",
         period_scope=scope_name, period_note=note,
     )
