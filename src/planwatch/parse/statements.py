@@ -21,7 +21,6 @@ from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
 from planwatch.records import Record
 
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
-_JOINERS = re.compile(r"^(?:、|和|及|与|以及)$")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
 MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
 
@@ -113,8 +112,6 @@ def _period_marks(g: Grammar) -> re.Pattern:
     return re.compile("|".join(f"(?P<{scope}>{pattern})" for scope, pattern in g.period_marks))
 
 
-_FIRST_YEARS = re.compile(r"前([一二两三四])年")
-_SMALL_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _YEAR_RANGE_END = re.compile(r"\d{4}\D{1,2}(\d{4})年")
 
 
@@ -129,12 +126,12 @@ def _period_end_year(mark: str, g: Grammar) -> int | None:
     >>> _period_end_year("五年来", default_grammar()) is None
     True
     """
-    if "以来" in mark:
+    if any(w in mark for w in g.period_so_far_words):
         return None           # “十四五”以来: up to the last full year, the document's own actuals
     for name, year in g.plan_periods.items():
         if name in mark:
-            first = _FIRST_YEARS.search(mark)   # “十四五”前四年 → 2024
-            return year - 5 + _SMALL_NUMERALS[first.group(1)] if first else year
+            first = g.period_first_years.search(mark)   # “十四五”前四年 → 2024
+            return year - 5 + g.cn_digits[first.group(1)] if first else year
     m = _YEAR_RANGE_END.search(mark)
     return int(m.group(1)) if m else None
 
@@ -158,6 +155,12 @@ def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Gramm
     return "annual", None, None
 
 
+def _first_start(text: str, start: int, end: int, words) -> int:
+    """Start of the earliest occurrence of any word in text[start:end] (-1 if none)."""
+    found = [i for w in words if (i := text.find(w, start, end)) >= 0]
+    return min(found) if found else -1
+
+
 def _first_end(text: str, start: int, end: int, words) -> int:
     """End of the earliest-ending occurrence of any word in text[start:end] (a large number if none)."""
     best = 1 << 62
@@ -178,12 +181,13 @@ class Mention:
 
 @lru_cache(maxsize=8)
 def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
-    verbs = g.level_verbs + g.growth_up + g.growth_down + ["保持", "实现", "分别"]
+    verbs = g.level_verbs + g.growth_up + g.growth_down + g.name_follow_words
     follow = "|".join(re.escape(v) for v in sorted(set(verbs), key=len, reverse=True))
+    bare = re.escape(g.bare_name_follow)
     parts = []
     for name in cat.names():
         esc = re.escape(name)
-        parts.append(f"{esc}(?=[、，；。和及]|{follow}|\\d)" if cat.is_bare(name) else esc)
+        parts.append(f"{esc}(?=[{bare}]|{follow}|\\d)" if cat.is_bare(name) else esc)
     return re.compile("|".join(parts))
 
 
@@ -207,7 +211,7 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
         shared = _shared_head_mention(text, m.end(), end, m.group(), cat, g)
         if shared:
             out.append(shared)
-    return out + _share_mentions(text, start, end, out, cat)
+    return out + _share_mentions(text, start, end, out, cat, g)
 
 
 MAX_MODIFIER = 6     # characters of a listed modifier before a shared head (城镇居民、 存款、)
@@ -239,7 +243,7 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     for prefix, parts in g.paired_prefixes.items():
         for a in range(len(prefix)):
             if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]) \
-                    and "分别" in text[m1:m1 + PAIRED_WINDOW]:
+                    and any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words):
                 rest = name[len(prefix) - a:]
                 codes = [cat.code_for(p + rest) for p in parts]
                 if all(codes):
@@ -261,29 +265,26 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     return []
 
 
-_SHARE = re.compile(r"占([^，；。]{1,14}?)的?比重")
-
-
-def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue) -> list[Mention]:
+def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue, g: Grammar) -> list[Mention]:
     """X…，占Y比重达到Z%: the share of X in Y, when the catalogue names it (X占Y比重)."""
     extra = []
     ends = [x.end for x in mentions]          # mentions come in text order
-    for m in _SHARE.finditer(text, start, end):
+    for m in g.share_of.finditer(text, start, end):
         i = bisect_right(ends, m.start())
         inside = i < len(mentions) and mentions[i].start <= m.start()
         if i == 0 or inside:
             continue
-        composed = f"{mentions[i - 1].name}占{m.group(1)}比重"
+        composed = g.share_of_name.format(part=mentions[i - 1].name, whole=m.group(1))
         code = cat.code_for(composed)
         if code:
             extra.append(Mention(m.start(), m.end(), m.group(), cat.indicators[code]))
     return extra
 
 
-def _group(mentions: list[Mention], text: str) -> list[list[Mention]]:
+def _group(mentions: list[Mention], text: str, g: Grammar) -> list[list[Mention]]:
     groups: list[list[Mention]] = []
     for m in mentions:
-        if groups and (m.start < groups[-1][-1].end or _JOINERS.match(text[groups[-1][-1].end:m.start])):
+        if groups and (m.start < groups[-1][-1].end or g.group_joiners.match(text[groups[-1][-1].end:m.start])):
             groups[-1].append(m)
         else:
             groups.append([m])
@@ -293,7 +294,7 @@ def _group(mentions: list[Mention], text: str) -> list[list[Mention]]:
 def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
     """End of the predicate: the first clause, plus clauses that only add growth."""
     pos = start
-    lead = tuple(g.growth_lead + g.growth_up + g.growth_down + ["增幅", "增速"])
+    lead = tuple(g.growth_lead + g.growth_up + g.growth_down)
     while pos < limit:
         m = re.compile(r"[，；。：]").search(text, pos, limit)
         clause_end = m.start() if m else limit
@@ -305,7 +306,7 @@ def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
         if not m or m.group() != "，":
             return clause_end
         nxt = text[m.end():limit]
-        if not nxt.startswith(lead) and not nxt.startswith(("分别",)):
+        if not nxt.startswith(lead) and not nxt.startswith(tuple(g.respectively_words)):
             return clause_end
         pos = m.end()
     return limit
@@ -414,7 +415,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         carry = scan.next_carry(sec)
         ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
-        groups = _group(mentions, text)
+        groups = _group(mentions, text, g)
         spans = []
         for gi, group in enumerate(groups):
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
@@ -485,7 +486,7 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
     out: dict[int, tuple[int, Quantity] | None] = {}
     starts = [a for a, _b in spans]
     for gi, (p0, p1) in enumerate(spans):
-        fb = text.find("分别", p0, p1)
+        fb = _first_start(text, p0, p1, g.respectively_words)
         if fb < 0:
             continue
         growths = [(sg, q) for q in find_quantities(text, fb, p1, g) if (sg := _is_growth(text, fb, q, g)) and q.unit == "%"]
@@ -540,7 +541,7 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
             if qualifier is None and kind == "actual":
                 qualifier = q.approx
             if qualifier is None and stretch:
-                qualifier = "力争"
+                qualifier = g.stretch_qualifier
             rs, re_ = ctx.norm.raw_span(span_start, span_end)
             if sentence is None or len(sentence) >= MAX_SENTENCE:
                 sentence = ctx.sentence_of(rs, re_)
@@ -592,7 +593,7 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     if shared is not _OWN and n == 1:
         growths = [shared] if shared else []
         listed = len(levels)
-    if "分别" in text[p0:p1] and listed > 1 and listed != n:
+    if any(w in text[p0:p1] for w in g.respectively_words) and listed > 1 and listed != n:
         return []   # 分别 pairs names and numbers one to one; a mismatch means uncatalogued names are in the list
     per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
     dated: list[Quantity] = []
@@ -603,7 +604,7 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
             if not any(v in first_gap for v in g.level_verbs):
                 lv = []
         gr = growths
-        if n == 1 and len(lv) > 1 and all(_figure_year(text, q) for q in lv):
+        if n == 1 and len(lv) > 1 and all(_figure_year(text, q, g) for q in lv):
             dated = lv      # 由2010年的1119.5亿元增加到2015年的1850.2亿元: one level per year
         if n > 1 and len(lv) == n:
             lv = [lv[i]]
@@ -638,12 +639,9 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     return out
 
 
-_FIGURE_YEAR = re.compile(r"(20\d\d)年(?:的|底|末)?(?:达到|为)?$")
-
-
-def _figure_year(text: str, q: Quantity) -> int | None:
+def _figure_year(text: str, q: Quantity, g: Grammar) -> int | None:
     """The year written right before a figure (增加到2015年的1850.2亿元), if any."""
-    m = _FIGURE_YEAR.search(text, max(0, q.start - 10), q.start)
+    m = g.figure_year.search(text, max(0, q.start - 10), q.start)
     return int(m.group(1)) if m else None
 
 
@@ -658,9 +656,9 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     if not used and any(w in text[p0:p1] for w in g.multi_year_avg_words):
         mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
         multi = mark if mark and mark[0] == "multi_year" else None
-        scope_name, note = "multi_year_avg", (multi[1] if multi else "年均")
+        scope_name, note = "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in text[p0:p1]))
         last_year = multi[2] if multi else None
-    own_year = _figure_year(text, level) if level else None
+    own_year = _figure_year(text, level, g) if level else None
     if own_year is not None:
         period = own_year
         if own_year < doc_year:
@@ -685,7 +683,7 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
         if qualifier is None and kind == "actual":
             qualifier = next((q.approx for q in used if q.approx), None)
         if qualifier is None and stretch:
-            qualifier = "力争"
+            qualifier = g.stretch_qualifier
     value = level.value if level else None
     value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
     if ind.family == "percent" and level:
