@@ -53,8 +53,21 @@ SCOPE = [
     ("五年来全县地区生产总值年均增长7.2%，一般公共预算收入年均增长13.5%，五年累计完成固定资产投资1820亿元。", "results",
      [("gdp", A, 2025, None, None, 7.2, None, AVG), ("budget_revenue", A, 2025, None, None, 13.5, None, AVG),
       ("fixed_asset_investment", A, 2025, 1820.0, "亿元", None, None, CUM)]),
+    # both stated: the partial-year figure and the year's estimate, each its own row (issue 13: prefer 预计全年)
     ("前三季度，全市地区生产总值增长5.2%，预计全年增长5.5%。", "results",
-     [("gdp", A, 2025, None, None, 5.2, None, PARTIAL)]),
+     [("gdp", A, 2025, None, None, 5.2, None, PARTIAL), ("gdp", A, 2025, None, None, 5.5, None, ANNUAL)]),
+    ("1—11月，固定资产投资增长8%，预计全年增长8.5%。", "results",
+     [("fixed_asset_investment", A, 2025, None, None, 8.0, None, PARTIAL),
+      ("fixed_asset_investment", A, 2025, None, None, 8.5, None, ANNUAL)]),
+    # more partial-year marks: to the end of a month, one quarter, the second half
+    ("截至11月底，金融机构本外币贷款余额增长8%。", "results", [("loans", A, 2025, None, None, 8.0, None, PARTIAL)]),
+    ("二季度地区生产总值增长4.7%。", "results", [("gdp", A, 2025, None, None, 4.7, None, PARTIAL)]),
+    ("下半年，社会消费品零售总额增长8%。", "results", [("retail_sales", A, 2025, None, None, 8.0, None, PARTIAL)]),
+    ("前11个月，全市外贸进出口总额增长3%。", "results", [("trade_total", A, 2025, None, None, 3.0, None, PARTIAL)]),
+    # 2021年以来: the year starts the period, it is not the figure's year
+    ("2021年以来，全市地区生产总值年均增长6%。", "results", [("gdp", A, 2025, None, None, 6.0, None, AVG)]),
+    ("2021年以来，全市累计完成固定资产投资5000亿元。", "results",
+     [("fixed_asset_investment", A, 2025, 5000.0, "亿元", None, None, CUM)]),
     ("1—11月，规模以上工业增加值增长6.1%，全年固定资产投资增长3%。", "results",
      [("industrial_value_added_above_scale", A, 2025, None, None, 6.1, None, PARTIAL),
       ("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL)]),

@@ -36,8 +36,9 @@ class SentenceScan:
     def __init__(self, text: str, s0: int, s1: int, g: Grammar, carry: ListCarry | None = None):
         self.positions: list[int] = []
         self.years: list[int] = []
+        since = tuple(g.period_so_far_words)
         for m in _YEAR_BEFORE.finditer(text, s0, s1):
-            if not _after_base_mark(text, s0, m.start(), g):
+            if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
                 self.positions.append(m.end())
                 self.years.append(int(m.group(1)))
         self.cue_end = _first_end(text, s0, s1 + 20, g.target_cues)
@@ -632,6 +633,12 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
             parts = [(level, None, ls), (None, growth, gs)]   # 突破1800亿元，年均增长7%: two statements
         else:
             parts = [(level, growth, ls or gs or ("annual", None, None))]
+        if n == 1 and not dated and growth is not None and len(growths) > 1 and shared is _OWN:
+            # 前三季度增长5.2%，预计全年增长5.5%: one growth per period, each its own statement; growths
+            # of one period (a list, a repeat) are not sure and add nothing
+            scopes = [period_scope(text, own_start.get(q.start, clause_start), q, scan, g) for _s, q in growths]
+            if len({sc[0] for sc in scopes}) == len(scopes):
+                parts += [(None, gro, sc) for gro, sc in zip(growths[1:], scopes[1:])]
         for lvl, gro, scope in parts:
             rec = _record(ctx, m, lvl, gro, scope, pred)
             if rec:
