@@ -239,6 +239,19 @@ TABLE_ROWS = [
     ("居民消费价格涨幅        %           1.9             —          3左右           —",
      [("cpi", A, 2025, None, None, 1.9, None, ANNUAL), ("cpi", T, 2026, None, None, 3.0, "左右", ANNUAL)]),
     ("第三产业增加值占比      %           51.3            —          —               —", []),
+    # a % in the unit column of an indicator that is no rate is its growth, never a level of 5.5%
+    ("地区生产总值增速        %           5.5             —          6左右           —",
+     [("gdp", A, 2025, None, None, 5.5, None, ANNUAL), ("gdp", T, 2026, None, None, 6.0, "左右", ANNUAL)]),
+    ("固定资产投资增长        %           3.0             —          5               —",
+     [("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL),
+      ("fixed_asset_investment", T, 2026, None, None, 5.0, None, ANNUAL)]),
+    # a unit of another family gives no level; another currency is kept as written
+    ("地区生产总值            个          5               —          6               —", []),
+    ("实际使用外资            亿元        12              3.5        13              —",
+     [("fdi_actual_use", A, 2025, 12.0, "亿元", 3.5, None, ANNUAL), ("fdi_actual_use", T, 2026, 13.0, "亿元", None, None, ANNUAL)]),
+    ("一般公共预算收入        万元        125000          5.2        130000          4",
+     [("budget_revenue", A, 2025, 125000.0, "万元", 5.2, None, ANNUAL),
+      ("budget_revenue", T, 2026, 130000.0, "万元", 4.0, None, ANNUAL)]),
 ]
 
 RANGES = [

@@ -132,6 +132,17 @@ def _parse_cell(text: str, g: Grammar):
     return None, None, t
 
 
+def _level_unit_ok(ind, unit: str | None, g: Grammar) -> bool:
+    """Whether a level in the table's unit can be the indicator's: its family, or another currency
+    of a money indicator (kept as written, as in prose); no unit column says nothing against it."""
+    if not unit:
+        return True
+    if ind.family == "percent":
+        return True            # a rate's unit column (%, 个百分点) is read as before
+    fam = g.unit_factor(unit)
+    return fam is not None and (fam[0] == ind.family or (fam[0] in g.currency_families and ind.family in g.currency_families))
+
+
 def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) -> list[Record]:
     """Records of the annex tables; years and kinds come from the tables' own headers."""
     records: list[Record] = []
@@ -192,10 +203,13 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
                 continue
             value = level[0] if level else None
             gval = growth[0] if growth else None
-            if value is not None and (index or (ind.growth_only and unit == "%")):
-                # 居民消费价格指数 上年=100 100.3: an index is a growth of 0.3; a rate of change has no level
+            if value is not None and (index or (unit == "%" and (ind.growth_only or ind.family != "percent"))):
+                # 居民消费价格指数 上年=100 100.3: an index is a growth of 0.3; a rate of change has no
+                # level; 地区生产总值增速 % 5.5: a % of an indicator that is no rate is its growth
                 gval = gval if gval is not None else (value - 100 if index else value)
                 value = None
+            elif value is not None and not _level_unit_ok(ind, unit, g):
+                value = None       # a unit of another family (地区生产总值 个 5): no level is sure
             qualifier = None
             for part in (growth, level):
                 if part and (part[1] or part[2]):
