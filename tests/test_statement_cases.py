@@ -222,6 +222,21 @@ LEVEL_AFTER_GROWTH = [
     ("一般公共预算收入增长5%、达到186亿元。", "results", [("budget_revenue", A, 2025, 186.0, "亿元", 5.0, None, ANNUAL)]),
 ]
 
+# A target stated in the review is never an actual, and the words that compare the result with it
+# (超过, 低于) are not its qualifier.
+RESTATED_TARGETS = [
+    ("地区生产总值增长5.5%，超过年初确定的5%的目标。", "results",
+     [("gdp", A, 2025, None, None, 5.5, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, None, ANNUAL)]),
+    ("地区生产总值增长5.5%，超过5%的预期目标。", "results",
+     [("gdp", A, 2025, None, None, 5.5, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, None, ANNUAL)]),
+    ("地区生产总值增长1.6%，低于年初确定的增长5%左右的预期目标。", "results",
+     [("gdp", A, 2025, None, None, 1.6, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, "左右", ANNUAL)]),
+    ("年初确定地区生产总值增长6%左右的目标，实际增长5.2%。", "results",
+     [("gdp", T, 2025, None, None, 6.0, "左右", ANNUAL)]),
+    ("实现一般公共预算收入增长6%的年度目标。", "results",
+     [("budget_revenue", T, 2025, None, None, 6.0, None, ANNUAL)]),
+]
+
 _TABLE = ("博山区2026年国民经济和社会发展计划\n\n一、2025年国民经济和社会发展计划执行情况\n经济运行平稳。\n\n"
           "附表 主要指标\n指标名称                单位        2025年预计      增长%      2026年目标      增长%\n{}\n")
 
@@ -314,6 +329,11 @@ def test_a_rate_of_change_has_no_level(phrase, section, expected):
 
 @pytest.mark.parametrize("phrase,section,expected", LEVEL_AFTER_GROWTH, ids=_ids(LEVEL_AFTER_GROWTH, "level_after_growth"))
 def test_a_level_after_a_growth_needs_its_verb(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", RESTATED_TARGETS, ids=_ids(RESTATED_TARGETS, "restated"))
+def test_a_target_in_the_review_is_no_actual(phrase, section, expected):
     assert rows(phrase, section) == expected
 
 

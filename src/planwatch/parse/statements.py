@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -472,7 +472,10 @@ def _restated_target(ctx: SentenceContext, group: list[Mention], found: list[Rec
     else:
         return None
     scope = period_scope(text, p1 + 1, q, scan, g)
-    return _record(ctx, m, level, growth, scope, Predicate(p1 + 1, c1, "target", found[0].period_year))
+    rec = _record(ctx, m, level, growth, scope, Predicate(p1 + 1, c1, "target", found[0].period_year))
+    # 超过年初确定的5%的目标: the words before the figure compare the result with the target; only the
+    # target's own qualifier (5%左右的目标) is the target's
+    return replace(rec, qualifier=q.qualifier) if rec else None
 
 
 _OWN = object()      # a statement reads its growth from its own predicate
@@ -564,6 +567,8 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     comma = text.rfind("，", s0, group[0].start)
     clause_start = max(comma + 1, text.rfind("；", max(s0, comma), group[0].start) + 1, s0)   # nearest ，or ；
     kind, period = ctx.kind_period(group[0].start)
+    if kind == "actual" and text[p0:_clause_end(text, p0, p1)].endswith(tuple(g.restated_target_ends)):
+        kind = "target"    # 年初确定地区生产总值增长6%左右的目标: a target stated in the review is no actual
     lead = text[clause_start:group[0].start]
     stretch = kind == "target" and any(w in lead or w in text[p0:p1] for w in g.stretch_words)
     estimated = kind == "actual" and scan.estimate_end <= group[0].start
