@@ -174,6 +174,10 @@ NUMBER = [
     # Chinese numerals
     ("城镇新增就业一万人以上。", "targets", [("urban_new_jobs", T, 2026, 1.0, "万人", None, "以上", ANNUAL)]),
     ("实际使用外资突破十亿美元。", "results", [("fdi_actual_use", A, 2025, 10.0, "亿美元", None, "突破", ANNUAL)]),
+    # a qualifier verb between the growth verb and its figure; 低于 inside 不低于 ends no clause
+    ("固定资产投资增长不低于8%。", "targets", [("fixed_asset_investment", T, 2026, None, None, 8.0, "以上", ANNUAL)]),
+    ("城镇新增就业不低于1万人。", "targets", [("urban_new_jobs", T, 2026, 1.0, "万人", None, "以上", ANNUAL)]),
+    ("地区生产总值增长5%，低于全省0.3个百分点。", "results", [("gdp", A, 2025, None, None, 5.0, None, ANNUAL)]),
 ]
 
 # Precision (issue 13): a number in the wrong row is worse than a missing row.
