@@ -425,9 +425,12 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             carry = None      # a list of targets ends at the next heading
         scan = SentenceScan(text, s0, s1, g, carry)
         carry = scan.next_carry(sec)
-        ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
         groups = _group(mentions, text, g)
+        counted = with_other and _numerals(g).search(text, s0, s1) is not None
+        if not groups and not counted:
+            continue      # nothing to read: no name, and no figure for an uncatalogued statement
+        ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         spans = []
         for gi, group in enumerate(groups):
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
@@ -444,9 +447,16 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             if restated:
                 records.append(restated)
                 taken[gi] = (taken[gi][0], max(taken[gi][1], _clause_end(text, p1 + 1, limit)))
-        if with_other:
+        if counted:
             records.extend(_other_statements(ctx, taken))
     return records
+
+
+@lru_cache(maxsize=4)
+def _numerals(g: Grammar) -> re.Pattern:
+    """A character every quantity holds (find_quantities reads a number only from a digit or a
+    Chinese numeral): a sentence without one has no uncatalogued statement."""
+    return re.compile("[0-9" + re.escape("".join(list(g.cn_digits) + list(g.cn_multipliers))) + "]")
 
 
 RESTATED_WINDOW = 40   # the restated target's clause is at most this long
