@@ -53,8 +53,21 @@ SCOPE = [
     ("五年来全县地区生产总值年均增长7.2%，一般公共预算收入年均增长13.5%，五年累计完成固定资产投资1820亿元。", "results",
      [("gdp", A, 2025, None, None, 7.2, None, AVG), ("budget_revenue", A, 2025, None, None, 13.5, None, AVG),
       ("fixed_asset_investment", A, 2025, 1820.0, "亿元", None, None, CUM)]),
+    # both stated: the partial-year figure and the year's estimate, each its own row (issue 13: prefer 预计全年)
     ("前三季度，全市地区生产总值增长5.2%，预计全年增长5.5%。", "results",
-     [("gdp", A, 2025, None, None, 5.2, None, PARTIAL)]),
+     [("gdp", A, 2025, None, None, 5.2, None, PARTIAL), ("gdp", A, 2025, None, None, 5.5, None, ANNUAL)]),
+    ("1—11月，固定资产投资增长8%，预计全年增长8.5%。", "results",
+     [("fixed_asset_investment", A, 2025, None, None, 8.0, None, PARTIAL),
+      ("fixed_asset_investment", A, 2025, None, None, 8.5, None, ANNUAL)]),
+    # more partial-year marks: to the end of a month, one quarter, the second half
+    ("截至11月底，金融机构本外币贷款余额增长8%。", "results", [("loans", A, 2025, None, None, 8.0, None, PARTIAL)]),
+    ("二季度地区生产总值增长4.7%。", "results", [("gdp", A, 2025, None, None, 4.7, None, PARTIAL)]),
+    ("下半年，社会消费品零售总额增长8%。", "results", [("retail_sales", A, 2025, None, None, 8.0, None, PARTIAL)]),
+    ("前11个月，全市外贸进出口总额增长3%。", "results", [("trade_total", A, 2025, None, None, 3.0, None, PARTIAL)]),
+    # 2021年以来: the year starts the period, it is not the figure's year
+    ("2021年以来，全市地区生产总值年均增长6%。", "results", [("gdp", A, 2025, None, None, 6.0, None, AVG)]),
+    ("2021年以来，全市累计完成固定资产投资5000亿元。", "results",
+     [("fixed_asset_investment", A, 2025, 5000.0, "亿元", None, None, CUM)]),
     ("1—11月，规模以上工业增加值增长6.1%，全年固定资产投资增长3%。", "results",
      [("industrial_value_added_above_scale", A, 2025, None, None, 6.1, None, PARTIAL),
       ("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL)]),
@@ -161,6 +174,103 @@ NUMBER = [
     # Chinese numerals
     ("城镇新增就业一万人以上。", "targets", [("urban_new_jobs", T, 2026, 1.0, "万人", None, "以上", ANNUAL)]),
     ("实际使用外资突破十亿美元。", "results", [("fdi_actual_use", A, 2025, 10.0, "亿美元", None, "突破", ANNUAL)]),
+    # a qualifier verb between the growth verb and its figure; 低于 inside 不低于 ends no clause
+    ("固定资产投资增长不低于8%。", "targets", [("fixed_asset_investment", T, 2026, None, None, 8.0, "以上", ANNUAL)]),
+    ("城镇新增就业不低于1万人。", "targets", [("urban_new_jobs", T, 2026, 1.0, "万人", None, "以上", ANNUAL)]),
+    ("地区生产总值增长5%，低于全省0.3个百分点。", "results", [("gdp", A, 2025, None, None, 5.0, None, ANNUAL)]),
+]
+
+# Precision (issue 13): a number in the wrong row is worse than a missing row.
+# Money in another currency than the indicator's is kept with its own unit and no value_std
+# (grammar currency_families): the level and its growth stay one statement.
+CURRENCY = [
+    ("全年外贸出口29.6亿美元，增长8.1%。", "results", [("exports", A, 2025, 29.6, "亿美元", 8.1, None, ANNUAL)]),
+    ("全年進出口總額112.4億美元，增長6.8%，其中出口71.3億美元，增長10.2%。", "results",
+     [("trade_total", A, 2025, 112.4, "亿美元", 6.8, None, ANNUAL), ("exports", A, 2025, 71.3, "亿美元", 10.2, None, ANNUAL)]),
+    ("全年实际使用外资19.80亿元，增长6.5%。", "results", [("fdi_actual_use", A, 2025, 19.8, "亿元", 6.5, None, ANNUAL)]),
+    ("实际利用外资4.12亿美元，增长6.5%。", "results", [("fdi_actual_use", A, 2025, 4.12, "亿美元", 6.5, None, ANNUAL)]),
+    ("外贸进出口总额突破150亿美元。", "targets", [("trade_total", T, 2026, 150.0, "亿美元", None, "以上", ANNUAL)]),
+    # a unit of another family is still no level (天 is not money)
+    ("外贸进出口总额通关时间压缩至3天，增长2%。", "results", [("trade_total", A, 2025, None, None, 2.0, None, ANNUAL)]),
+]
+
+# A rate of change (catalogue growth_only: CPI) has no level: a bare % is its rise, also when it
+# restates the target (低于3%左右的预期目标) and in an annex table (上年=100 index, % column).
+RATE_ONLY = [
+    ("居民消费价格涨幅控制在3%左右。", "targets", [("cpi", T, 2026, None, None, 3.0, "左右", ANNUAL)]),
+    ("居民消费价格指数3%左右。", "targets", [("cpi", T, 2026, None, None, 3.0, "左右", ANNUAL)]),
+    ("CPI控制在3%以内。", "targets", [("cpi", T, 2026, None, None, 3.0, "以内", ANNUAL)]),
+    ("居民消费价格上涨2.5%，低于3%左右的预期目标。", "results",
+     [("cpi", A, 2025, None, None, 2.5, None, ANNUAL), ("cpi", T, 2025, None, None, 3.0, "左右", ANNUAL)]),
+    ("居民消费价格下降0.3%。", "results", [("cpi", A, 2025, None, None, -0.3, None, ANNUAL)]),
+    # the same rule for a growth that restates its target, whatever the indicator
+    ("地区生产总值增长1.6%，低于年初确定的5%左右的预期目标。", "results",
+     [("gdp", A, 2025, None, None, 1.6, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, "左右", ANNUAL)]),
+]
+
+# A level after a growth figure needs its own verb: 增长4.6%44.1亿元—— (a data card joined into one
+# line) gives the next card's level to this name.
+LEVEL_AFTER_GROWTH = [
+    ("全区地区生产总值增长4.6%/44.1亿元。", "results", [("gdp", A, 2025, None, None, 4.6, None, ANNUAL)]),
+    ("一般公共预算收入增长5.8%/186亿元。", "results", [("budget_revenue", A, 2025, None, None, 5.8, None, ANNUAL)]),
+    ("固定资产投资同比增长7.2%（1820亿元）。", "results",
+     [("fixed_asset_investment", A, 2025, None, None, 7.2, None, ANNUAL)]),
+    ("社会消费品零售总额增长8%（392.6亿元）。", "targets", [("retail_sales", T, 2026, None, None, 8.0, None, ANNUAL)]),
+    # a data card joined into one line: 44.1亿元 is the next card's. (The card's own 增长4.6% is lost
+    # where the line join meets the next number — a recall gap of text/numbers — but no row is wrong.)
+    ("3268.5亿元——全区地区生产总值，增长4.6%\n44.1亿元——一般公共预算收入，可比增长5.8%\n186家——新增高新技术企业",
+     "results", []),
+    ("地区生产总值增长4.6% 44.1亿元。", "results", []),
+    # the level before the growth, or after it with its own verb, is kept
+    ("地区生产总值3268.5亿元、增长4.6%。", "results", [("gdp", A, 2025, 3268.5, "亿元", 4.6, None, ANNUAL)]),
+    ("一般公共预算收入增长5%、达到186亿元。", "results", [("budget_revenue", A, 2025, 186.0, "亿元", 5.0, None, ANNUAL)]),
+]
+
+# A target stated in the review is never an actual, and the words that compare the result with it
+# (超过, 低于) are not its qualifier.
+RESTATED_TARGETS = [
+    ("地区生产总值增长5.5%，超过年初确定的5%的目标。", "results",
+     [("gdp", A, 2025, None, None, 5.5, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, None, ANNUAL)]),
+    ("地区生产总值增长5.5%，超过5%的预期目标。", "results",
+     [("gdp", A, 2025, None, None, 5.5, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, None, ANNUAL)]),
+    ("地区生产总值增长1.6%，低于年初确定的增长5%左右的预期目标。", "results",
+     [("gdp", A, 2025, None, None, 1.6, None, ANNUAL), ("gdp", T, 2025, None, None, 5.0, "左右", ANNUAL)]),
+    ("年初确定地区生产总值增长6%左右的目标，实际增长5.2%。", "results",
+     [("gdp", T, 2025, None, None, 6.0, "左右", ANNUAL)]),
+    ("实现一般公共预算收入增长6%的年度目标。", "results",
+     [("budget_revenue", T, 2025, None, None, 6.0, None, ANNUAL)]),
+]
+
+_TABLE = ("博山区2026年国民经济和社会发展计划\n\n一、2025年国民经济和社会发展计划执行情况\n经济运行平稳。\n\n"
+          "附表 主要指标\n指标名称                单位        2025年预计      增长%      2026年目标      增长%\n{}\n")
+
+# An annex table row is read once, by the table reader (a row laid out with spaces is also a
+# sentence to the prose reader); a modifier before a name makes it another measure, as in prose.
+TABLE_ROWS = [
+    ("外贸进出口总额          亿元        4718.5          2.9        —               稳中提质",
+     [("trade_total", A, 2025, 4718.5, "亿元", 2.9, None, ANNUAL), ("trade_total", T, 2026, None, None, None, "稳中提质", ANNUAL)]),
+    ("空气质量优良天数        天          288             —          完成市下达目标  —",
+     [("good_air_days", A, 2025, 288.0, "天", None, None, ANNUAL),
+      ("good_air_days", T, 2026, None, None, None, "完成市下达目标", ANNUAL)]),
+    ("人均地区生产总值        元          160690          5.9        —               —", []),
+    ("居民消费价格指数        上年=100    100.3           —          —               —",
+     [("cpi", A, 2025, None, None, 0.3, None, ANNUAL)]),
+    ("居民消费价格涨幅        %           1.9             —          3左右           —",
+     [("cpi", A, 2025, None, None, 1.9, None, ANNUAL), ("cpi", T, 2026, None, None, 3.0, "左右", ANNUAL)]),
+    ("第三产业增加值占比      %           51.3            —          —               —", []),
+    # a % in the unit column of an indicator that is no rate is its growth, never a level of 5.5%
+    ("地区生产总值增速        %           5.5             —          6左右           —",
+     [("gdp", A, 2025, None, None, 5.5, None, ANNUAL), ("gdp", T, 2026, None, None, 6.0, "左右", ANNUAL)]),
+    ("固定资产投资增长        %           3.0             —          5               —",
+     [("fixed_asset_investment", A, 2025, None, None, 3.0, None, ANNUAL),
+      ("fixed_asset_investment", T, 2026, None, None, 5.0, None, ANNUAL)]),
+    # a unit of another family gives no level; another currency is kept as written
+    ("地区生产总值            个          5               —          6               —", []),
+    ("实际使用外资            亿元        12              3.5        13              —",
+     [("fdi_actual_use", A, 2025, 12.0, "亿元", 3.5, None, ANNUAL), ("fdi_actual_use", T, 2026, 13.0, "亿元", None, None, ANNUAL)]),
+    ("一般公共预算收入        万元        125000          5.2        130000          4",
+     [("budget_revenue", A, 2025, 125000.0, "万元", 5.2, None, ANNUAL),
+      ("budget_revenue", T, 2026, 130000.0, "万元", 4.0, None, ANNUAL)]),
 ]
 
 RANGES = [
@@ -207,6 +317,37 @@ def test_code(phrase, section, expected):
 @pytest.mark.parametrize("phrase,section,expected", NUMBER, ids=_ids(NUMBER, "number"))
 def test_numbers_and_signs(phrase, section, expected):
     assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", CURRENCY, ids=_ids(CURRENCY, "currency"))
+def test_money_in_another_currency(phrase, section, expected):
+    assert rows(phrase, section) == expected
+    _f, records = extract(wrap(phrase, section))
+    assert all(r.value_std is None for r in records if r.unit and "美元" in r.unit and r.indicator != "fdi_actual_use")
+
+
+@pytest.mark.parametrize("phrase,section,expected", RATE_ONLY, ids=_ids(RATE_ONLY, "rate_only"))
+def test_a_rate_of_change_has_no_level(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", LEVEL_AFTER_GROWTH, ids=_ids(LEVEL_AFTER_GROWTH, "level_after_growth"))
+def test_a_level_after_a_growth_needs_its_verb(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,section,expected", RESTATED_TARGETS, ids=_ids(RESTATED_TARGETS, "restated"))
+def test_a_target_in_the_review_is_no_actual(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("row,expected", TABLE_ROWS, ids=[f"table-{i:02d}-{r[:8]}" for i, (r, _e) in enumerate(TABLE_ROWS)])
+def test_table_rows_read_once(row, expected):
+    _f, records = extract(_TABLE.format(row))
+    got = [(r.indicator, r.kind, r.period_year, r.value, r.unit, r.growth_pct, r.qualifier, r.period_scope)
+           for r in records if not r.indicator.startswith("other:")]
+    assert got == expected
+    assert all(r.origin == "table" for r in records if not r.indicator.startswith("other:"))
 
 
 @pytest.mark.parametrize("phrase,expected", RANGES, ids=[f"range-{i:02d}" for i in range(len(RANGES))])

@@ -32,6 +32,7 @@ class Indicator:
     headline: bool
     exclude_before: tuple[str, ...] = ()
     exclude_after: tuple[str, ...] = ()
+    growth_only: bool = False    # a rate of change (CPI): a figure in % is its growth, never a level
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def load_catalogue(reference_dir: Path | str = REFERENCE_DIR) -> Catalogue:
             code=item.code, name_zh=item.name_zh, synonyms=tuple(item.synonyms), bare=tuple(item.bare),
             family=item.family, std_unit=item.std_unit, basis=item.basis, better=item.better,
             level_range=item.level_range, growth_range=item.growth_range, headline=item.headline,
-            exclude_before=tuple(item.exclude_before), exclude_after=tuple(item.exclude_after))
+            exclude_before=tuple(item.exclude_before), exclude_after=tuple(item.exclude_after),
+            growth_only=item.growth_only)
     rpath = reference_dir / "regions.yml"
     regions: dict[str, Region] = {}
     for r in refdata.load(rpath, refdata.Regions, required=False).regions:

@@ -42,6 +42,7 @@ class IndicatorEntry(_Model):
     level_range: tuple[float, float]
     growth_range: tuple[float, float]
     headline: bool = False
+    growth_only: bool = False
     exclude_before: list[Name] = []
     exclude_after: list[Name] = []
 
@@ -140,7 +141,8 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
         return model.model_validate(data)
     except ValidationError as exc:
         node = yaml.compose(text, Loader=_LOADER)     # only now: the line numbers of the nodes
-        err = exc.errors()[0]
+        # an unknown key first: a misspelt key is also reported missing under its right name
+        err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
         key = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
         line = _line_of(node, loc)

@@ -11,22 +11,10 @@ from datetime import date
 
 from planwatch.catalogue import Catalogue
 from planwatch.errors import PlanwatchError
-from planwatch.parse.grammar import Grammar
+from planwatch.parse.grammar import Grammar, default_grammar
 
 _YEAR = re.compile(r"(20\d\d)年")
 _DATE = re.compile(r"(20\d\d)(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?")
-_SUFFIX = r"(?:省|自治区|市|区|县|旗)"
-# A region name: 2-4 characters none of which is a suffix or a function word, then a suffix.
-# The class of excluded characters keeps 关于大连市 → 大连市, 2024年江苏省 → 江苏省 and
-# 佛山市南海区 → 南海区 (the innermost name: a district's document names its city first).
-_NAME = r"(?:(?![省市区县旗年月日在于关的和及与召开届次第全本我各该])[\u4e00-\u9fff]){2,6}?" + _SUFFIX
-_REGION_IN_TITLE = re.compile(rf"({_NAME})(?=20\d\d|人民政府|国民经济|政府工作|经济社会|统计公报|第.{{1,4}}届)")
-# 在昆明市呈贡区第二届人民代表大会第三次会议上 / 重庆市第六届人民代表大会: the region that holds the session
-_CONGRESS = re.compile(rf"({_NAME})第[一二三四五六七八九十]+届人民代表大会")
-_NOT_NAME = ("代表", "人民", "政府", "会议", "工作")
-_LEVEL_BY_SUFFIX = {"省": "province", "自治区": "province", "市": "city", "区": "district", "县": "county", "旗": "county"}
-_SCOPE = re.compile(r"[全我本](省|市|区|县|旗)")
-_HEADING_LINE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])")
 UNKNOWN_REGION = "未知地区"    # no name in hints, title or body: rows are kept, the region is said to be unknown
 NEWS_OPENING = 600             # characters at the top in which a byline (记者, 本报讯) makes the text news
 
@@ -66,10 +54,10 @@ def _title_span(text: str, g: Grammar) -> tuple[int, int] | None:
         if body:
             lines.append((pos + ln.index(body), body))
         pos += len(ln) + 1
-    short = [(p, ln) for p, ln in lines if len(ln) <= 80 and "。" not in ln and not _HEADING_LINE.match(ln)]
+    short = [(p, ln) for p, ln in lines if len(ln) <= 80 and "。" not in ln and not g.numbered_line.match(ln)]
     labels = g.data.get("metadata_labels", [])
     for p, ln in short:
-        if re.search(r"计划|报告|通知|公报|意见", ln) and re.search(r"[\u4e00-\u9fff]{6}", ln):
+        if g.title_words.search(ln) and re.search(r"[\u4e00-\u9fff]{6}", ln):
             for lab in labels:
                 if ln.endswith(lab) and len(ln) > len(lab):
                     ln = ln[: -len(lab)]
@@ -106,7 +94,7 @@ def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | N
     head = matched[span[0]:span[1]] if span else ""
     doc_type = _doc_type(head, matched, g)
     gz = default_gazetteer_for(catalogue)
-    region_name = region or _region(head, matched, catalogue, gz)
+    region_name = region or _region(head, matched, catalogue, gz, g)
     known = catalogue.regions.get(region_name) if region_name else None
     place = gz.resolve(region_name, matched) if gz is not None and region_name else None
     code = None
@@ -116,10 +104,10 @@ def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | N
     elif place is not None:
         level, parent, code = place.level, place.parent, place.code
     elif region_name:
-        suffix = next((s for s in _LEVEL_BY_SUFFIX if region_name.endswith(s)), None)
-        level, parent = (_LEVEL_BY_SUFFIX[suffix] if suffix else "county"), None
+        suffix = next((s for s in g.region_levels if region_name.endswith(s)), None)
+        level, parent = (g.region_levels[suffix] if suffix else "county"), None
     else:
-        region_name, level, parent = UNKNOWN_REGION, _scope_level(matched), None
+        region_name, level, parent = UNKNOWN_REGION, _scope_level(matched, g), None
     published = _published(matched)
     year = doc_year or _doc_year(head, matched, doc_type, published, g)
     if not year:
@@ -153,15 +141,15 @@ def _doc_type(title: str, text: str, g: Grammar) -> str:
     return "unknown"
 
 
-def _first_name(pattern: re.Pattern, text: str, body: str) -> str | None:
+def _first_name(pattern: re.Pattern, text: str, body: str, g: Grammar) -> str | None:
     """The first region name the pattern finds in text, trimmed against the whole body."""
     for m in pattern.finditer(text):
-        if not any(w in m.group(1) for w in _NOT_NAME):
-            return _trim(m.group(1), body)
+        if not any(w in m.group(1) for w in g.region_not_names):
+            return _trim(m.group(1), body, g)
     return None
 
 
-def _trim(name: str, body: str) -> str:
+def _trim(name: str, body: str, g: Grammar | None = None) -> str:
     """The name without words run into it (聚焦南昌市 → 南昌市): of its tails, the longest whose
     stem the text uses as often as any (a place is named again and again; 聚焦南昌 is not).
 
@@ -170,7 +158,8 @@ def _trim(name: str, body: str) -> str:
     >>> _trim("石家庄市", "石家庄市。石家庄。")
     '石家庄市'
     """
-    suffix = next(s for s in sorted(_LEVEL_BY_SUFFIX, key=len, reverse=True) if name.endswith(s))
+    g = g or default_grammar()
+    suffix = next(s for s in sorted(g.region_levels, key=len, reverse=True) if name.endswith(s))
     stem = name[: -len(suffix)]
     tails = [stem[i:] for i in range(len(stem) - 1)]
     counts = [body.count(t) for t in tails]
@@ -212,7 +201,7 @@ def _gazetteer_in_body(text: str, gz) -> str | None:
 BODY_SCAN = 5000    # characters of the opening in which the gazetteer looks for the region
 
 
-def _region(title: str, text: str, catalogue: Catalogue, gz=None) -> str | None:
+def _region(title: str, text: str, catalogue: Catalogue, gz=None, g: Grammar | None = None) -> str | None:
     """The region: a known one in the title, a name in the title, the region whose people's
     congress heard the report, a known one in the body, a name in the opening; else None.
 
@@ -224,6 +213,7 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None) -> str | None:
     >>> _region("", "1月14日上午，西安市雁塔区第十八届人民代表大会第四次会议开幕。", c)
     '雁塔区'
     """
+    g = g or default_grammar()
     best = None
     for r in catalogue.regions.values():
         for nm in (r.name, r.short):
@@ -236,7 +226,7 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None) -> str | None:
         in_title = _gazetteer_in_title(title, gz)
         if in_title:
             return in_title
-    found = _first_name(_REGION_IN_TITLE, title, text) or _first_name(_CONGRESS, text[:5000], text)
+    found = _first_name(g.region_in_title, title, text, g) or _first_name(g.region_congress, text[:5000], text, g)
     if found:
         return found
     counts = Counter({r.name: text.count(r.name) + text.count(r.short) for r in catalogue.regions.values()})
@@ -247,17 +237,18 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None) -> str | None:
         in_body = _gazetteer_in_body(text, gz)
         if in_body:
             return in_body
-    return _first_name(_REGION_IN_TITLE, text[:3000], text)
+    return _first_name(g.region_in_title, text[:3000], text, g)
 
 
-def _scope_level(text: str) -> str:
+def _scope_level(text: str, g: Grammar | None = None) -> str:
     """The level a text speaks for (全县 → county), for a region without a name.
 
     >>> _scope_level("全县经济增长，全县就业稳定，全省第一。")
     'county'
     """
-    counts = Counter(m.group(1) for m in _SCOPE.finditer(text))
-    return _LEVEL_BY_SUFFIX[counts.most_common(1)[0][0]] if counts else "county"
+    g = g or default_grammar()
+    counts = Counter(m.group(1) for m in g.region_scope.finditer(text))
+    return g.region_levels[counts.most_common(1)[0][0]] if counts else "county"
 
 
 def _doc_year(title: str, text: str, doc_type: str, published: str | None, g: Grammar) -> int | None:
@@ -279,7 +270,7 @@ def _doc_year(title: str, text: str, doc_type: str, published: str | None, g: Gr
     results_words = next((words for kind, words in g.section_kinds if kind == "results"), [])
     for line in text[:20000].split("\n"):
         body = line.strip()
-        if _HEADING_LINE.match(body) and any(w in body for w in results_words):
+        if g.numbered_line.match(body) and any(w in body for w in results_words):
             m = _YEAR.search(body)
             if m:
                 return int(m.group(1)) + 1

@@ -30,6 +30,29 @@ def extract(raw: str, *, region: str | None = None, doc_year: int | None = None,
         i = bisect_left(norm.raw_index, raw_offset, 0, n)
         return section_at(sections, i).path if i < n and norm.raw_index[i] == raw_offset else ""
 
-    records += extract_tables(raw, cat, g, raw_to_section=section_of)
+    tables = extract_tables(raw, cat, g, raw_to_section=section_of)
+    records = _without_table_rows(records, tables) + tables
     records.sort(key=lambda r: (r.char_start, r.char_end, r.indicator, r.kind))
     return facts, records
+
+
+def _without_table_rows(prose: list[Record], tables: list[Record]) -> list[Record]:
+    """Prose records that do not restate a table row: a row laid out with spaces is also read as a
+    sentence (外贸进出口总额  亿元  4718.5  2.9  —  稳中提质), and the table reader, which knows its
+    columns, is the one to keep. Rows are in text order: one binary search per prose record."""
+    if not tables:
+        return prose
+    rows: dict[int, int] = {}
+    keys: set[tuple[int, str, str, int]] = set()
+    for r in tables:
+        rows[r.char_start] = max(rows.get(r.char_start, r.char_end), r.char_end)
+        keys.add((r.char_start, r.indicator, r.kind, r.period_year))
+    starts = sorted(rows)
+    out = []
+    for r in prose:
+        i = bisect_left(starts, r.char_start + 1) - 1
+        row = starts[i] if i >= 0 else None
+        if row is not None and r.char_start < rows[row] and (row, r.indicator, r.kind, r.period_year) in keys:
+            continue
+        out.append(r)
+    return out

@@ -1,14 +1,188 @@
-"""Loads the reviewed rule data (grammar.yml) once and exposes it as plain Python."""
+"""Loads the reviewed rule data (grammar.yml) once, through typed models, and exposes it as plain Python.
+
+Every key of grammar.yml has a typed field below: a malformed entry is refused with one line
+naming the file, the line and the key (``grammar.yml:57: growth_up: a list of words, not a
+string``), as refdata.py does for the catalogue. Unknown keys are refused (a typo is not
+ignored), regular expressions must compile, char_map maps one character to one character (so
+character spans stay valid) and unit factors are decimal numbers.
+"""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.yml")
+
+
+def _not_a_string(v):
+    if isinstance(v, str):
+        raise ValueError("a list of words, not a string (write [词, 词] or one '- 词' per line)")
+    return v
+
+
+def _regex(v: str) -> str:
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from None
+    return v
+
+
+def _decimal(v: str) -> str:
+    try:
+        Decimal(v)
+    except InvalidOperation:
+        raise ValueError(f"{v!r} is not a decimal number (write it quoted: \"10000\")") from None
+    return v
+
+
+def _one_char(v: str) -> str:
+    if len(v) != 1:
+        raise ValueError(f"{v!r} is not one character (a rewrite must keep every character span)")
+    return v
+
+
+Word = Annotated[StrictStr, Field(min_length=1, max_length=60)]
+Words = Annotated[list[Word], BeforeValidator(_not_a_string)]
+Pattern = Annotated[StrictStr, Field(min_length=1, max_length=400), AfterValidator(_regex)]
+Patterns = Annotated[list[Pattern], BeforeValidator(_not_a_string)]
+Char = Annotated[StrictStr, AfterValidator(_one_char)]
+DecimalText = Annotated[StrictStr, AfterValidator(_decimal)]
+Level = Literal["province", "city", "district", "county"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UnitEntry(_Model):
+    unit: Word
+    family: Word
+    base: Word
+    factor: DecimalText
+
+
+class Qualitative(_Model):
+    pattern: Word
+    phrase: Word
+
+
+class PeriodMark(_Model):
+    scope: Literal["partial_year", "multi_year", "annual"]
+    pattern: Pattern
+
+
+class SectionKind(_Model):
+    kind: Literal["results", "targets", "tasks", "annex"]
+    words: Words
+
+
+class DocTypeWords(_Model):
+    type: Literal["plan", "plan_report", "work_report", "bulletin", "news"]
+    words: Words
+
+
+class Headings(_Model):
+    h1: Pattern
+    h2: Pattern
+    annex: Pattern
+    h3: Pattern
+    numbered_line: Pattern
+
+
+class RegionRules(_Model):
+    suffixes: dict[Word, Level] = Field(min_length=1)
+    name_stop_chars: Word
+    title_follow: Patterns
+    congress: Pattern
+    not_names: Words
+    scope_prefixes: Annotated[list[Char], BeforeValidator(_not_a_string)]
+
+
+class TableRules(_Model):
+    actual_heads: Words
+    target_heads: Words
+    estimate_heads: Words
+    absolute_heads: Words
+    growth_heads: Words
+    sub_heads: Words
+    empty_cells: Annotated[list[StrictStr], BeforeValidator(_not_a_string)]
+    comparators: dict[Char, Word]
+
+
+class ShareOf(_Model):
+    pattern: Pattern
+    name: Annotated[StrictStr, Field(pattern=r"\{part\}.*\{whole\}")]
+
+
+class GrammarFile(_Model):
+    """grammar.yml as written: one field per key."""
+    char_map: dict[Char, Char]
+    units: list[UnitEntry] = Field(min_length=1)
+    currency_families: Words = []
+    index_units: Words = []
+    magnitudes: dict[Word, DecimalText]
+    cn_digits: dict[Char, int] = {}
+    cn_multipliers: dict[Char, int] = {}
+    approx_before: Words
+    approx_after: Words
+    qualifiers_after: Words
+    qualifier_verbs: dict[Word, Word]
+    stretch_words: Words
+    qualitative: list[Qualitative]
+    growth_up: Words
+    growth_down: Words
+    growth_lead: Words
+    growth_verb_suffixes: Words = []
+    level_verbs: Words
+    paired_prefixes: dict[Word, Words] = {}
+    list_joiners: Words = []
+    clause_stop: Words
+    period_marks: list[PeriodMark] = []
+    multi_year_avg_words: Words = []
+    base_marks: Words = []
+    period_base_marks: Words = []
+    cumulative_words: Words = []
+    plan_periods: dict[Word, Annotated[int, Field(ge=1949, le=2100)]] = {}
+    estimate_words: Words
+    not_numbers: Patterns
+    section_kinds: list[SectionKind]
+    results_documents: Words = []
+    target_list_cues: Words = []
+    restated_target_ends: Words = []
+    target_cues: Words
+    doc_types: list[DocTypeWords]
+    doc_type_body: list[DocTypeWords] = []
+    measure_modifiers: Words = []
+    ratio_words: Words = []
+    metadata_labels: Words = []
+    residue_lines: Patterns = []
+    bullets: StrictStr = ""
+    page_numbers: Patterns = []
+    task_verbs: Words = []
+    subject_strip_before: Words = []
+    subject_strip_after: Words = []
+    verb_families: dict[Word, Words] = {}
+    scope_words: Words = []
+    measure_words: Words = []
+    headings: Headings
+    title_words: Words
+    regions: RegionRules
+    tables: TableRules
+    group_joiners: Words
+    respectively_words: Words
+    name_follow_words: Words
+    bare_name_follow: Word
+    share_of: ShareOf
+    figure_year: Pattern
+    period_first_years: Pattern
+    period_so_far_words: Words
+    stretch_qualifier: Word
 
 
 class Grammar:
@@ -55,7 +229,48 @@ class Grammar:
         self.plan_periods: dict[str, int] = data.get("plan_periods", {})
         self.paired_prefixes: dict[str, list[str]] = data.get("paired_prefixes", {})
         self.list_joiners: list[str] = data.get("list_joiners", [])
+        self.currency_families: list[str] = data.get("currency_families", [])
+        self.index_units: list[str] = data.get("index_units", [])
         self.residue_lines = [re.compile(p) for p in data.get("residue_lines", [])]
+        # rule fragments once held in code (issue 13)
+        h = data["headings"]
+        self.heading_h1 = re.compile(h["h1"])
+        self.heading_h2 = re.compile(h["h2"])
+        self.heading_annex = re.compile(h["annex"])
+        self.heading_h3 = re.compile(h["h3"], re.M)
+        self.numbered_line = re.compile(h["numbered_line"])
+        self.title_words = re.compile("|".join(re.escape(w) for w in data["title_words"]))
+        r = data["regions"]
+        self.region_levels: dict[str, str] = r["suffixes"]
+        suffix = "(?:" + "|".join(re.escape(s) for s in r["suffixes"]) + ")"
+        name = "(?:(?![" + re.escape(r["name_stop_chars"]) + r"])[\u4e00-\u9fff]){2,6}?" + suffix
+        self.region_in_title = re.compile(f"({name})(?=" + "|".join(r["title_follow"]) + ")")
+        self.region_congress = re.compile(f"({name}){r['congress']}")
+        self.region_not_names: list[str] = r["not_names"]
+        self.region_scope = re.compile("[" + re.escape("".join(r["scope_prefixes"])) + "]("
+                                       + "|".join(re.escape(s) for s in r["suffixes"]) + ")")
+        t = data["tables"]
+        self.table_actual_heads: list[str] = t["actual_heads"]
+        self.table_estimate_heads: list[str] = t["estimate_heads"]
+        self.table_year_head = re.compile(r"(20\d\d)年?(" + "|".join(re.escape(w) for w in t["actual_heads"] + t["target_heads"]) + ")")
+        self.table_absolute_heads: tuple[str, ...] = tuple(t["absolute_heads"])
+        self.table_growth_heads: tuple[str, ...] = tuple(t["growth_heads"])
+        self.table_sub_heads: tuple[str, ...] = tuple(t["sub_heads"])
+        self.table_empty_cells: set[str] = set(t["empty_cells"])
+        self.table_comparators: dict[str, str] = t["comparators"]
+        self.table_cell_number = re.compile(
+            "^(?P<cmp>[" + re.escape("".join(t["comparators"])) + r"]?)(?P<num>-?\d+(?:\.\d+)?)(?P<qual>"
+            + "|".join(re.escape(w) for w in data["qualifiers_after"]) + ")?$")
+        self.group_joiners = re.compile("^(?:" + "|".join(re.escape(w) for w in data["group_joiners"]) + ")$")
+        self.respectively_words: list[str] = data["respectively_words"]
+        self.name_follow_words: list[str] = data["name_follow_words"]
+        self.bare_name_follow: str = data["bare_name_follow"]
+        self.share_of = re.compile(data["share_of"]["pattern"])
+        self.share_of_name: str = data["share_of"]["name"]
+        self.figure_year = re.compile(data["figure_year"])
+        self.period_first_years = re.compile(data["period_first_years"])
+        self.period_so_far_words: list[str] = data["period_so_far_words"]
+        self.stretch_qualifier: str = data["stretch_qualifier"]
 
     def unit_factor(self, unit: str) -> tuple[str, Decimal] | None:
         """(family, factor to the family's base) of a written unit, magnitude prefixes included.
@@ -79,7 +294,14 @@ class Grammar:
         return None
 
 
+def load_grammar(path: Path | str = GRAMMAR_PATH) -> Grammar:
+    """The grammar of a rule file, validated: a malformed entry is one PlanwatchError naming file, line and key."""
+    from planwatch import refdata
+    model = refdata.load(path, GrammarFile)
+    # the file's own mapping (key order kept: first match wins in several lists), now known to be well-formed
+    return Grammar(model.model_dump())
+
+
 @lru_cache(maxsize=2)
 def default_grammar() -> Grammar:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when the wheel has it: ~10× faster
-    return Grammar(yaml.load(GRAMMAR_PATH.read_text(encoding="utf-8"), Loader=loader))
+    return load_grammar(GRAMMAR_PATH)

@@ -17,7 +17,6 @@ from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import Quantity, find_quantities
 
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
-_SPLIT_LIST = re.compile(r"和|、|及|与")
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_SUBJECT = 20
@@ -66,9 +65,10 @@ def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quan
     if not qs:
         return []
     clause = text[c0:c1]
-    i = clause.find("分别")
+    i = min((j for w in g.respectively_words if (j := clause.find(w)) >= 0), default=-1)
     if i > 0:
-        subjects = [x for x in (_strip(s, g) for s in _SPLIT_LIST.split(clause[:i])) if x]
+        split = re.compile("|".join(re.escape(w) for w in g.list_joiners))
+        subjects = [x for x in (_strip(s, g) for s in split.split(clause[:i])) if x]
         after = [q for q in qs if q.start >= c0 + i]
         if len(subjects) > 1 and len(subjects) == len(after):
             lead = _lead_verb(subjects[0], g)

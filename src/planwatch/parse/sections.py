@@ -11,10 +11,6 @@ from dataclasses import dataclass
 
 from planwatch.parse.grammar import Grammar
 
-_H1 = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
-_H2 = re.compile(r"^（([一二三四五六七八九十]+)）(.+)$")
-_ANNEX = re.compile(r"^(附件|附表)")
-_H3 = re.compile(r"(?:(?<=^)|(?<=[。\n]))([一二三四五六七八九十]+是)([^。\n，]{2,30})。", re.M)
 _YEAR = re.compile(r"(20\d\d)年")
 
 
@@ -76,14 +72,14 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
     for line in text.split("\n"):
         s = line.strip()
         if s and not line.startswith("\t"):
-            if _ANNEX.match(s) and len(s) <= 40:
+            if g.heading_annex.match(s) and len(s) <= 40:
                 heads.append((pos, 1, s))
-            elif _H1.match(s) and len(_short(s)) <= 40:
+            elif g.heading_h1.match(s) and len(_short(s)) <= 40:
                 heads.append((pos, 1, _short(s)))
-            elif _H2.match(s):
+            elif g.heading_h2.match(s):
                 heads.append((pos, 2, _short(s)))
         pos += len(line) + 1
-    heads += [(m.start(), 3, m.group(1) + m.group(2)) for m in _H3.finditer(text)]
+    heads += [(m.start(), 3, m.group(1) + m.group(2)) for m in g.heading_h3.finditer(text)]
     whole_kind, whole_year = _whole_document(text, g)
     heads.sort()
     sections: list[Section] = []
@@ -97,7 +93,7 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
             continue
         if level == 1:
             h1 = head
-            h1_kind = _kind(head, g) or ("annex" if _ANNEX.match(head) else None) or whole_kind
+            h1_kind = _kind(head, g) or ("annex" if g.heading_annex.match(head) else None) or whole_kind
             y = _YEAR.search(head)
             h1_year = int(y.group(1)) if y else whole_year
             if h1_kind == "annex" or (sections and sections[-1].kind == "annex" and h1_kind is None):

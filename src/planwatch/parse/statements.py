@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -21,7 +21,6 @@ from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
 from planwatch.records import Record
 
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
-_JOINERS = re.compile(r"^(?:、|和|及|与|以及)$")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
 MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
 
@@ -37,8 +36,9 @@ class SentenceScan:
     def __init__(self, text: str, s0: int, s1: int, g: Grammar, carry: ListCarry | None = None):
         self.positions: list[int] = []
         self.years: list[int] = []
+        since = tuple(g.period_so_far_words)
         for m in _YEAR_BEFORE.finditer(text, s0, s1):
-            if not _after_base_mark(text, s0, m.start(), g):
+            if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
                 self.positions.append(m.end())
                 self.years.append(int(m.group(1)))
         self.cue_end = _first_end(text, s0, s1 + 20, g.target_cues)
@@ -113,8 +113,6 @@ def _period_marks(g: Grammar) -> re.Pattern:
     return re.compile("|".join(f"(?P<{scope}>{pattern})" for scope, pattern in g.period_marks))
 
 
-_FIRST_YEARS = re.compile(r"前([一二两三四])年")
-_SMALL_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _YEAR_RANGE_END = re.compile(r"\d{4}\D{1,2}(\d{4})年")
 
 
@@ -129,12 +127,12 @@ def _period_end_year(mark: str, g: Grammar) -> int | None:
     >>> _period_end_year("五年来", default_grammar()) is None
     True
     """
-    if "以来" in mark:
+    if any(w in mark for w in g.period_so_far_words):
         return None           # “十四五”以来: up to the last full year, the document's own actuals
     for name, year in g.plan_periods.items():
         if name in mark:
-            first = _FIRST_YEARS.search(mark)   # “十四五”前四年 → 2024
-            return year - 5 + _SMALL_NUMERALS[first.group(1)] if first else year
+            first = g.period_first_years.search(mark)   # “十四五”前四年 → 2024
+            return year - 5 + g.cn_digits[first.group(1)] if first else year
     m = _YEAR_RANGE_END.search(mark)
     return int(m.group(1)) if m else None
 
@@ -158,6 +156,12 @@ def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Gramm
     return "annual", None, None
 
 
+def _first_start(text: str, start: int, end: int, words) -> int:
+    """Start of the earliest occurrence of any word in text[start:end] (-1 if none)."""
+    found = [i for w in words if (i := text.find(w, start, end)) >= 0]
+    return min(found) if found else -1
+
+
 def _first_end(text: str, start: int, end: int, words) -> int:
     """End of the earliest-ending occurrence of any word in text[start:end] (a large number if none)."""
     best = 1 << 62
@@ -178,12 +182,13 @@ class Mention:
 
 @lru_cache(maxsize=8)
 def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
-    verbs = g.level_verbs + g.growth_up + g.growth_down + ["保持", "实现", "分别"]
+    verbs = g.level_verbs + g.growth_up + g.growth_down + g.name_follow_words
     follow = "|".join(re.escape(v) for v in sorted(set(verbs), key=len, reverse=True))
+    bare = re.escape(g.bare_name_follow)
     parts = []
     for name in cat.names():
         esc = re.escape(name)
-        parts.append(f"{esc}(?=[、，；。和及]|{follow}|\\d)" if cat.is_bare(name) else esc)
+        parts.append(f"{esc}(?=[{bare}]|{follow}|\\d)" if cat.is_bare(name) else esc)
     return re.compile("|".join(parts))
 
 
@@ -207,7 +212,7 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
         shared = _shared_head_mention(text, m.end(), end, m.group(), cat, g)
         if shared:
             out.append(shared)
-    return out + _share_mentions(text, start, end, out, cat)
+    return out + _share_mentions(text, start, end, out, cat, g)
 
 
 MAX_MODIFIER = 6     # characters of a listed modifier before a shared head (城镇居民、 存款、)
@@ -239,7 +244,7 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     for prefix, parts in g.paired_prefixes.items():
         for a in range(len(prefix)):
             if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]) \
-                    and "分别" in text[m1:m1 + PAIRED_WINDOW]:
+                    and any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words):
                 rest = name[len(prefix) - a:]
                 codes = [cat.code_for(p + rest) for p in parts]
                 if all(codes):
@@ -261,29 +266,26 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     return []
 
 
-_SHARE = re.compile(r"占([^，；。]{1,14}?)的?比重")
-
-
-def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue) -> list[Mention]:
+def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue, g: Grammar) -> list[Mention]:
     """X…，占Y比重达到Z%: the share of X in Y, when the catalogue names it (X占Y比重)."""
     extra = []
     ends = [x.end for x in mentions]          # mentions come in text order
-    for m in _SHARE.finditer(text, start, end):
+    for m in g.share_of.finditer(text, start, end):
         i = bisect_right(ends, m.start())
         inside = i < len(mentions) and mentions[i].start <= m.start()
         if i == 0 or inside:
             continue
-        composed = f"{mentions[i - 1].name}占{m.group(1)}比重"
+        composed = g.share_of_name.format(part=mentions[i - 1].name, whole=m.group(1))
         code = cat.code_for(composed)
         if code:
             extra.append(Mention(m.start(), m.end(), m.group(), cat.indicators[code]))
     return extra
 
 
-def _group(mentions: list[Mention], text: str) -> list[list[Mention]]:
+def _group(mentions: list[Mention], text: str, g: Grammar) -> list[list[Mention]]:
     groups: list[list[Mention]] = []
     for m in mentions:
-        if groups and (m.start < groups[-1][-1].end or _JOINERS.match(text[groups[-1][-1].end:m.start])):
+        if groups and (m.start < groups[-1][-1].end or g.group_joiners.match(text[groups[-1][-1].end:m.start])):
             groups[-1].append(m)
         else:
             groups.append([m])
@@ -293,22 +295,33 @@ def _group(mentions: list[Mention], text: str) -> list[list[Mention]]:
 def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
     """End of the predicate: the first clause, plus clauses that only add growth."""
     pos = start
-    lead = tuple(g.growth_lead + g.growth_up + g.growth_down + ["增幅", "增速"])
+    lead = tuple(g.growth_lead + g.growth_up + g.growth_down)
     while pos < limit:
         m = re.compile(r"[，；。：]").search(text, pos, limit)
         clause_end = m.start() if m else limit
         clause = text[pos:clause_end]
         for w in g.clause_stop:
             i = clause.find(w)
+            while i >= 0 and _in_qualifier_verb(clause, i, w, g):
+                i = clause.find(w, i + 1)     # 增长不低于8%: 低于 inside a qualifier verb stops nothing
             if i > 0 or (i == 0 and pos > start):
                 return pos + i if i > 0 else pos
         if not m or m.group() != "，":
             return clause_end
         nxt = text[m.end():limit]
-        if not nxt.startswith(lead) and not nxt.startswith(("分别",)):
+        if not nxt.startswith(lead) and not nxt.startswith(tuple(g.respectively_words)):
             return clause_end
         pos = m.end()
     return limit
+
+
+def _in_qualifier_verb(clause: str, i: int, w: str, g: Grammar) -> bool:
+    """Whether the word w at clause[i] is part of a qualifier verb written there (不低于 holds 低于)."""
+    for verb in g.qualifier_verbs:
+        k = verb.find(w)
+        if k >= 0 and i - k >= 0 and clause.startswith(verb, i - k):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4)
@@ -340,16 +353,63 @@ def _signed(value: Decimal, sign: int) -> Decimal:
     return value if value < 0 else value * sign
 
 
-def _family_ok(ind: Indicator, q: Quantity) -> bool:
+def _family_ok(ind: Indicator, q: Quantity, g: Grammar) -> bool:
+    """Whether q can be a level of ind: its unit's family, or another currency of a money indicator
+    (kept with its own unit, no value_std: grammar currency_families)."""
     if q.unit is None:
         return False
     if ind.family == "percent":
         return q.unit == "%"
-    return q.family == ind.family or (ind.family == "money_usd" and q.family == "money_usd")
+    return q.family == ind.family or (q.family in g.currency_families and ind.family in g.currency_families)
 
 
 def _d(x: Decimal | None) -> float | None:
     return float(x) if x is not None else None
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """One sentence and what every statement in it is read against: the document's text (normalised
+    and raw), the sentence's bounds, its section, the document's year, the rule data and what the
+    sentence says once (SentenceScan). Passed instead of nine loose arguments."""
+    norm: NormText
+    raw: str
+    s0: int
+    s1: int
+    sec: Section
+    doc_year: int
+    cat: Catalogue
+    g: Grammar
+    scan: SentenceScan
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    def kind_period(self, pos: int) -> tuple[str, int]:
+        return _kind_period(self.scan, pos, self.sec, self.doc_year)
+
+    def sentence_of(self, rs: int, re_: int) -> str:
+        """The raw sentence, clipped around the record's raw span [rs, re_) when very long (only the
+        window is sliced, so a long sentence with many statements stays linear)."""
+        a, b = self.norm.raw_span(self.s0, self.s1)
+        if b - a <= MAX_SENTENCE + 40:
+            return self.raw[a:b].strip()
+        w0 = max(a, min(rs, re_ - 1) - MAX_SENTENCE // 2)
+        w1 = min(b, w0 + MAX_SENTENCE)
+        return ("…" if w0 > a else "") + self.raw[w0:w1].strip() + ("…" if w1 < b else "")
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A statement's predicate [p0, p1) and what its clause says of it: kind and year, whether it
+    is an estimate (预计) or a stretch target (力争)."""
+    p0: int
+    p1: int
+    kind: str
+    period: int
+    estimated: bool = False
+    stretch: bool = False
 
 
 def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: int,
@@ -366,7 +426,11 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         scan = SentenceScan(text, s0, s1, g, carry)
         carry = scan.next_carry(sec)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
-        groups = _group(mentions, text)
+        groups = _group(mentions, text, g)
+        counted = with_other and _numerals(g).search(text, s0, s1) is not None
+        if not groups and not counted:
+            continue      # nothing to read: no name, and no figure for an uncatalogued statement
+        ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         spans = []
         for gi, group in enumerate(groups):
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
@@ -376,16 +440,23 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         shared = _shared_growths(text, s0, groups, spans, g)
         for gi, group in enumerate(groups):
             p0, p1 = spans[gi]
-            found = _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan, shared.get(gi, _OWN))
+            found = _statements(ctx, group, p0, p1, shared.get(gi, _OWN))
             records.extend(found)
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
-            restated = _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_year, g, scan)
+            restated = _restated_target(ctx, group, found, p1, limit)
             if restated:
                 records.append(restated)
                 taken[gi] = (taken[gi][0], max(taken[gi][1], _clause_end(text, p1 + 1, limit)))
-        if with_other:
-            records.extend(_other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan))
+        if counted:
+            records.extend(_other_statements(ctx, taken))
     return records
+
+
+@lru_cache(maxsize=4)
+def _numerals(g: Grammar) -> re.Pattern:
+    """A character every quantity holds (find_quantities reads a number only from a digit or a
+    Chinese numeral): a sentence without one has no uncatalogued statement."""
+    return re.compile("[0-9" + re.escape("".join(list(g.cn_digits) + list(g.cn_multipliers))) + "]")
 
 
 RESTATED_WINDOW = 40   # the restated target's clause is at most this long
@@ -396,9 +467,11 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     return m.start() if m else limit
 
 
-def _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_year, g, scan) -> Record | None:
+def _restated_target(ctx: SentenceContext, group: list[Mention], found: list[Record], p1: int,
+                     limit: int) -> Record | None:
     """低于年初确定的增长5%左右的预期目标: the target of the year whose result was just stated,
     by the same name, in the clause after it."""
+    text, g, scan = ctx.text, ctx.g, ctx.scan
     if len(group) != 1 or len(found) != 1 or found[0].kind != "actual" or text[p1:p1 + 1] != "，":
         return None
     c1 = _clause_end(text, p1 + 1, min(limit, p1 + 1 + RESTATED_WINDOW))
@@ -413,13 +486,17 @@ def _restated_target(norm, raw, text, group, found, p1, limit, s0, s1, sec, doc_
     sign = _is_growth(text, p1 + 1, q, g)
     if sign and q.unit == "%":
         level, growth = None, (sign, q)
-    elif not sign and _family_ok(m.indicator, q):
+    elif not sign and q.unit == "%" and (m.indicator.growth_only or (found[0].value is None and found[0].growth_pct is not None)):
+        level, growth = None, (1, q)     # 上涨2.5%，低于3%左右的预期目标: the target restates the growth
+    elif not sign and _family_ok(m.indicator, q, g):
         level, growth = q, None
     else:
         return None
     scope = period_scope(text, p1 + 1, q, scan, g)
-    return _record(norm, raw, text, m, level, growth, scope, "target", found[0].period_year, p1 + 1, c1, s0, s1, sec,
-                   doc_year, False, False, g, scan)
+    rec = _record(ctx, m, level, growth, scope, Predicate(p1 + 1, c1, "target", found[0].period_year))
+    # 超过年初确定的5%的目标: the words before the figure compare the result with the target; only the
+    # target's own qualifier (5%左右的目标) is the target's
+    return replace(rec, qualifier=q.qualifier) if rec else None
 
 
 _OWN = object()      # a statement reads its growth from its own predicate
@@ -434,7 +511,7 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
     out: dict[int, tuple[int, Quantity] | None] = {}
     starts = [a for a, _b in spans]
     for gi, (p0, p1) in enumerate(spans):
-        fb = text.find("分别", p0, p1)
+        fb = _first_start(text, p0, p1, g.respectively_words)
         if fb < 0:
             continue
         growths = [(sg, q) for q in find_quantities(text, fb, p1, g) if (sg := _is_growth(text, fb, q, g)) and q.unit == "%"]
@@ -459,19 +536,9 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
 
 
-def _sentence_of(norm: NormText, raw: str, s0: int, s1: int, rs: int, re_: int) -> str:
-    """The raw sentence of [s0, s1), clipped around the record's raw span [rs, re_) when very long
-    (only the window is sliced, so a long sentence with many statements stays linear)."""
-    a, b = norm.raw_span(s0, s1)
-    if b - a <= MAX_SENTENCE + 40:
-        return raw[a:b].strip()
-    w0 = max(a, min(rs, re_ - 1) - MAX_SENTENCE // 2)
-    w1 = min(b, w0 + MAX_SENTENCE)
-    return ("…" if w0 > a else "") + raw[w0:w1].strip() + ("…" if w1 < b else "")
-
-
-def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: SentenceScan) -> list[Record]:
+def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
     from planwatch.parse.other import code_for, other_items
+    text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
@@ -491,7 +558,7 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
                 continue   # 同比增加40天: a change in a level, not a growth rate
             if not subject or len(subject) < 2:
                 continue
-            kind, period = _kind_period(scan, q.start, sec, doc_year)
+            kind, period = ctx.kind_period(q.start)
             w0 = max(c0, q.start - LEAD_WINDOW)
             lead = text[w0:q.start]
             stretch = kind == "target" and any(w in lead for w in g.stretch_words)
@@ -499,10 +566,10 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
             if qualifier is None and kind == "actual":
                 qualifier = q.approx
             if qualifier is None and stretch:
-                qualifier = "力争"
-            rs, re_ = norm.raw_span(span_start, span_end)
+                qualifier = g.stretch_qualifier
+            rs, re_ = ctx.norm.raw_span(span_start, span_end)
             if sentence is None or len(sentence) >= MAX_SENTENCE:
-                sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
+                sentence = ctx.sentence_of(rs, re_)
             out.append(Record(
                 period_year=period, kind=kind, indicator=code_for(subject), indicator_zh=subject,
                 value=None if sign else float(q.value), unit=None if sign else q.unit,
@@ -510,25 +577,29 @@ def _other_statements(norm, raw, text, s0, s1, taken, sec, doc_year, g, scan: Se
                 growth_pct_high=float(_signed(q.value_high, sign)) if sign and q.value_high is not None else None,
                 value_std=None, unit_std=None, qualifier=qualifier,
                 estimated=kind == "actual" and scan.estimate_end <= q.start,
-                origin="prose", section=sec.path, char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
+                origin="prose", section=ctx.sec.path, char_start=rs, char_end=re_, sentence=sentence, stretch=stretch,
             ))
     return out
 
 
-def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, scan: SentenceScan,
-                shared=_OWN) -> list[Record]:
+def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, shared=_OWN) -> list[Record]:
+    text, g, scan, s0 = ctx.text, ctx.g, ctx.scan, ctx.s0
     quantities = find_quantities(text, p0, p1, g)
     comma = text.rfind("，", s0, group[0].start)
     clause_start = max(comma + 1, text.rfind("；", max(s0, comma), group[0].start) + 1, s0)   # nearest ，or ；
-    kind, period = _kind_period(scan, group[0].start, sec, doc_year)
+    kind, period = ctx.kind_period(group[0].start)
+    if kind == "actual" and text[p0:_clause_end(text, p0, p1)].endswith(tuple(g.restated_target_ends)):
+        kind = "target"    # 年初确定地区生产总值增长6%左右的目标: a target stated in the review is no actual
     lead = text[clause_start:group[0].start]
     stretch = kind == "target" and any(w in lead or w in text[p0:p1] for w in g.stretch_words)
     estimated = kind == "actual" and scan.estimate_end <= group[0].start
+    pred = Predicate(p0, p1, kind, period, estimated, stretch)
 
     growths, levels = [], []
     own_start: dict[int, int] = {}     # where each figure's own words start: its clause, or the figure before it
     prev = clause_start
     last = None
+    signed_end: int | None = None     # end of the last figure after a growth verb
     for q in quantities:
         if last is not None and text[prev:q.start] in g.list_joiners:
             own_start[q.start] = own_start[last.start]   # 年均分别增长6.1%和7.4%: a list shares its words
@@ -538,25 +609,29 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
         sign = _is_growth(text, p0, q, g)
         if sign and q.unit == "%":
             growths.append((sign, q))
+        elif not sign and signed_end is not None and not any(v in text[signed_end:q.start] for v in g.level_verbs):
+            pass        # 增长4.6%\n44.1亿元——: a level after a growth needs its own verb (增长5%，达到…)
         elif not sign:
             levels.append(q)
+        if sign:
+            signed_end = q.end
     n = len(group)
     listed = max(len(levels), len(growths))
     if shared is not _OWN and n == 1:
         growths = [shared] if shared else []
         listed = len(levels)
-    if "分别" in text[p0:p1] and listed > 1 and listed != n:
+    if any(w in text[p0:p1] for w in g.respectively_words) and listed > 1 and listed != n:
         return []   # 分别 pairs names and numbers one to one; a mismatch means uncatalogued names are in the list
     per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
     dated: list[Quantity] = []
     for i, m in enumerate(group):
-        lv = [q for q in levels if _family_ok(m.indicator, q)]
+        lv = [q for q in levels if _family_ok(m.indicator, q, g)]
         if lv and lv[0].start - p0 > MAX_LEVEL_GAP + (len(lv[0].approx or "")):
             first_gap = text[p0:lv[0].start]
             if not any(v in first_gap for v in g.level_verbs):
                 lv = []
         gr = growths
-        if n == 1 and len(lv) > 1 and all(_figure_year(text, q) for q in lv):
+        if n == 1 and len(lv) > 1 and all(_figure_year(text, q, g) for q in lv):
             dated = lv      # 由2010年的1119.5亿元增加到2015年的1850.2亿元: one level per year
         if n > 1 and len(lv) == n:
             lv = [lv[i]]
@@ -566,7 +641,11 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
             gr = [gr[i]]
         elif n > 1 and len(gr) > 1:
             gr = []
-        per_member.append((lv[0] if lv else None, gr[0] if gr else None))
+        level, growth = (lv[0] if lv else None, gr[0] if gr else None)
+        if m.indicator.growth_only and level is not None:
+            # 居民消费价格涨幅控制在3%左右: a rate of change has no level; a bare % is its growth
+            level, growth = None, growth or (1, level)
+        per_member.append((level, growth))
 
     out = []
     for m, (level, growth) in zip(group, per_member):
@@ -580,25 +659,29 @@ def _statements(norm, raw, text, group, p0, p1, s0, s1, sec, doc_year, cat, g, s
             parts = [(level, None, ls), (None, growth, gs)]   # 突破1800亿元，年均增长7%: two statements
         else:
             parts = [(level, growth, ls or gs or ("annual", None, None))]
+        if n == 1 and not dated and growth is not None and len(growths) > 1 and shared is _OWN:
+            # 前三季度增长5.2%，预计全年增长5.5%: one growth per period, each its own statement; growths
+            # of one period (a list, a repeat) are not sure and add nothing
+            scopes = [period_scope(text, own_start.get(q.start, clause_start), q, scan, g) for _s, q in growths]
+            if len({sc[0] for sc in scopes}) == len(scopes):
+                parts += [(None, gro, sc) for gro, sc in zip(growths[1:], scopes[1:])]
         for lvl, gro, scope in parts:
-            rec = _record(norm, raw, text, m, lvl, gro, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
-                          estimated, stretch, g, scan)
+            rec = _record(ctx, m, lvl, gro, scope, pred)
             if rec:
                 out.append(rec)
     return out
 
 
-_FIGURE_YEAR = re.compile(r"(20\d\d)年(?:的|底|末)?(?:达到|为)?$")
-
-
-def _figure_year(text: str, q: Quantity) -> int | None:
+def _figure_year(text: str, q: Quantity, g: Grammar) -> int | None:
     """The year written right before a figure (增加到2015年的1850.2亿元), if any."""
-    m = _FIGURE_YEAR.search(text, max(0, q.start - 10), q.start)
+    m = g.figure_year.search(text, max(0, q.start - 10), q.start)
     return int(m.group(1)) if m else None
 
 
-def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0, p1, s0, s1, sec, doc_year,
-            estimated, stretch, g, scan) -> Record | None:
+def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tuple[int, Quantity] | None,
+            scope: tuple[str, str | None, int | None], pred: Predicate) -> Record | None:
+    text, g, scan, norm, raw, doc_year = ctx.text, ctx.g, ctx.scan, ctx.norm, ctx.raw, ctx.doc_year
+    p0, p1, kind, period, estimated, stretch = pred.p0, pred.p1, pred.kind, pred.period, pred.estimated, pred.stretch
     ind = m.indicator
     qualifier = None
     used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
@@ -606,9 +689,9 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
     if not used and any(w in text[p0:p1] for w in g.multi_year_avg_words):
         mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
         multi = mark if mark and mark[0] == "multi_year" else None
-        scope_name, note = "multi_year_avg", (multi[1] if multi else "年均")
+        scope_name, note = "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in text[p0:p1]))
         last_year = multi[2] if multi else None
-    own_year = _figure_year(text, level) if level else None
+    own_year = _figure_year(text, level, g) if level else None
     if own_year is not None:
         period = own_year
         if own_year < doc_year:
@@ -633,7 +716,7 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
         if qualifier is None and kind == "actual":
             qualifier = next((q.approx for q in used if q.approx), None)
         if qualifier is None and stretch:
-            qualifier = "力争"
+            qualifier = g.stretch_qualifier
     value = level.value if level else None
     value_std = convert(level.value, level.unit, ind.std_unit, g) if level else None
     if ind.family == "percent" and level:
@@ -641,7 +724,7 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
     gpct = _signed(growth[1].value, growth[0]) if growth else None
     ghigh = _signed(growth[1].value_high, growth[0]) if growth and growth[1].value_high is not None else None
     rs, re_ = norm.raw_span(m.start, end)
-    sentence = _sentence_of(norm, raw, s0, s1, rs, re_)
+    sentence = ctx.sentence_of(rs, re_)
     return Record(
         period_year=period, kind=kind, indicator=ind.code,
         indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
@@ -649,7 +732,7 @@ def _record(norm, raw, text, m: Mention, level, growth, scope, kind, period, p0,
         growth_pct=_d(gpct), value_high=_d(level.value_high) if level else None,
         growth_pct_high=_d(ghigh),
         value_std=_d(value_std), unit_std=ind.std_unit if value_std is not None else None,
-        qualifier=qualifier, estimated=estimated and kind == "actual", origin="prose", section=sec.path,
+        qualifier=qualifier, estimated=estimated and kind == "actual", origin="prose", section=ctx.sec.path,
         char_start=rs, char_end=re_, sentence=sentence, stretch=stretch and kind == "target",
         period_scope=scope_name, period_note=note,
     )

@@ -19,14 +19,9 @@ from planwatch.parse.numbers import convert
 from planwatch.parse.text import clip_sentence, fold, next_content_index
 from planwatch.records import Record
 
-_YEAR_HEAD = re.compile(r"(20\d\d)年?(完成|实际|预计|预期|目标|计划)")
-_CELL_NUM = re.compile(r"^(?P<cmp>[<>≥≤＞＜]?)(?P<num>-?\d+(?:\.\d+)?)(?P<qual>以上|左右|以内|以下)?$")
-_EMPTY = {"", "—", "-", "——", "/", "…"}
 # cells of a one-row-per-line table: apart by a tab, or two or more spaces (ideographic spaces too)
 _SPACED_CELL = re.compile(r"[^\s\u3000]+(?:[ \u3000][^\s\u3000]+)*")
 _SPACED_GAP = re.compile(r"\t|[ \u3000]{2,}")
-_ABSOLUTE_HEAD = ("绝对数", "绝对值", "总量")
-_GROWTH_HEAD = ("比上年增长", "增长%", "增长(%)", "增长（%）", "增速")
 _CAPTION_LINES = 3          # non-blank lines above a yearless header searched for the table's year
 
 
@@ -121,12 +116,12 @@ def _caption_years(raw: str, rows: list[list[Cell]]) -> dict[int, int]:
 def _parse_cell(text: str, g: Grammar):
     """(value, qualifier, qualitative phrase) of a table cell."""
     t = text.replace(" ", "").replace("％", "%").rstrip("%")
-    if t in _EMPTY:
+    if t in g.table_empty_cells:
         return None
-    m = _CELL_NUM.match(t)
+    m = g.table_cell_number.match(t)
     if m:
         cmp_ = m.group("cmp")
-        qual = m.group("qual") or ({">": "超", "＞": "超", "≥": "以上", "<": "以下", "＜": "以下", "≤": "以内"}.get(cmp_))
+        qual = m.group("qual") or g.table_comparators.get(cmp_)
         try:
             return Decimal(m.group("num")), qual, None
         except InvalidOperation:
@@ -135,6 +130,17 @@ def _parse_cell(text: str, g: Grammar):
         if pattern in t:
             return None, None, phrase
     return None, None, t
+
+
+def _level_unit_ok(ind, unit: str | None, g: Grammar) -> bool:
+    """Whether a level in the table's unit can be the indicator's: its family, or another currency
+    of a money indicator (kept as written, as in prose); no unit column says nothing against it."""
+    if not unit:
+        return True
+    if ind.family == "percent":
+        return True            # a rate's unit column (%, 个百分点) is read as before
+    fam = g.unit_factor(unit)
+    return fam is not None and (fam[0] == ind.family or (fam[0] in g.currency_families and ind.family in g.currency_families))
 
 
 def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) -> list[Record]:
@@ -147,21 +153,21 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
     after_year_head = False     # the row above named the years: 绝对值 / 增长% below it are its sub-columns
     for row in all_rows:
         texts = [fold(c.text, g) for c in row]
-        years = [(_YEAR_HEAD.search(t), t) for t in texts]
+        years = [(g.table_year_head.search(t), t) for t in texts]
         if any(m for m, _ in years):
             after_year_head = True
             groups = []
             for m, _t in years:
                 if m:
-                    kind = "actual" if m.group(2) in ("完成", "实际", "预计") else "target"
+                    kind = "actual" if m.group(2) in g.table_actual_heads else "target"
                     groups.append((int(m.group(1)), kind, m.group(2)))
             continue
-        if not after_year_head and any(t.replace(" ", "").startswith(_ABSOLUTE_HEAD) for t in texts) and \
-                any(t.replace(" ", "").startswith(_GROWTH_HEAD) for t in texts):
+        if not after_year_head and any(t.replace(" ", "").startswith(g.table_absolute_heads) for t in texts) and \
+                any(t.replace(" ", "").startswith(g.table_growth_heads) for t in texts):
             year = captions.get(row[0].start)     # a bulletin's table: actuals of the caption's year
-            groups = [(year, "actual", "绝对数")] if year else []
+            groups = [(year, "actual", g.table_absolute_heads[0])] if year else []
             continue
-        if any(t in ("绝对值", "增长%", "增长", "增速%") for t in texts):
+        if any(t in g.table_sub_heads for t in texts):
             continue
         after_year_head = False
         while row and not row[-1].text:
@@ -174,9 +180,15 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
         match = cat.match_name(texts[0])
         if not match:
             continue
-        code, _name = match
+        code, name = match
         ind = cat.indicators[code]
+        at = texts[0].find(name)
+        before, after = texts[0][max(0, at - 4):at], texts[0][at + len(name):at + len(name) + 4]
+        if at >= 0 and (any(before.endswith(w) for w in g.measure_modifiers + list(ind.exclude_before))
+                        or any(after.startswith(w) for w in g.ratio_words + list(ind.exclude_after))):
+            continue      # 人均地区生产总值 is not GDP, as in prose
         unit = texts[1] or None
+        index = unit is not None and unit.replace(" ", "") in g.index_units
         values = row[2:]
         per_group = 2 if len(values) >= 2 * len(groups) else 1
         section = raw_to_section(row[0].start) if raw_to_section else "附件"
@@ -191,6 +203,13 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
                 continue
             value = level[0] if level else None
             gval = growth[0] if growth else None
+            if value is not None and (index or (unit == "%" and (ind.growth_only or ind.family != "percent"))):
+                # 居民消费价格指数 上年=100 100.3: an index is a growth of 0.3; a rate of change has no
+                # level; 地区生产总值增速 % 5.5: a % of an indicator that is no rate is its growth
+                gval = gval if gval is not None else (value - 100 if index else value)
+                value = None
+            elif value is not None and not _level_unit_ok(ind, unit, g):
+                value = None       # a unit of another family (地区生产总值 个 5): no level is sure
             qualifier = None
             for part in (growth, level):
                 if part and (part[1] or part[2]):
@@ -209,7 +228,7 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
                 growth_pct=float(gval) if gval is not None else None, value_high=None, growth_pct_high=None,
                 value_std=float(value_std) if value_std is not None else None,
                 unit_std=ind.std_unit if value_std is not None else None,
-                qualifier=qualifier, estimated=(word == "预计"), origin="table", section=section,
+                qualifier=qualifier, estimated=(word in g.table_estimate_heads), origin="table", section=section,
                 char_start=row[0].start, char_end=cells[-1].end, sentence=sentence,
             ))
     return records
