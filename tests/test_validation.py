@@ -94,3 +94,24 @@ def test_a_stated_gap_to_the_parent_region_is_checked_against_the_parents_own_fi
                                   .then(pl.col("growth_pct") + 1).otherwise(pl.col("growth_pct")).alias("growth_pct"))
     rel = check_tables(documents, bad, str(REFERENCE_DIR), 0.1)["stated_relations"]
     assert rel.filter(pl.col("indicator") == "loans")["consistent"].to_list() == [False]
+
+
+def test_money_in_another_currency_is_kept_not_withheld():
+    """出口12.5亿美元 for a 亿元 indicator: kept with its unit and no value_std (grammar
+    currency_families) and not an error; a level in a unit of another family still is."""
+    from planwatch import schemas
+    from planwatch.catalogue import REFERENCE_DIR, load_catalogue
+    from planwatch.parse.extract import extract
+    from planwatch.validate import checks
+    text = ("淄博市2025年国民经济和社会发展计划执行情况\n一、2024年主要指标完成情况\n"
+            "进出口总额500亿元，其中出口总额12.5亿美元，增长3%。\n")
+    _facts, recs = extract(text, region="淄博市", doc_year=2025)
+    rows = schemas.frame([r.as_row(doc_id="d", region="淄博市") for r in recs], schemas.INDICATORS)
+    out = checks.indicator_checks(rows, pl.DataFrame({"doc_id": ["d"], "doc_year": [2025]}),
+                                  load_catalogue(REFERENCE_DIR))
+    exports = out.filter(pl.col("indicator") == "exports").row(0, named=True)
+    assert (exports["unit"], exports["value_std"], exports["growth_pct"], exports["unit_family_ok"]) == ("亿美元", None, 3.0, True)
+    wrong = out.filter(pl.col("indicator") == "exports").with_columns(pl.lit("万人").alias("unit"))
+    assert not checks.indicator_checks(wrong.drop([c for c in wrong.columns if c not in schemas.INDICATORS]),
+                                       pl.DataFrame({"doc_id": ["d"], "doc_year": [2025]}),
+                                       load_catalogue(REFERENCE_DIR))["unit_family_ok"].to_list()[0]

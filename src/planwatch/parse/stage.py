@@ -102,7 +102,7 @@ def extractor_fingerprint(reference_dir: Path) -> str:
     and the reference data. A change to any of them re-parses every document."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    files = sorted(here.glob("*.py")) + [here / "grammar.yml", here / "t2s.txt", here.parent / "catalogue.py", here.parent / "records.py",
+    files = sorted(here.glob("*.py")) + sorted(here.glob("*.yml")) + [here / "t2s.txt", here.parent / "catalogue.py", here.parent / "records.py",
                                          here.parent / "refdata.py",
                                          here.parent / "gazetteer.py", reference_dir / "indicators.yml",
                                          reference_dir / "regions.yml", reference_dir / "gazetteer.csv"]

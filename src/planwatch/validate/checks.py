@@ -57,12 +57,16 @@ def indicator_checks(indicators: pl.DataFrame, documents: pl.DataFrame, cat: Cat
     code = pl.col("indicator")
     expected_family = code.replace_strict(fam, default=None, return_dtype=pl.String)
     written_family = pl.col("unit").replace_strict(unit_fam, default=None, return_dtype=pl.String)
+    currencies = pl.lit(list(default_grammar().currency_families), dtype=pl.List(pl.String)).explode().implode()
     years = documents.select("doc_id", "doc_year")
     cols = [c for c in indicators.columns if c not in ("doc_year",)]
     return indicators.select(cols).join(years, on="doc_id", how="left").with_columns(
         (code.is_in(list(fam)) | code.str.starts_with("other:")).alias("indicator_known"),
         (pl.col("unit").is_null() | expected_family.is_null() | (written_family == expected_family)
-         | ((expected_family == "percent") & (pl.col("unit") == "%"))).fill_null(False).alias("unit_family_ok"),
+         | ((expected_family == "percent") & (pl.col("unit") == "%"))
+         # money in another currency (亿美元 for a 亿元 indicator) is kept as written, with no value_std
+         | (expected_family.is_in(currencies) & written_family.is_in(currencies) & pl.col("value_std").is_null())
+         ).fill_null(False).alias("unit_family_ok"),
         (pl.col("value_std").is_null() | pl.col("value_std").is_between(
             code.replace_strict(lo, default=None, return_dtype=pl.Float64),
             code.replace_strict(hi, default=None, return_dtype=pl.Float64))).fill_null(True).alias("level_in_range"),
