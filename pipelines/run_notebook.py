@@ -141,12 +141,32 @@ def main(argv: list[str]) -> int:
     nb = jupytext.read(source)
     try:
         pm.execute_notebook(nb, str(output), parameters=params, cwd=str(Path.cwd()), progress_bar=False,
-                            kernel_name="python3", log_output=False, config=kernel_config, extra_arguments=KERNEL_ARGS)
+                            kernel_name="python3", log_output=False, config=kernel_config, extra_arguments=KERNEL_ARGS,
+                            record_timing=False,    # papermill records each cell's times; nbclient's second copy is noise
+                            coalesce_streams=True)  # one stderr output per cell, however the kernel happened to flush it
     except PapermillExecutionError as exc:
         print(f"{source}: stage failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=sys.stderr)
         print(f"  executed notebook with the full error: {output}", file=sys.stderr)
         return 1
+    finally:
+        _number_cells(output)
     return 0
+
+
+def _number_cells(path: Path) -> None:
+    """Cell ids by position: jupytext and papermill's injected cell get random ones, so two runs'
+    audit copies would differ in every id; now they differ in papermill's times (and in what a
+    stage prints about its own time)."""
+    import nbformat
+
+    from planwatch.io import write_text
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    write_text(path, nbformat.writes(nb) + "\n")
 
 
 if __name__ == "__main__":
