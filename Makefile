@@ -47,11 +47,14 @@ browser:
 test: env browser
 	$(BIN)/python -m pytest
 
+# As root (a container), jupyter refuses to start unless told that it is meant.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+
 # JupyterLab from the project environment; its "Python 3 (ipykernel)" kernel is that environment
 # (installed into the venv, so the notebooks' kernelspec `python3` resolves to it).
 lab: env
 	$(BIN)/python -m ipykernel install --sys-prefix
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.open_browser=False notebooks/explore.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.open_browser=False $(LAB_ROOT) notebooks/explore.ipynb
 
 bench: env
 	$(BIN)/python benchmarks/bench_pipeline.py

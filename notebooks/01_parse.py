@@ -29,21 +29,37 @@ max_statements = 20000
 # %%
 from planwatch.io import chdir_project_root
 
-chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
+project_root = chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
 
 # %%
 import polars as pl
 
+from planwatch import views
 from planwatch.parse import stage
 
+pl.Config(**views.DISPLAY)   # bounded tables shown in full (views caps their rows)
 metrics = stage.run(raw_dir, reference_dir, interim_dir, processed_dir, metrics_path,
                     allow_quarantine=allow_quarantine, max_file_mb=max_file_mb, max_unpacked_mb=max_unpacked_mb,
                     max_line_chars=max_line_chars, max_statements=max_statements)
 metrics
 
 # %%
-pl.read_parquet(f"{interim_dir}/documents.parquet").select("doc_id", "region", "doc_type", "doc_year", "title")
+documents = pl.read_parquet(f"{interim_dir}/documents.parquet")
+indicators = pl.read_parquet(f"{processed_dir}/indicators.parquet")
+
+# %% [markdown]
+# ## Statements per document
+# Actual and target statements, how many name a catalogue indicator (the rest are `other:…`
+# measures, kept for task targets) and how many came from tables. The documents with most
+# statements first (at most 20), then the totals over every document.
 
 # %%
-pl.read_parquet(f"{processed_dir}/indicators.parquet").filter(pl.col("indicator") == "gdp").select(
-    "doc_id", "period_year", "kind", "value", "unit", "growth_pct", "qualifier", "origin")
+views.statements_per_document(documents, indicators)
+
+# %% [markdown]
+# ## A sample of what was read
+# Each document's first catalogue statement of each kind, with the span in the text of record
+# (`data/interim/text/<doc_id>.txt`) and the sentence it came from.
+
+# %%
+views.sample_statements(indicators)

@@ -26,16 +26,45 @@ plots_dir = "reports/plots"
 # %%
 from planwatch.io import chdir_project_root
 
-chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
+project_root = chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
 
 # %%
+import altair as alt
 import polars as pl
 
+from planwatch import views
 from planwatch.analyse import stage
 
+pl.Config(**views.DISPLAY)   # bounded tables shown in full (views caps their rows)
+alt.renderers.enable("svg")  # static SVG in the notebook: no vega script from a CDN, readable offline
 stage.run(interim_dir, processed_dir, reference_dir, metrics_path, tolerance_pp, tolerance_level_pct, link_threshold,
           plots_dir)
 
 # %%
-pl.read_parquet(f"{processed_dir}/attainment.parquet").select(
-    "region", "year", "scope", "indicator", "target_text", "actual_text", "status")
+attainment = pl.read_parquet(f"{processed_dir}/attainment.parquet")
+series = pl.read_parquet(f"{processed_dir}/series.parquet")
+indicators = pl.read_parquet(f"{processed_dir}/indicators.parquet")
+
+# %% [markdown]
+# ## Targets by status
+# `pending`: the year's results are not published yet; `no_actual`: the results document
+# does not report it; `unclear`: no testable rule. The met rate counts met and missed only.
+
+# %%
+views.status_counts(attainment)
+
+# %% [markdown]
+# ## Headline scorecard
+# Headline targets against the actuals reported for the same year (latest year first, missed
+# before met; at most 20 rows), each with its document, span and sentence.
+
+# %%
+views.headline_scorecard(attainment, indicators)
+
+# %% [markdown]
+# ## GDP growth: actuals and targets
+# Stated real GDP growth by year (line) and the growth target set for that year (◆), for the
+# regions with most years (at most 8).
+
+# %%
+views.trend_chart(views.growth_trend(series, attainment, "gdp"))

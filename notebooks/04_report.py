@@ -10,20 +10,33 @@
 
 # %% [markdown]
 # # 04 · Report
-# Self-contained HTML: `reports/index.html` and one page per region under `reports/regions/`.
+# Self-contained HTML: `reports/index.html`, `reports/documents.html` and one page per region
+# under `reports/regions/` (re-rendered only when its rows change).
 
 # %% tags=["parameters"]
 processed_dir = "data/processed"
 interim_dir = "data/interim"
 reference_dir = "data/reference"
 out_dir = "reports"
+notebook_dir = "notebooks"   # where this notebook is read from: the links below are relative to it
 
 # %%
 from planwatch.io import chdir_project_root
 
-chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
+project_root = chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
 
 # %%
+from IPython.display import HTML
+
+from planwatch import views
 from planwatch.report.render import render
 
-[str(p) for p in render(processed_dir, interim_dir, reference_dir, out_dir)]
+pages = render(processed_dir, interim_dir, reference_dir, out_dir)
+
+# %% [markdown]
+# ## Pages written
+# The index and documents pages, then the region pages (at most 20 listed; the index links
+# every one). Links open the page (in JupyterLab, in its HTML viewer).
+
+# %%
+HTML(views.html_table(views.pages_table([*pages, f"{out_dir}/documents.html"], notebook_dir), link=("page", "link")))

@@ -23,6 +23,7 @@ interim_dir = "../data/interim"
 import altair as alt
 import polars as pl
 
+alt.renderers.enable("svg")   # static SVG: renders in JupyterLab and in saved copies, with no script from a CDN
 indicators = pl.read_parquet(f"{processed_dir}/indicators.parquet")
 series = pl.read_parquet(f"{processed_dir}/series.parquet")
 attainment = pl.read_parquet(f"{processed_dir}/attainment.parquet")

@@ -8,6 +8,16 @@ the notebook's error in one block and exits non-zero, so `dvc repro` stops there
 The kernel runs in a session of its own (jupyter_client starts it so), so a signal to
 `dvc repro` would not reach it: SIGTERM, SIGINT and SIGHUP to this runner, or the death
 of its parent (dvc killed), stop the kernel and everything it started, then the runner exits.
+
+The kernel talks to the runner over IPC (Unix sockets beside its connection file) rather than
+TCP on localhost: nothing listens on a port, and ipykernel has no reason to warn "Kernel is
+running over TCP without encryption" on every stage (its log level is unchanged, so real
+warnings and errors still print).
+
+Start-up cost: jsonschema (imported by nbformat here, and by altair and Great Expectations in
+the kernels) imports the optional `rfc3987_syntax`, which compiles a grammar at import — ~1.7 s
+of CPU per process (python-jsonschema/jsonschema#1428). It only adds the `iri` format check,
+which nothing here uses, so the runner and its kernels skip it.
 """
 from __future__ import annotations
 
@@ -81,6 +91,12 @@ def _install_stop_handlers(source: Path) -> None:
     threading.Thread(target=watch_parent, daemon=True).start()
 
 
+# IPC where there are Unix sockets; the kernel's first line (not a cell: the executed notebook does
+# not show it, and it binds no name) skips the same optional import as the runner.
+KERNEL_TRANSPORT = "ipc" if os.name == "posix" else "tcp"
+KERNEL_ARGS = ["--IPKernelApp.exec_lines=__import__('sys').modules.setdefault('rfc3987_syntax', None)"]
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -113,20 +129,44 @@ def main(argv: list[str]) -> int:
         params[rest[1]] = yaml.safe_load(rest[2])
         rest = rest[3:]
     _install_stop_handlers(source)
+    sys.modules.setdefault("rfc3987_syntax", None)   # an ImportError for jsonschema's optional iri check (see above)
     import jupytext
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+    from traitlets.config import Config
+
+    kernel_config = Config({"KernelManager": {"transport": KERNEL_TRANSPORT}})
 
     output.parent.mkdir(parents=True, exist_ok=True)
     nb = jupytext.read(source)
     try:
         pm.execute_notebook(nb, str(output), parameters=params, cwd=str(Path.cwd()), progress_bar=False,
-                            kernel_name="python3", log_output=False)
+                            kernel_name="python3", log_output=False, config=kernel_config, extra_arguments=KERNEL_ARGS,
+                            record_timing=False,    # papermill records each cell's times; nbclient's second copy is noise
+                            coalesce_streams=True)  # one stderr output per cell, however the kernel happened to flush it
     except PapermillExecutionError as exc:
         print(f"{source}: stage failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=sys.stderr)
         print(f"  executed notebook with the full error: {output}", file=sys.stderr)
         return 1
+    finally:
+        _number_cells(output)
     return 0
+
+
+def _number_cells(path: Path) -> None:
+    """Cell ids by position: jupytext and papermill's injected cell get random ones, so two runs'
+    audit copies would differ in every id; now they differ in papermill's times (and in what a
+    stage prints about its own time)."""
+    import nbformat
+
+    from planwatch.io import write_text
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    write_text(path, nbformat.writes(nb) + "\n")
 
 
 if __name__ == "__main__":

@@ -96,3 +96,41 @@ def test_stage_notebooks_run_with_default_parameters_from_notebooks_folder(repo,
     dest = repo[0]
     nbk = jupytext.read(dest / f"notebooks/{nb}.py")
     pm.execute_notebook(nbk, str(tmp_path / f"{nb}.ipynb"), cwd=str(dest / "notebooks"), kernel_name="python3", progress_bar=False)
+
+
+def test_stage_log_is_quiet(repo):
+    """The kernels talk over IPC: no 'Kernel is running over TCP without encryption' per stage."""
+    _dest, first, _second = repo
+    assert "without encryption" not in first.stdout + first.stderr
+    assert first.stdout.count("Running stage") == 4
+
+
+def _outputs(nb: dict) -> list[dict]:
+    return [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+
+
+def test_executed_notebooks_show_what_each_stage_did(repo):
+    import json
+    dest = repo[0]
+    nbs = {n: json.loads((dest / f"data/interim/notebooks/{n}.ipynb").read_text(encoding="utf-8"))
+           for n in ("01_parse", "02_validate", "03_analyse", "04_report")}
+    for name, nb in nbs.items():
+        outs = _outputs(nb)
+        assert not [o for o in outs if o["output_type"] == "error"], name
+        assert str(dest) not in json.dumps(outs, ensure_ascii=False), name   # no machine-specific path in outputs
+
+    def html(name):
+        return "".join("".join(o["data"]["text/html"]) for o in _outputs(nbs[name]) if "text/html" in o.get("data", {}))
+
+    parse = html("01_parse")
+    assert "all 5 documents" in parse and "zibo_2026_plan" in parse
+    assert "预计全区地区生产总值完成282亿元" in parse                    # a sample row's sentence (boshan_2024_plan_report)
+    validate = html("02_validate")
+    assert "all suites" in validate and "indicators.contract" in validate and "cross.reconciliation" in validate
+    analyse = html("03_analyse")
+    assert "met_rate_pct" in analyse and "居民收入与经济增长同步" in analyse   # 淄博 2025: missed
+    svgs = [o for o in _outputs(nbs["03_analyse"]) if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1 and "博山区" in "".join(svgs[0]["data"]["image/svg+xml"])
+    report = html("04_report")
+    assert 'href="../../../reports/regions/%E6%B7%84%E5%8D%9A%E5%B8%82.html"' in report   # 淄博市, relative to the copy
+    assert (dest / "data/interim/notebooks" / "../../../reports/regions/淄博市.html").resolve().exists()
