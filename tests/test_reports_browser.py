@@ -84,9 +84,61 @@ def test_zibo_key_figures_and_status_filter(browser, site):
 
 def test_source_sentence_is_one_click_away(browser, site):
     page, _ = open_page(browser, site / "regions/淄博市.html")
-    details = page.locator("#series details").first
-    details.locator("summary").click()
-    assert "同比增长" in details.inner_text() or "%" in details.inner_text()
+    link = page.locator('#series a[href^="#s"]').first
+    link.hover()                                   # hover: the sentence in a popup
+    pop = page.locator("#pop")
+    assert pop.is_visible() and "%" in pop.inner_text()
+    link.click()                                   # click: the sentence in the page's list of sentences
+    target = page.locator(link.get_attribute("href"))
+    assert target.is_visible() and target.inner_text().endswith(pop.inner_text())
+    assert "%" in target.inner_text()
+
+
+def _marks(page, sel: str) -> int:
+    return page.locator(f"{sel} svg path, {sel} svg rect, {sel} svg circle").count()
+
+
+def test_index_overview_charts_render_and_follow_the_filter(browser, site):
+    page, problems = open_page(browser, site / "index.html")
+    for chart in ("#gdp-chart", "#heat-chart"):
+        page.wait_for_function(f"document.querySelectorAll('{chart} svg').length > 0", timeout=10000)
+        assert _marks(page, chart) > 3, chart
+    gdp = page.locator("#gdp-chart").text_content()
+    assert "淄博市" in gdp and "博山区" in gdp                 # both regions have GDP growth targets
+    heat = page.locator("#heat-chart").text_content()
+    assert "4/5" in heat                                     # 淄博市 2025: 4 headline targets met of 5 judged
+    page.fill("#q", "博山")
+    page.wait_for_function("!document.querySelector('#gdp-chart').textContent.includes('淄博市')", timeout=5000)
+    assert "博山区" in page.locator("#gdp-chart").text_content()
+    assert "4/5" not in page.locator("#heat-chart").text_content()
+    assert page.locator("#shown").inner_text() == "1 / 2"
+    assert problems == {"requests": [], "console": [], "dialogs": []}
+
+
+def test_index_findings_are_sentences_with_their_sources(browser, site):
+    page, _ = open_page(browser, site / "index.html")
+    items = page.locator("#quality li")
+    assert items.count() >= 1
+    text = page.locator("#quality").inner_text()
+    assert "row " not in text and "char_start" not in text and "doc_id=" not in text
+    # the within-document conflict of 淄博市 2025 urban new jobs (6.01 vs 5.53 万人), naming the document
+    assert "《淄博市2026年国民经济和社会发展计划》一处写6.01万人" in text and "另一处写5.53万人" in text
+    finding = items.filter(has_text="6.01万人")
+    finding.locator("details summary").first.click()
+    assert "6.01万人" in finding.locator("details").first.inner_text()       # the sentence itself, one click away
+
+
+def test_region_scorecard_draws_targets_with_status_as_text(browser, site):
+    page, problems = open_page(browser, site / "regions/淄博市.html")
+    page.wait_for_function("document.querySelectorAll('div.scorecard svg').length >= 1", timeout=10000)
+    card = page.locator("#scorecard-1")
+    assert _marks(page, "#scorecard-1") > 5
+    text = card.text_content()
+    assert "✔ 达成 met" in text and "… 待公布 pending" in text           # status as text, not colour alone
+    assert "2025 地区生产总值增长5%以上" in text                          # 淄博 2025 GDP target 5%以上, met (5.6)
+    forms = page.locator("#attainment").inner_text()
+    assert "下限 以上" in forms and "左右 ±容差" in forms
+    assert problems == {"requests": [], "console": [], "dialogs": []}
 
 
 def test_document_markup_is_inert(browser, tmp_path):
@@ -125,8 +177,9 @@ def test_html_comment_opener_in_document_text_does_not_blank_the_charts(browser,
     sha = hashlib.sha256(doc.encode()).hexdigest()
     (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nc.txt,c.txt,{sha},comment\n", encoding="utf-8")
     reports = build_site(raw, tmp_path / "out")
-    page, problems = open_page(browser, reports / "regions/博山区.html")
-    n_charts = page.locator("div.chart").count()
-    assert n_charts >= 1
-    page.wait_for_function(f"document.querySelectorAll('div.chart svg').length >= {n_charts}", timeout=10000)
-    assert problems == {"requests": [], "console": [], "dialogs": []}
+    for name in ("regions/博山区.html", "index.html"):
+        page, problems = open_page(browser, reports / name)
+        n_charts = page.locator("div.chart").count()
+        assert n_charts >= 1
+        page.wait_for_function(f"document.querySelectorAll('div.chart svg').length >= {n_charts}", timeout=10000)
+        assert problems == {"requests": [], "console": [], "dialogs": []}, name

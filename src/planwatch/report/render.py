@@ -156,65 +156,105 @@ def _split_spec(spec: dict, designs: dict) -> dict:
     return {"d": key, "title": spec["title"], "data": spec["datasets"]}
 
 
-def _render_region(job: tuple) -> tuple[str, str]:
-    """One region page: (region, html). Pure: the job carries every row the page shows."""
+def _render_region(job: tuple) -> tuple[str, list[tuple[str, str]]]:
+    """One region's pages: (region, [(file name, html)]) — its page, and one page per year whose rows
+    did not fit the page's row budget (PAGE_ROWS). Pure: the job carries every row the pages show."""
     region, parts, ctx = job
     env = _WORKER.get("env") or _WORKER.setdefault("env", _env())
+    archive = parts["archive"]
+    stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
+    on_main = ~pl.col("year").is_in(archive)
+    s, a = parts["series"], parts["attainment"]
+    pages = [(f"{stem}.html", _region_page(env, region, s.filter(on_main), a.filter(on_main), parts["issues"], parts, ctx,
+                                            s, a, archive, None, stem))]
+    for year in archive:
+        on_year = pl.col("year") == year
+        pages.append((f"{stem}.{year}.html", _region_page(env, region, s.filter(on_year), a.filter(on_year), parts["issues"].clear(),
+                                                          parts, ctx, None, None, archive, year, stem)))
+    return region, pages
+
+
+def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataFrame, parts: dict, ctx: dict,
+                 s_all: pl.DataFrame | None, a_all: pl.DataFrame | None, archive: list[int], year_page: int | None, stem: str) -> str:
+    """A region page (charts and scorecard over every year when s_all/a_all are given) or the page of
+    one of its earlier years (year_page): tables, findings and each sentence once."""
     names, basis, std_unit = ctx["names"], ctx["basis"], ctx["std_unit"]
-    s, a, nom_all, f = parts["series"], parts["attainment"], parts["implied"], parts["issues"]
+    nom_all = parts["implied"]
     store = sentence_ids([s.select("doc_id", "sentence"), a.select("target_doc", "target_sentence"),
                           a.select("actual_doc", "actual_sentence"), f.select("doc_id", "sentence"),
                           f.select("other_doc_id", "other_sentence")])
-    s = _sid(s, store, "doc_id", "sentence", "sid")
     name = pl.col("indicator").replace_strict(names, default=pl.col("indicator"), return_dtype=pl.String).fill_null("")
-    a = _sid(_sid(a, store, "target_doc", "target_sentence", "target_sid"), store, "actual_doc", "actual_sentence", "actual_sid") \
-        .with_row_index("_n").with_columns(name.alias("name"))
-    f = _sid(_sid(f, store, "doc_id", "sentence", "sid"), store, "other_doc_id", "other_sentence", "other_sid")
-    chart_list = []
-    for code in CHART_INDICATORS:
-        act = s.filter((pl.col("indicator") == code) & pl.col("growth_pct").is_not_null())
-        tgt = a.filter((pl.col("indicator") == code) & (pl.col("target_unit") == "% growth"))
-        if act.height + tgt.height == 0:
-            continue
-        pts = [act.select("year", "growth_pct", pl.lit(charts.SERIES[0]).alias("series"), "source", "sid"),
-               tgt.select("year", pl.col("target_value").alias("growth_pct"), pl.lit(charts.SERIES[1]).alias("series"),
-                          pl.col("target_source").alias("source"), pl.col("target_sid").alias("sid"))]
-        if nom_all is not None and basis.get(code) == "real":
-            nom = nom_all.filter(pl.col("indicator") == code)
-            pts.append(nom.select("year", pl.col("implied_growth_pct").alias("growth_pct"), pl.lit(charts.SERIES[2]).alias("series"),
-                                  pl.format("levels {} → {}; implied price change {} pp", pl.col("prev_value"), pl.col("value"),
-                                            pl.col("gap_pp")).alias("source"), pl.lit(None, pl.Int64).alias("sid")))
-        frame = pl.concat(pts).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
-        chart_list.append(charts.growth_vs_target(frame, f"{names[code]} 增长与目标"))
-        lv = s.filter((pl.col("indicator") == code) & pl.col("value").is_not_null())
-        if lv.height:
-            chart_list.append(charts.levels(lv.select("year", "value", "derived", "source", "sid"),
-                                            f"{names[code]} 水平", std_unit[code]))
-    scorecards = []
-    for rate, title, x_title in ((True, "增长与比率目标 growth and rate targets", "% （增长或比率 growth or rate）"),
-                                 (False, "水平目标 level targets", "占目标 % of target（目标 = 100）")):
-        pts = scorecard_points(a, rate)
-        if pts.height:
-            scorecards.append(charts.scorecard(pts, title, x_title))
+    with_sids = lambda att: _sid(_sid(att, store, "target_doc", "target_sentence", "target_sid"), store, "actual_doc",
+                                 "actual_sentence", "actual_sid").with_row_index("_n").with_columns(name.alias("name"))
+    s, a, f = _sid(s, store, "doc_id", "sentence", "sid"), with_sids(a), \
+        _sid(_sid(f, store, "doc_id", "sentence", "sid"), store, "other_doc_id", "other_sentence", "other_sid")
+    chart_list, scorecards = [], []
+    if s_all is not None and a_all is not None:
+        # the charts draw every year; a point of a year on its own page has its sentence there
+        cs, ca = _sid(s_all, store, "doc_id", "sentence", "sid"), with_sids(a_all)
+        for code in CHART_INDICATORS:
+            act = cs.filter((pl.col("indicator") == code) & pl.col("growth_pct").is_not_null())
+            tgt = ca.filter((pl.col("indicator") == code) & (pl.col("target_unit") == "% growth"))
+            if act.height + tgt.height == 0:
+                continue
+            pts = [act.select("year", "growth_pct", pl.lit(charts.SERIES[0]).alias("series"), "source", "sid"),
+                   tgt.select("year", pl.col("target_value").alias("growth_pct"), pl.lit(charts.SERIES[1]).alias("series"),
+                              pl.col("target_source").alias("source"), pl.col("target_sid").alias("sid"))]
+            if nom_all is not None and basis.get(code) == "real":
+                nom = nom_all.filter(pl.col("indicator") == code)
+                pts.append(nom.select("year", pl.col("implied_growth_pct").alias("growth_pct"), pl.lit(charts.SERIES[2]).alias("series"),
+                                      pl.format("levels {} → {}; implied price change {} pp", pl.col("prev_value"), pl.col("value"),
+                                                pl.col("gap_pp")).alias("source"), pl.lit(None, pl.Int64).alias("sid")))
+            frame = pl.concat(pts).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
+            chart_list.append(charts.growth_vs_target(frame, f"{names[code]} 增长与目标"))
+            lv = cs.filter((pl.col("indicator") == code) & pl.col("value").is_not_null())
+            if lv.height:
+                chart_list.append(charts.levels(lv.select("year", "value", "derived", "source", "sid"),
+                                                f"{names[code]} 水平", std_unit[code]))
+        for rate, title, x_title in ((True, "增长与比率目标 growth and rate targets", "% （增长或比率 growth or rate）"),
+                                     (False, "水平目标 level targets", "占目标 % of target（目标 = 100）")):
+            pts = scorecard_points(a, rate)
+            if pts.height:
+                scorecards.append(charts.scorecard(pts, title, x_title))
     designs: dict = {}
     scorecards, chart_list = [_split_spec(c, designs) for c in scorecards], [_split_spec(c, designs) for c in chart_list]
     docs = parts["docs"].select("doc_id", pl.col("title").fill_null(pl.col("doc_id")).alias("title"))
     sentences = store.join(docs, on="doc_id", how="left", maintain_order="left").to_dicts()
     att_rows = [dict(r, icon=STATUS_ICON[r["status"]], status_zh=STATUS_ZH[r["status"]],
                      form_zh=FORM_ZH.get(r["target_form"] or "", "")) for r in a.to_dicts()]
-    gdp_anchor = {}
+    gdp_anchor: dict = {}
     for r in att_rows:
         if r["indicator"] == "gdp" and r["scope"] == "headline" and r["target_unit"] == "% growth":
             gdp_anchor.setdefault(r["year"], r["_n"])
-    page = env.get_template("region.html.j2").render(
-        comparison=parts["comparison"].with_columns(name.alias("name")).to_dicts() if parts["comparison"] is not None else [],
-        trends=parts["trends"].with_columns(name.alias("name")).to_dicts() if parts["trends"] is not None else [],
+    full = year_page is None
+    return env.get_template("region.html.j2").render(
+        comparison=parts["comparison"].with_columns(name.alias("name")).to_dicts() if full and parts["comparison"] is not None else [],
+        trends=parts["trends"].with_columns(name.alias("name")).to_dicts() if full and parts["trends"] is not None else [],
         region=region, docs=parts["docs"].to_dicts(), charts=chart_list, scorecards=scorecards, asset=ASSET, designs=designs,
         series=s.with_columns(name.alias("name")).to_dicts(), attainment=att_rows, gdp_anchor={v: k for k, v in gdp_anchor.items()},
-        issues=f.to_dicts(), sentences=sentences, statuses=list(STATUS_ICON),
+        issues=f.to_dicts(), sentences=sentences, statuses=list(STATUS_ICON), year_page=year_page, archive=archive, stem=stem,
         status_zh=STATUS_ZH, icons=STATUS_ICON, quarantine=ctx["quarantine"], tolerance_pp=ctx["tolerance_pp"],
         tolerance_level_pct=ctx["tolerance_level_pct"], scorecard_years=SCORECARD_YEARS)
-    return region, page
+
+
+PAGE_ROWS = 300     # series and attainment rows a region page holds before its earlier years get pages of their own
+
+
+def page_years(series: pl.DataFrame, attainment: pl.DataFrame) -> pl.DataFrame:
+    """region, year, main: whether the year's rows are on the region's page. Years are taken from
+    the latest down while the rows so far fit PAGE_ROWS (the latest year always); each earlier year
+    gets a page of its own, so no page grows with the number of documents.
+
+    >>> s = pl.DataFrame({"region": ["a"] * 3, "year": [2025, 2024, 2023]})
+    >>> att = pl.DataFrame({"region": ["a"] * 400, "year": [2025] * 100 + [2024] * 150 + [2023] * 150})
+    >>> page_years(s, att).sort("year")["main"].to_list()
+    [False, True, True]
+    """
+    rows = pl.concat([series.select("region", "year"), attainment.select("region", "year")]).group_by("region", "year").len() \
+        .sort(["region", "year"], descending=[False, True])
+    return rows.with_columns(
+        ((pl.col("len").cum_sum().over("region") <= PAGE_ROWS) | (pl.col("year") == pl.col("year").max().over("region"))).alias("main")
+    ).select("region", "year", "main")
 
 
 ASSET = "assets/vega-bundle.js"    # one chart library for every page, relative to reports/
@@ -301,21 +341,28 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
     except (OSError, ValueError):
         ledger = {}
+    split = page_years(series_v, att_v).filter(~pl.col("main")).sort("region", "year", descending=[False, True])
+    archive = {r: v for r, v in zip(*split.group_by("region", maintain_order=True).agg("year").to_dict(as_series=False).values())}
     jobs, keys, written = [], {}, []
     for region in regions:
         parts = {k: frames[k].get(region, empty[k]) for k in frames}
+        parts["archive"] = archive.get(region, [])
         h = hashlib.sha256(version.encode("utf-8"))
         h.update(region.encode("utf-8", "surrogatepass"))
-        for k in sorted(parts):
+        for k in sorted(frames):
             h.update(_frame_bytes(parts[k]))
-        slug = region_slug(region).split("/", 1)[1]
-        keys[slug] = h.hexdigest()
-        path = confined(pages_dir, slug, what="region page")
-        written.append(path)
-        if ledger.get(slug) != keys[slug] or not path.exists():
+        h.update(json.dumps(parts["archive"]).encode("utf-8"))
+        stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
+        names_of = [f"{stem}.html", *(f"{stem}.{y}.html" for y in parts["archive"])]
+        paths = [confined(pages_dir, n, what="region page") for n in names_of]
+        for n in names_of:
+            keys[n] = h.hexdigest()
+        written.extend(paths)
+        if any(ledger.get(n) != keys[n] for n in names_of) or not all(p.exists() for p in paths):
             jobs.append((region, parts, ctx))
-    for region, page in _map(_render_region, jobs, workers):
-        write_text(confined(pages_dir, region_slug(region).split("/", 1)[1], what="region page"), page)
+    for region, pages in _map(_render_region, jobs, workers):
+        for n, page in pages:
+            write_text(confined(pages_dir, n, what="region page"), page)
     for stale in pages_dir.glob("*.html"):
         if stale.name not in keys:
             stale.unlink()
@@ -340,7 +387,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     index = env.get_template("index.html.j2").render(
         documents=docs_list if small else [], n_documents=len(docs_list), small=small,
         regions=[(r, region_slug(r)) for r in regions] if small else [],
-        overview=[dict(r, href=region_slug(r["region"])) for r in overview_rows],
+        overview=[dict(r, href=region_slug(r["region"]), gdp_href=_year_href(r["region"], r["gdp_year"], archive)) for r in overview_rows],
         levels=sorted(overview["region_level"].drop_nulls().unique().to_list()),
         years=sorted(overview["latest_year"].drop_nulls().unique().to_list(), reverse=True),
         summary=sorted(summary.items()), statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON,
@@ -348,7 +395,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         n_issues={s: issues.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")},
         issues=shown_issues, quarantine=quarantine, asset=ASSET, max_chart_rows=MAX_CHART_ROWS, forms=FORM_ZH,
         tolerance_pp=tolerance_pp,
-        overview_data=index_chart_data(overview, att_v, small),
+        overview_data=index_chart_data(overview, att_v, small, split),
         gdp_spec=charts.gdp_bands(pl.DataFrame(), "GDP 增长目标与实际 GDP growth: target band against actual"),
         heat_spec=charts.attainment_heat(pl.DataFrame(), "主要目标达成率 headline targets met, by year"))
     write_text(out / "index.html", index)
@@ -358,17 +405,26 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
 MAX_CHART_ROWS = 30        # the index charts draw at most this many regions (or parent regions), whatever the filter shows
 
 
-def index_chart_data(overview: pl.DataFrame, att: pl.DataFrame, small: bool) -> dict:
+def _year_href(region: str, year: int | None, archive: dict) -> str:
+    """The page holding a region's rows of a year (its page, or the year's own page) and the year's GDP target row."""
+    page = region_slug(region)
+    if year is not None and year in archive.get(region, []):
+        page = page.removesuffix(".html") + f".{year}.html"
+    return f"{page}#gdp-{year}"
+
+
+def index_chart_data(overview: pl.DataFrame, att: pl.DataFrame, small: bool, split: pl.DataFrame) -> dict:
     """What the index charts draw, as columns (compact JSON) keyed by the overview row number `i`
     so the page's filter picks the rows: GDP growth target bands and actuals of every region and
-    year, and headline attainment counts by region and year. Sentences only for a small index;
+    year (p = 1: the year is on its own page), and headline attainment counts by region and year. Sentences only for a small index;
     with thousands of regions a mark links to the region page, which holds them."""
     idx = overview.select("region", "parent_region").with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
     gdp = att.filter((pl.col("indicator") == "gdp") & (pl.col("scope") == "headline") & (pl.col("target_unit") == "% growth")) \
-        .unique(["region", "year"], keep="first", maintain_order=True).join(idx, on="region", how="inner").sort("i", "year")
+        .unique(["region", "year"], keep="first", maintain_order=True).join(idx, on="region", how="inner").sort("i", "year") \
+        .join(split.select("region", "year", pl.lit(1).alias("p")), on=["region", "year"], how="left").with_columns(pl.col("p").fill_null(0))
     r2 = lambda c: pl.col(c).round(2)
     gdp = gdp.select("i", "year", r2("band_lo").alias("lo"), r2("band_hi").alias("hi"), r2("target_value").alias("t"),
-                     r2("actual_value").alias("a"), "target_form", "status", "target_text", "target_source",
+                     r2("actual_value").alias("a"), "target_form", "status", "target_text", "target_source", "p",
                      *(["target_sentence"] if small else []))
     heat = att.filter(pl.col("scope") == "headline").group_by("region", "year").agg(
         (pl.col("status") == "met").sum().cast(pl.Int64).alias("met"), (pl.col("status") == "missed").sum().cast(pl.Int64).alias("missed"),
