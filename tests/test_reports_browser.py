@@ -111,7 +111,8 @@ def test_index_overview_charts_render_and_follow_the_filter(browser, site):
     page.wait_for_function("!document.querySelector('#gdp-chart').textContent.includes('淄博市')", timeout=5000)
     assert "博山区" in page.locator("#gdp-chart").text_content()
     assert "4/5" not in page.locator("#heat-chart").text_content()
-    assert page.locator("#shown").inner_text() == "1 / 2"
+    assert page.locator("#shown").inner_text() == "1–1 of 1 / 2"
+    assert page.locator("#overview tbody tr:not([hidden])").count() == 1
     assert problems == {"requests": [], "console": [], "dialogs": []}
 
 
@@ -183,3 +184,54 @@ def test_html_comment_opener_in_document_text_does_not_blank_the_charts(browser,
         assert n_charts >= 1
         page.wait_for_function(f"document.querySelectorAll('div.chart svg').length >= {n_charts}", timeout=10000)
         assert problems == {"requests": [], "console": [], "dialogs": []}, name
+
+
+def test_index_charts_stay_bounded_with_many_regions(browser, site, tmp_path):
+    """80 regions (the five documents' two regions copied under 40 names each, three provinces): the
+    GDP chart draws the 30 with the largest shortfall and the heat-map sums by parent region;
+    narrowing the filter to fewer than 30 regions draws them one by one again."""
+    import polars as pl
+
+    from planwatch.catalogue import REFERENCE_DIR
+    from planwatch.report.render import render
+    src = site.parent
+    out = tmp_path / "many"
+    (out / "interim").mkdir(parents=True)
+    (out / "processed").mkdir()
+    copies = [(f"{name}{k:02d}", f"省{k % 3}") for k in range(40) for name in ("甲", "乙")]
+
+    def spread(df: pl.DataFrame, parent: bool = False) -> pl.DataFrame:
+        parts = []
+        for k, (name, province) in enumerate(copies):
+            base = "淄博市" if k % 2 == 0 else "博山区"
+            part = df.filter(pl.col("region") == base).with_columns(pl.lit(name).alias("region"))
+            if "doc_id" in part.columns:
+                part = part.with_columns((pl.col("doc_id") + f"_{name}").alias("doc_id"))
+            if parent:
+                part = part.with_columns(pl.lit(province).alias("parent_region"))
+            parts.append(part)
+        return pl.concat(parts)
+
+    spread(pl.read_parquet(src / "interim/documents.parquet"), parent=True).write_parquet(out / "interim/documents.parquet")
+    spread(pl.read_parquet(src / "processed/indicators.parquet")).write_parquet(out / "processed/indicators.parquet")
+    spread(pl.read_parquet(src / "processed/series.parquet")).write_parquet(out / "processed/series.parquet")
+    att = pl.read_parquet(src / "processed/attainment.parquet")
+    spread(att).with_columns([(pl.col(c) + "_" + pl.col("region")).alias(c) for c in ("target_doc", "actual_doc")]) \
+        .write_parquet(out / "processed/attainment.parquet")
+    pl.read_parquet(src / "interim/issues.parquet").clear().write_parquet(out / "interim/issues.parquet")
+    render(str(out / "processed"), str(out / "interim"), str(REFERENCE_DIR), str(out / "reports"), workers=1)
+    page, problems = open_page(browser, out / "reports/index.html")
+    page.wait_for_function("document.querySelectorAll('#heat-chart svg').length > 0", timeout=10000)
+    note = page.locator("#chart-note").inner_text()
+    assert "the 30 of 80 regions with the largest shortfall" in note and "summed by parent region (80 regions" in note
+    heat = page.locator("#heat-chart").text_content()
+    assert all(p in heat for p in ("省0", "省1", "省2")) and "甲00" not in heat
+    gdp = page.locator("#gdp-chart").text_content()
+    assert sum(name in gdp for name, _ in copies) == 30
+    assert page.locator("#overview tbody tr:not([hidden])").count() == 80   # the table pages by 100
+    page.fill("#parent", "省1")                                               # 26 regions: one by one again
+    page.wait_for_function("!document.querySelector('#chart-note').textContent.includes('largest')", timeout=5000)
+    page.wait_for_function("document.querySelector('#heat-chart').textContent.includes('甲01')", timeout=5000)
+    gdp = page.locator("#gdp-chart").text_content()
+    assert sum(name in gdp for name, p in copies if p == "省1") == 26 and "甲00" not in gdp
+    assert problems == {"requests": [], "console": [], "dialogs": []}

@@ -7,7 +7,6 @@ dataset and its title. Validating the same spec again for each of thousands of c
 """
 from __future__ import annotations
 
-import copy
 import json
 from functools import lru_cache
 
@@ -47,7 +46,9 @@ def _levels_design(unit: str) -> dict:
 
 
 def _with(design: dict, points: pl.DataFrame, title: str) -> dict:
-    spec = copy.deepcopy(design)
+    # a shallow copy: the design's parts are shared, never modified (deep-copying them was a third
+    # of the time of a page)
+    spec = dict(design)
     spec["title"] = title
     # through JSON once so the rows are plain JSON values (no NaN, no numpy types)
     spec["datasets"] = {_DATA: json.loads(points.write_json())}
@@ -148,12 +149,12 @@ def attainment_heat(cells: pl.DataFrame, title: str) -> dict:
     return _with(_heat_design(), cells, title)
 
 
-@lru_cache(maxsize=1)
-def _scorecard_design() -> dict:
+@lru_cache(maxsize=4)
+def _scorecard_design(x_title: str) -> dict:
     tooltip = [alt.Tooltip("row:N", title="目标"), alt.Tooltip("target_text:N", title="目标 target"),
                alt.Tooltip("form_label:N", title="形式"), alt.Tooltip("actual_text:N", title="实际 actual"),
                alt.Tooltip("status_label:N", title="状态"), alt.Tooltip("source:N", title="来源 source")]
-    layers = _band_layers(alt.Y("row:N", sort=None, title=None), "-", tooltip, True)
+    layers = _band_layers(alt.Y("row:N", sort=None, title=None), x_title, tooltip, True)
     return alt.layer(*layers, data=alt.Data(name=_DATA)).properties(title="-", width=SCORECARD_WIDTH, height={"step": 20}) \
         .configure_legend(orient="bottom", columns=3).configure_view(strokeWidth=0).to_dict()
 
@@ -164,9 +165,4 @@ def scorecard(points: pl.DataFrame, title: str, x_title: str) -> dict:
 
     points columns: row, band_lo, band_hi, target, form_label, target_text, actual, actual_text,
     status_label, source, href; the status is also written as text to the right of the plot."""
-    spec = _with(_scorecard_design(), points, title)
-    for layer in spec["layer"]:
-        x = layer.get("encoding", {}).get("x")
-        if isinstance(x, dict) and x.get("title") == "-":
-            x["title"] = x_title
-    return spec
+    return _with(_scorecard_design(x_title), points, title)

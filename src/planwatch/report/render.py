@@ -147,11 +147,18 @@ def scorecard_points(a: pl.DataFrame, rate: bool) -> pl.DataFrame:
                            .otherwise(pl.col("row")).alias("row")).drop("_n")
 
 
+_DESIGN_KEYS: dict = {}
+
+
 def _split_spec(spec: dict, designs: dict) -> dict:
     """A chart as {d: design key, title, data}: the design (marks, encodings, tooltips: ~2 KB) is on
-    the page once however many charts share it."""
+    the page once however many charts share it. Designs are cached objects shared by their charts,
+    so the key is computed once per design and process."""
     body = {k: v for k, v in spec.items() if k not in ("datasets", "title")}
-    key = hashlib.sha256(script_json(body).encode("utf-8")).hexdigest()[:12]
+    ids = tuple((k, id(v)) for k, v in sorted(body.items()))
+    key = _DESIGN_KEYS.get(ids)
+    if key is None:
+        key = _DESIGN_KEYS[ids] = hashlib.sha256(script_json(body).encode("utf-8")).hexdigest()[:12]
     designs.setdefault(key, body)
     return {"d": key, "title": spec["title"], "data": spec["datasets"]}
 
@@ -192,9 +199,14 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
     if s_all is not None and a_all is not None:
         # the charts draw every year; a point of a year on its own page has its sentence there
         cs, ca = _sid(s_all, store, "doc_id", "sentence", "sid"), with_sids(a_all)
+        cs_by, ca_by = _partition(cs.filter(pl.col("indicator").is_in(CHART_INDICATORS)), "indicator"), \
+            _partition(ca.filter(pl.col("indicator").is_in(CHART_INDICATORS) & (pl.col("target_unit") == "% growth")), "indicator")
         for code in CHART_INDICATORS:
-            act = cs.filter((pl.col("indicator") == code) & pl.col("growth_pct").is_not_null())
-            tgt = ca.filter((pl.col("indicator") == code) & (pl.col("target_unit") == "% growth"))
+            if code not in cs_by and code not in ca_by:
+                continue
+            cs_code = cs_by.get(code, cs.clear())
+            act = cs_code.filter(pl.col("growth_pct").is_not_null())
+            tgt = ca_by.get(code, ca.clear())
             if act.height + tgt.height == 0:
                 continue
             pts = [act.select("year", "growth_pct", pl.lit(charts.SERIES[0]).alias("series"), "source", "sid"),
@@ -207,7 +219,7 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
                                                 pl.col("gap_pp")).alias("source"), pl.lit(None, pl.Int64).alias("sid")))
             frame = pl.concat(pts).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
             chart_list.append(charts.growth_vs_target(frame, f"{names[code]} 增长与目标"))
-            lv = cs.filter((pl.col("indicator") == code) & pl.col("value").is_not_null())
+            lv = cs_code.filter(pl.col("value").is_not_null())
             if lv.height:
                 chart_list.append(charts.levels(lv.select("year", "value", "derived", "source", "sid"),
                                                 f"{names[code]} 水平", std_unit[code]))
@@ -232,11 +244,13 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
         trends=parts["trends"].with_columns(name.alias("name")).to_dicts() if full and parts["trends"] is not None else [],
         region=region, docs=parts["docs"].to_dicts(), charts=chart_list, scorecards=scorecards, asset=ASSET, designs=designs,
         series=s.with_columns(name.alias("name")).to_dicts(), attainment=att_rows, gdp_anchor={v: k for k, v in gdp_anchor.items()},
-        issues=f.to_dicts(), sentences=sentences, statuses=list(STATUS_ICON), year_page=year_page, archive=archive, stem=stem,
+        issues=f.to_dicts(), finding_counts=parts["finding_counts"], max_findings=MAX_REGION_FINDINGS,
+        sentences=sentences, statuses=list(STATUS_ICON), year_page=year_page, archive=archive, stem=stem,
         status_zh=STATUS_ZH, icons=STATUS_ICON, quarantine=ctx["quarantine"], tolerance_pp=ctx["tolerance_pp"],
         tolerance_level_pct=ctx["tolerance_level_pct"], scorecard_years=SCORECARD_YEARS)
 
 
+MAX_REGION_FINDINGS = 40   # a region page lists this many findings (errors first) and counts the rest
 PAGE_ROWS = 300     # series and attainment rows a region page holds before its earlier years get pages of their own
 
 
@@ -325,7 +339,10 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
 
     frames = {"series": _partition(series_v), "attainment": _partition(att_v), "implied": _partition(implied),
               "comparison": _partition(comparison), "trends": _partition(trends), "docs": _partition(documents),
-              "issues": _partition(issues_v.drop_nulls("_page_region"), "_page_region")}
+              "issues": _partition(issues_v.drop_nulls("_page_region").filter(
+                  pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS), "_page_region")}
+    finding_counts = issues_v.drop_nulls("_page_region").group_by("_page_region", "severity").len() \
+        .sort("_page_region", "severity").partition_by("_page_region", as_dict=True, maintain_order=True)
     empty = {"series": series_v.clear(), "attainment": att_v.clear(), "implied": None if implied is None else implied.clear(),
              "comparison": None if comparison is None else comparison.clear(), "trends": None if trends is None else trends.clear(),
              "docs": documents.clear(), "issues": issues_v.clear()}
@@ -347,11 +364,13 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     for region in regions:
         parts = {k: frames[k].get(region, empty[k]) for k in frames}
         parts["archive"] = archive.get(region, [])
+        counts = finding_counts.get((region,))
+        parts["finding_counts"] = {} if counts is None else dict(zip(counts["severity"].to_list(), counts["len"].to_list()))
         h = hashlib.sha256(version.encode("utf-8"))
         h.update(region.encode("utf-8", "surrogatepass"))
         for k in sorted(frames):
             h.update(_frame_bytes(parts[k]))
-        h.update(json.dumps(parts["archive"]).encode("utf-8"))
+        h.update(json.dumps([parts["archive"], parts["finding_counts"]], sort_keys=True).encode("utf-8"))
         stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
         names_of = [f"{stem}.html", *(f"{stem}.{y}.html" for y in parts["archive"])]
         paths = [confined(pages_dir, n, what="region page") for n in names_of]
@@ -393,7 +412,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         summary=sorted(summary.items()), statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON,
         dashboard=[dict(r, name=names[r["indicator"]]) for r in headline.to_dicts()],
         n_issues={s: issues.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")},
-        issues=shown_issues, quarantine=quarantine, asset=ASSET, max_chart_rows=MAX_CHART_ROWS, forms=FORM_ZH,
+        issues=shown_issues, quarantine=quarantine, asset=ASSET, max_chart_rows=MAX_CHART_ROWS, forms=FORM_ZH, table_page=TABLE_PAGE,
         tolerance_pp=tolerance_pp,
         overview_data=index_chart_data(overview, att_v, small, split),
         gdp_spec=charts.gdp_bands(pl.DataFrame(), "GDP 增长目标与实际 GDP growth: target band against actual"),
@@ -402,6 +421,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     return [out / "index.html", *written]
 
 
+TABLE_PAGE = 100           # overview rows shown at a time (the filter and the charts see every row)
 MAX_CHART_ROWS = 30        # the index charts draw at most this many regions (or parent regions), whatever the filter shows
 
 
@@ -467,5 +487,15 @@ def _map(fn, jobs: list, workers: int | None):
     if workers <= 1 or len(jobs) < 200:      # spawning workers costs ~3 s; a page ~0.1 s
         return [fn(j) for j in jobs]
     import multiprocessing as mp
-    with mp.get_context("spawn").Pool(workers) as pool:      # not fork: polars' thread pool may hold a lock
-        return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    # a page's frames are small: one polars thread per worker (each worker is a core already, and
+    # a thread pool per worker on top only contends)
+    saved = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = "1"
+    try:
+        with mp.get_context("spawn").Pool(workers) as pool:      # not fork: polars' thread pool may hold a lock
+            return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    finally:
+        if saved is None:
+            os.environ.pop("POLARS_MAX_THREADS", None)
+        else:
+            os.environ["POLARS_MAX_THREADS"] = saved
