@@ -147,6 +147,24 @@ def scorecard_points(a: pl.DataFrame, rate: bool) -> pl.DataFrame:
                            .otherwise(pl.col("row")).alias("row")).drop("_n")
 
 
+NOTE_ITEMS = 3      # a series note lists at most this many of the other documents stating the figure
+
+
+def short_note(items: int) -> pl.Expr:
+    """A series note of at most `items` of its "; "-separated entries and how many more there are
+    (a figure restated by every one of 13 documents of a region made a note of 900 characters;
+    series.csv keeps the whole note).
+
+    >>> pl.DataFrame({"note": ["also stated: a@1: 1; b@2: 1; c@3: 1; d@4: 1", "derived: x", None]}) \\
+    ...     .select(short_note(3))["note"].to_list()
+    ['also stated: a@1: 1; b@2: 1; c@3: 1 (and 1 more in series.csv)', 'derived: x', None]
+    """
+    parts = pl.col("note").str.split("; ")
+    n = parts.list.len()
+    return pl.when(n > items).then(pl.format("{} (and {} more in series.csv)", parts.list.head(items).list.join("; "), n - items)) \
+        .otherwise(pl.col("note"))
+
+
 _DESIGN_KEYS: dict = {}
 
 
@@ -322,7 +340,8 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         return df.with_columns(pl.when(pl.col(doc).is_not_null()).then(pl.format("{} [{}–{}]", pl.col(doc), pl.col(start), pl.col(end)))
                                .otherwise(pl.lit("")).alias(name))
 
-    series_v = with_source(series, "doc_id", "char_start", "char_end").sort("region", "indicator", "year")
+    series_v = with_source(series, "doc_id", "char_start", "char_end").sort("region", "indicator", "year") \
+        .with_columns(short_note(NOTE_ITEMS).alias("note"))
     att_v = with_source(with_source(targets.with_form(attainment, indicators), "target_doc", "target_start", "target_end", "target_source"),
                         "actual_doc", "actual_start", "actual_end", "actual_source")
     att_v = att_v.join(sent.rename({"doc_id": "target_doc", "char_start": "target_start", "sentence": "target_sentence"}),
@@ -402,11 +421,10 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     shown_issues = issues_v.filter(pl.col("severity") != "info").head(MAX_INDEX_FINDINGS).with_columns(
         pl.col("_page_region").replace_strict({r: region_slug(r) for r in regions}, default=None, return_dtype=pl.String)
         .alias("href")).to_dicts()
-    overview_rows = overview.to_dicts()
     index = env.get_template("index.html.j2").render(
         documents=docs_list if small else [], n_documents=len(docs_list), small=small,
         regions=[(r, region_slug(r)) for r in regions] if small else [],
-        overview=[dict(r, href=region_slug(r["region"]), gdp_href=_year_href(r["region"], r["gdp_year"], archive)) for r in overview_rows],
+        n_regions=overview.height,
         levels=sorted(overview["region_level"].drop_nulls().unique().to_list()),
         years=sorted(overview["latest_year"].drop_nulls().unique().to_list(), reverse=True),
         summary=sorted(summary.items()), statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON,
@@ -414,7 +432,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         n_issues={s: issues.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")},
         issues=shown_issues, quarantine=quarantine, asset=ASSET, max_chart_rows=MAX_CHART_ROWS, forms=FORM_ZH, table_page=TABLE_PAGE,
         tolerance_pp=tolerance_pp,
-        overview_data=index_chart_data(overview, att_v, small, split),
+        overview_data=dict(index_chart_data(overview, att_v, small, split), rows=overview_columns(overview, split)),
         gdp_spec=charts.gdp_bands(pl.DataFrame(), "GDP 增长目标与实际 GDP growth: target band against actual"),
         heat_spec=charts.attainment_heat(pl.DataFrame(), "主要目标达成率 headline targets met, by year"))
     write_text(out / "index.html", index)
@@ -423,6 +441,28 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
 
 TABLE_PAGE = 100           # overview rows shown at a time (the filter and the charts see every row)
 MAX_CHART_ROWS = 30        # the index charts draw at most this many regions (or parent regions), whatever the filter shows
+
+
+def overview_columns(overview: pl.DataFrame, split: pl.DataFrame) -> dict:
+    """The overview table as columns (compact JSON; the page builds the rows it shows): region, level,
+    parent, documents, years, GDP growth target (as written, with its form), actual, status and
+    year — each linking to the target's row and sentence — and headline targets met/missed/open."""
+    slugs = {r: region_slug(r) for r in overview["region"].to_list()}
+    page = pl.col("region").replace_strict(slugs, return_dtype=pl.String)
+    has = pl.col("gdp_year").is_not_null()
+    o = overview.join(split.select("region", pl.col("year").alias("gdp_year"), pl.lit(True).alias("_own")),
+                      on=["region", "gdp_year"], how="left", maintain_order="left").select(
+        pl.col("region").alias("r"), pl.col("region_level").fill_null("").alias("l"), pl.col("parent_region").fill_null("").alias("p"),
+        pl.col("n_documents").alias("n"), pl.col("first_year").alias("y0"), pl.col("latest_year").alias("y1"), page.alias("h"),
+        pl.when(has & pl.col("gdp_target").is_not_null())
+        .then(pl.concat_str(findings.fmt_num("gdp_target"), pl.col("gdp_qualifier").fill_null(""))).otherwise(pl.lit("")).alias("gt"),
+        pl.when(has).then(pl.col("gdp_form").replace_strict(FORM_ZH, default="", return_dtype=pl.String)).otherwise(pl.lit("")).alias("gf"),
+        pl.col("gdp_growth").round(4).alias("ga"), pl.col("gdp_status").alias("gs"), pl.col("gdp_year").alias("gy"),
+        pl.when(has).then(pl.format("{}#gdp-{}", pl.when(pl.col("_own").fill_null(False))
+                                    .then(pl.format("{}.{}.html", page.str.strip_suffix(".html"), pl.col("gdp_year"))).otherwise(page),
+                                    pl.col("gdp_year"))).alias("gh"),
+        "met", "missed", "open", pl.col("met_rate").fill_nan(None).alias("rate"))
+    return {c: o[c].to_list() for c in o.columns}
 
 
 def _year_href(region: str, year: int | None, archive: dict) -> str:
