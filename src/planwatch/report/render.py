@@ -269,7 +269,7 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
 
 
 MAX_REGION_FINDINGS = 40   # a region page lists this many findings (errors first) and counts the rest
-PAGE_ROWS = 300     # series and attainment rows a region page holds before its earlier years get pages of their own
+PAGE_ROWS = 180     # series and attainment rows a region page holds before its earlier years get pages of their own
 
 
 def page_years(series: pl.DataFrame, attainment: pl.DataFrame) -> pl.DataFrame:
@@ -278,7 +278,7 @@ def page_years(series: pl.DataFrame, attainment: pl.DataFrame) -> pl.DataFrame:
     gets a page of its own, so no page grows with the number of documents.
 
     >>> s = pl.DataFrame({"region": ["a"] * 3, "year": [2025, 2024, 2023]})
-    >>> att = pl.DataFrame({"region": ["a"] * 400, "year": [2025] * 100 + [2024] * 150 + [2023] * 150})
+    >>> att = pl.DataFrame({"region": ["a"] * 300, "year": [2025] * 60 + [2024] * 100 + [2023] * 140})
     >>> page_years(s, att).sort("year")["main"].to_list()
     [False, True, True]
     """
