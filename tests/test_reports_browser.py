@@ -223,7 +223,8 @@ def test_index_charts_stay_bounded_with_many_regions(browser, site, tmp_path):
     page, problems = open_page(browser, out / "reports/index.html")
     page.wait_for_function("document.querySelectorAll('#heat-chart svg').length > 0", timeout=10000)
     note = page.locator("#chart-note").inner_text()
-    assert "the 30 of 80 regions with the largest shortfall" in note and "summed by parent region (80 regions" in note
+    assert "the 30 of 80 regions with a GDP growth target, those with the largest shortfall" in note
+    assert "summed by parent region (80 regions with headline targets" in note
     heat = page.locator("#heat-chart").text_content()
     assert all(p in heat for p in ("省0", "省1", "省2")) and "甲00" not in heat
     gdp = page.locator("#gdp-chart").text_content()
