@@ -236,3 +236,34 @@ def test_index_charts_stay_bounded_with_many_regions(browser, site, tmp_path):
     gdp = page.locator("#gdp-chart").text_content()
     assert sum(name in gdp for name, p in copies if p == "省1") == 26 and "甲00" not in gdp
     assert problems == {"requests": [], "console": [], "dialogs": []}
+
+
+def test_earlier_years_get_pages_of_their_own_and_every_link_finds_its_row(browser, site, tmp_path, monkeypatch):
+    """With a row budget of 60, 淄博市's 2025 rows (81 targets) move to regions/淄博市.2025.html: the
+    page links to it, the scorecard and the index link 2025 GDP to the row there, and that page's
+    numbers link to sentences on that page."""
+    from planwatch.catalogue import REFERENCE_DIR
+    from planwatch.report import render as render_mod
+    monkeypatch.setattr(render_mod, "PAGE_ROWS", 60)
+    out = tmp_path / "reports"
+    render_mod.render(str(site.parent / "processed"), str(site.parent / "interim"), str(REFERENCE_DIR), str(out), workers=1)
+    names = sorted(p.name for p in (out / "regions").glob("*.html"))
+    assert "淄博市.2025.html" in names and "淄博市.2026.html" not in names
+    main = (out / "regions/淄博市.html").read_text(encoding="utf-8")
+    assert 'href="淄博市.2025.html"' in main and ">2025</td><td>headline" not in main
+    page, problems = open_page(browser, out / "regions/淄博市.2025.html")
+    assert page.locator("#attainment tr[data-status]").count() > 50
+    assert all(r.inner_text().startswith("2025") for r in page.locator("#attainment tr[data-status]").all())
+    link = page.locator('#attainment a[href^="#s"]').first
+    assert page.locator(link.get_attribute("href")).count() == 1          # its sentence is on this page
+    gdp = page.locator("#gdp-2025")
+    assert gdp.count() == 1 and "地区生产总值" in gdp.inner_text()
+    assert problems == {"requests": [], "console": [], "dialogs": []}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "淄博市.2025.html#gdp-2025" in index                          # overview's GDP cell (latest year with both)
+    page, problems = open_page(browser, out / "regions/淄博市.html")
+    page.wait_for_function("document.querySelectorAll('div.scorecard svg').length >= 1", timeout=10000)
+    hrefs = page.evaluate("""() => { const c = JSON.parse(document.getElementById('spec-scorecard-1').textContent);
+                                     return c.data.points.filter(p => p.row.startsWith('2025')).map(p => p.href); }""")
+    assert hrefs and all(h.startswith("淄博市.2025.html#t") for h in hrefs)
+    assert problems == {"requests": [], "console": [], "dialogs": []}

@@ -127,6 +127,15 @@ def _sid(df: pl.DataFrame, store: pl.DataFrame, doc: str, sentence: str, name: s
                    nulls_equal=False, maintain_order="left")
 
 
+def _page_row(archive: list[int], stem: str) -> list[pl.Expr]:
+    """_n, the row's number on the page that lists it (the region's page, or its year's own page),
+    and href, the link to that row."""
+    own = pl.col("year").is_in(archive)
+    n = pl.int_range(pl.len()).over(pl.when(own).then(pl.col("year")).otherwise(pl.lit(-1)))
+    return [n.alias("_n"), pl.when(own).then(pl.format(stem + ".{}.html#t{}", pl.col("year"), n))
+            .otherwise(pl.format("#t{}", n)).alias("href")]
+
+
 def scorecard_points(a: pl.DataFrame, rate: bool) -> pl.DataFrame:
     """Rows of the region scorecard: quantified headline targets of the latest target years, growth
     and rates in percent (rate=True), levels as percent of their target (target = 100)."""
@@ -142,7 +151,7 @@ def scorecard_points(a: pl.DataFrame, rate: bool) -> pl.DataFrame:
         scale("band_lo").alias("band_lo"), scale("band_hi").alias("band_hi"), scale("target_value").alias("target"),
         _form_label().alias("form_label"), "target_text", scale("actual_value").alias("actual"),
         pl.col("actual_text").fill_null(""), _status_label().alias("status_label"),
-        pl.col("target_source").alias("source"), pl.format("#t{}", pl.col("_n")).alias("href"), pl.col("target_sid").alias("sid"),
+        pl.col("target_source").alias("source"), "href", pl.col("target_sid").alias("sid"),
         "_n").with_columns(pl.when(pl.col("row").is_duplicated()).then(pl.format("{} #{}", pl.col("row"), pl.col("_n")))
                            .otherwise(pl.col("row")).alias("row")).drop("_n")
 
@@ -243,7 +252,7 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
                                                 f"{names[code]} 水平", std_unit[code]))
         for rate, title, x_title in ((True, "增长与比率目标 growth and rate targets", "% （增长或比率 growth or rate）"),
                                      (False, "水平目标 level targets", "占目标 % of target（目标 = 100）")):
-            pts = scorecard_points(a, rate)
+            pts = scorecard_points(ca.drop("_n").with_columns(_page_row(archive, stem)), rate)
             if pts.height:
                 scorecards.append(charts.scorecard(pts, title, x_title))
     designs: dict = {}
@@ -269,23 +278,24 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
 
 
 MAX_REGION_FINDINGS = 40   # a region page lists this many findings (errors first) and counts the rest
-PAGE_ROWS = 180     # series and attainment rows a region page holds before its earlier years get pages of their own
+PAGE_ROWS = 220     # target rows (a series row counts half) a region page holds before its earlier years get pages of their own
 
 
 def page_years(series: pl.DataFrame, attainment: pl.DataFrame) -> pl.DataFrame:
     """region, year, main: whether the year's rows are on the region's page. Years are taken from
-    the latest down while the rows so far fit PAGE_ROWS (the latest year always); each earlier year
+    the latest down while the rows so far fit PAGE_ROWS (the latest year always; here 120, 220, 320); each earlier year
     gets a page of its own, so no page grows with the number of documents.
 
-    >>> s = pl.DataFrame({"region": ["a"] * 3, "year": [2025, 2024, 2023]})
-    >>> att = pl.DataFrame({"region": ["a"] * 300, "year": [2025] * 60 + [2024] * 100 + [2023] * 140})
+    >>> s = pl.DataFrame({"region": ["a"] * 40, "year": [2025] * 40})
+    >>> att = pl.DataFrame({"region": ["a"] * 300, "year": [2025] * 100 + [2024] * 100 + [2023] * 100})
     >>> page_years(s, att).sort("year")["main"].to_list()
     [False, True, True]
     """
-    rows = pl.concat([series.select("region", "year"), attainment.select("region", "year")]).group_by("region", "year").len() \
-        .sort(["region", "year"], descending=[False, True])
+    # a series row is about half the bytes of a target row (one figure, no rule, one source)
+    rows = pl.concat([series.select("region", "year", pl.lit(0.5).alias("w")), attainment.select("region", "year", pl.lit(1.0).alias("w"))]) \
+        .group_by("region", "year").agg(pl.col("w").sum()).sort(["region", "year"], descending=[False, True])
     return rows.with_columns(
-        ((pl.col("len").cum_sum().over("region") <= PAGE_ROWS) | (pl.col("year") == pl.col("year").max().over("region"))).alias("main")
+        ((pl.col("w").cum_sum().over("region") <= PAGE_ROWS) | (pl.col("year") == pl.col("year").max().over("region"))).alias("main")
     ).select("region", "year", "main")
 
 
