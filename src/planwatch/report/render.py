@@ -277,17 +277,17 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
         tolerance_level_pct=ctx["tolerance_level_pct"], scorecard_years=SCORECARD_YEARS)
 
 
-MAX_REGION_FINDINGS = 40   # a region page lists this many findings (errors first) and counts the rest
-PAGE_ROWS = 220     # target rows (a series row counts half) a region page holds before its earlier years get pages of their own
+MAX_REGION_FINDINGS = 20   # a region page lists this many findings (errors first) and counts the rest
+PAGE_ROWS = 200     # target rows (a series row counts half) a region page holds before its earlier years get pages of their own
 
 
 def page_years(series: pl.DataFrame, attainment: pl.DataFrame) -> pl.DataFrame:
     """region, year, main: whether the year's rows are on the region's page. Years are taken from
-    the latest down while the rows so far fit PAGE_ROWS (the latest year always; here 120, 220, 320); each earlier year
+    the latest down while the rows so far fit PAGE_ROWS (the latest year always; here 100, 190, 290 weighted rows); each earlier year
     gets a page of its own, so no page grows with the number of documents.
 
     >>> s = pl.DataFrame({"region": ["a"] * 40, "year": [2025] * 40})
-    >>> att = pl.DataFrame({"region": ["a"] * 300, "year": [2025] * 100 + [2024] * 100 + [2023] * 100})
+    >>> att = pl.DataFrame({"region": ["a"] * 270, "year": [2025] * 80 + [2024] * 90 + [2023] * 100})
     >>> page_years(s, att).sort("year")["main"].to_list()
     [False, True, True]
     """
