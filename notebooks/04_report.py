@@ -19,6 +19,8 @@ interim_dir = "data/interim"
 reference_dir = "data/reference"
 out_dir = "reports"
 notebook_dir = "notebooks"   # where this notebook is read from: the links below are relative to it
+tolerance_pp = 0.5              # analyse.tolerance_pp: the band a 左右 target is drawn as
+tolerance_level_pct = 2.0       # analyse.tolerance_level_pct
 
 # %%
 from planwatch.io import chdir_project_root
@@ -31,7 +33,8 @@ from IPython.display import HTML
 from planwatch import views
 from planwatch.report.render import render
 
-pages = render(processed_dir, interim_dir, reference_dir, out_dir)
+pages = render(processed_dir, interim_dir, reference_dir, out_dir,
+               tolerance_pp=tolerance_pp, tolerance_level_pct=tolerance_level_pct)
 
 # %% [markdown]
 # ## Pages written

@@ -532,7 +532,9 @@ def test_an_implausible_statement_is_withheld_and_the_rest_is_published(tmp_path
     series = pl.read_parquet(tmp_path / "out" / "processed" / "series.parquet")
     assert 3193000000 * 1.0 not in series.filter(pl.col("indicator") == "gdp")["value"].to_list()
     assert series.height > 5
-    assert "plausible range" in (reports / "index.html").read_text(encoding="utf-8")
+    # the index says it as a sentence: which document, which figure, what is wrong with it
+    assert "地区生产总值实际3193000000亿元、增长6.5%：超出目录中该指标的合理范围，该条未计入序列和目标达成。" in \
+        (reports / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_parameter_value_never_reaches_a_shell(tmp_path):

@@ -84,9 +84,62 @@ def test_zibo_key_figures_and_status_filter(browser, site):
 
 def test_source_sentence_is_one_click_away(browser, site):
     page, _ = open_page(browser, site / "regions/淄博市.html")
-    details = page.locator("#series details").first
-    details.locator("summary").click()
-    assert "同比增长" in details.inner_text() or "%" in details.inner_text()
+    link = page.locator('#series a[href^="#s"]').first
+    link.hover()                                   # hover: the sentence in a popup
+    pop = page.locator("#pop")
+    assert pop.is_visible() and "%" in pop.inner_text()
+    link.click()                                   # click: the sentence in the page's list of sentences
+    target = page.locator(link.get_attribute("href"))
+    assert target.is_visible() and target.inner_text().endswith(pop.inner_text())
+    assert "%" in target.inner_text()
+
+
+def _marks(page, sel: str) -> int:
+    return page.locator(f"{sel} svg path, {sel} svg rect, {sel} svg circle").count()
+
+
+def test_index_overview_charts_render_and_follow_the_filter(browser, site):
+    page, problems = open_page(browser, site / "index.html")
+    for chart in ("#gdp-chart", "#heat-chart"):
+        page.wait_for_function(f"document.querySelectorAll('{chart} svg').length > 0", timeout=10000)
+        assert _marks(page, chart) > 3, chart
+    gdp = page.locator("#gdp-chart").text_content()
+    assert "淄博市" in gdp and "博山区" in gdp                 # both regions have GDP growth targets
+    heat = page.locator("#heat-chart").text_content()
+    assert "4/5" in heat                                     # 淄博市 2025: 4 headline targets met of 5 judged
+    page.fill("#q", "博山")
+    page.wait_for_function("!document.querySelector('#gdp-chart').textContent.includes('淄博市')", timeout=5000)
+    assert "博山区" in page.locator("#gdp-chart").text_content()
+    assert "4/5" not in page.locator("#heat-chart").text_content()
+    assert page.locator("#shown").inner_text() == "1–1 of 1 / 2"
+    assert page.locator("#overview tbody tr:not([hidden])").count() == 1
+    assert problems == {"requests": [], "console": [], "dialogs": []}
+
+
+def test_index_findings_are_sentences_with_their_sources(browser, site):
+    page, _ = open_page(browser, site / "index.html")
+    items = page.locator("#quality li")
+    assert items.count() >= 1
+    text = page.locator("#quality").inner_text()
+    assert "row " not in text and "char_start" not in text and "doc_id=" not in text
+    # the within-document conflict of 淄博市 2025 urban new jobs (6.01 vs 5.53 万人), naming the document
+    assert "《淄博市2026年国民经济和社会发展计划》一处写6.01万人" in text and "另一处写5.53万人" in text
+    finding = items.filter(has_text="6.01万人")
+    finding.locator("details summary").first.click()
+    assert "6.01万人" in finding.locator("details").first.inner_text()       # the sentence itself, one click away
+
+
+def test_region_scorecard_draws_targets_with_status_as_text(browser, site):
+    page, problems = open_page(browser, site / "regions/淄博市.html")
+    page.wait_for_function("document.querySelectorAll('div.scorecard svg').length >= 1", timeout=10000)
+    card = page.locator("#scorecard-1")
+    assert _marks(page, "#scorecard-1") > 5
+    text = card.text_content()
+    assert "✔ 达成 met" in text and "… 待公布 pending" in text           # status as text, not colour alone
+    assert "2025 地区生产总值增长5%以上" in text                          # 淄博 2025 GDP target 5%以上, met (5.6)
+    forms = page.locator("#attainment").inner_text()
+    assert "下限 以上" in forms and "左右 ±容差" in forms
+    assert problems == {"requests": [], "console": [], "dialogs": []}
 
 
 def test_document_markup_is_inert(browser, tmp_path):
@@ -125,8 +178,92 @@ def test_html_comment_opener_in_document_text_does_not_blank_the_charts(browser,
     sha = hashlib.sha256(doc.encode()).hexdigest()
     (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nc.txt,c.txt,{sha},comment\n", encoding="utf-8")
     reports = build_site(raw, tmp_path / "out")
-    page, problems = open_page(browser, reports / "regions/博山区.html")
-    n_charts = page.locator("div.chart").count()
-    assert n_charts >= 1
-    page.wait_for_function(f"document.querySelectorAll('div.chart svg').length >= {n_charts}", timeout=10000)
+    for name in ("regions/博山区.html", "index.html"):
+        page, problems = open_page(browser, reports / name)
+        n_charts = page.locator("div.chart").count()
+        assert n_charts >= 1
+        page.wait_for_function(f"document.querySelectorAll('div.chart svg').length >= {n_charts}", timeout=10000)
+        assert problems == {"requests": [], "console": [], "dialogs": []}, name
+
+
+def test_index_charts_stay_bounded_with_many_regions(browser, site, tmp_path):
+    """80 regions (the five documents' two regions copied under 40 names each, three provinces): the
+    GDP chart draws the 30 with the largest shortfall and the heat-map sums by parent region;
+    narrowing the filter to fewer than 30 regions draws them one by one again."""
+    import polars as pl
+
+    from planwatch.catalogue import REFERENCE_DIR
+    from planwatch.report.render import render
+    src = site.parent
+    out = tmp_path / "many"
+    (out / "interim").mkdir(parents=True)
+    (out / "processed").mkdir()
+    copies = [(f"{name}{k:02d}", f"省{k % 3}") for k in range(40) for name in ("甲", "乙")]
+
+    def spread(df: pl.DataFrame, parent: bool = False) -> pl.DataFrame:
+        parts = []
+        for k, (name, province) in enumerate(copies):
+            base = "淄博市" if k % 2 == 0 else "博山区"
+            part = df.filter(pl.col("region") == base).with_columns(pl.lit(name).alias("region"))
+            if "doc_id" in part.columns:
+                part = part.with_columns((pl.col("doc_id") + f"_{name}").alias("doc_id"))
+            if parent:
+                part = part.with_columns(pl.lit(province).alias("parent_region"))
+            parts.append(part)
+        return pl.concat(parts)
+
+    spread(pl.read_parquet(src / "interim/documents.parquet"), parent=True).write_parquet(out / "interim/documents.parquet")
+    spread(pl.read_parquet(src / "processed/indicators.parquet")).write_parquet(out / "processed/indicators.parquet")
+    spread(pl.read_parquet(src / "processed/series.parquet")).write_parquet(out / "processed/series.parquet")
+    att = pl.read_parquet(src / "processed/attainment.parquet")
+    spread(att).with_columns([(pl.col(c) + "_" + pl.col("region")).alias(c) for c in ("target_doc", "actual_doc")]) \
+        .write_parquet(out / "processed/attainment.parquet")
+    pl.read_parquet(src / "interim/issues.parquet").clear().write_parquet(out / "interim/issues.parquet")
+    render(str(out / "processed"), str(out / "interim"), str(REFERENCE_DIR), str(out / "reports"), workers=1)
+    page, problems = open_page(browser, out / "reports/index.html")
+    page.wait_for_function("document.querySelectorAll('#heat-chart svg').length > 0", timeout=10000)
+    note = page.locator("#chart-note").inner_text()
+    assert "the 30 of 80 regions with a GDP growth target, those with the largest shortfall" in note
+    assert "summed by parent region (80 regions with headline targets" in note
+    heat = page.locator("#heat-chart").text_content()
+    assert all(p in heat for p in ("省0", "省1", "省2")) and "甲00" not in heat
+    gdp = page.locator("#gdp-chart").text_content()
+    assert sum(name in gdp for name, _ in copies) == 30
+    assert page.locator("#overview tbody tr:not([hidden])").count() == 80   # the table pages by 100
+    page.fill("#parent", "省1")                                               # 26 regions: one by one again
+    page.wait_for_function("!document.querySelector('#chart-note').textContent.includes('largest')", timeout=5000)
+    page.wait_for_function("document.querySelector('#heat-chart').textContent.includes('甲01')", timeout=5000)
+    gdp = page.locator("#gdp-chart").text_content()
+    assert sum(name in gdp for name, p in copies if p == "省1") == 26 and "甲00" not in gdp
+    assert problems == {"requests": [], "console": [], "dialogs": []}
+
+
+def test_earlier_years_get_pages_of_their_own_and_every_link_finds_its_row(browser, site, tmp_path, monkeypatch):
+    """With a row budget of 60, 淄博市's 2025 rows (81 targets) move to regions/淄博市.2025.html: the
+    page links to it, the scorecard and the index link 2025 GDP to the row there, and that page's
+    numbers link to sentences on that page."""
+    from planwatch.catalogue import REFERENCE_DIR
+    from planwatch.report import render as render_mod
+    monkeypatch.setattr(render_mod, "PAGE_ROWS", 60)
+    out = tmp_path / "reports"
+    render_mod.render(str(site.parent / "processed"), str(site.parent / "interim"), str(REFERENCE_DIR), str(out), workers=1)
+    names = sorted(p.name for p in (out / "regions").glob("*.html"))
+    assert "淄博市.2025.html" in names and "淄博市.2026.html" not in names
+    main = (out / "regions/淄博市.html").read_text(encoding="utf-8")
+    assert 'href="淄博市.2025.html"' in main and ">2025</td><td>headline" not in main
+    page, problems = open_page(browser, out / "regions/淄博市.2025.html")
+    assert page.locator("#attainment tr[data-status]").count() > 50
+    assert all(r.inner_text().startswith("2025") for r in page.locator("#attainment tr[data-status]").all())
+    link = page.locator('#attainment a[href^="#s"]').first
+    assert page.locator(link.get_attribute("href")).count() == 1          # its sentence is on this page
+    gdp = page.locator("#gdp-2025")
+    assert gdp.count() == 1 and "地区生产总值" in gdp.inner_text()
+    assert problems == {"requests": [], "console": [], "dialogs": []}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "淄博市.2025.html#gdp-2025" in index                          # overview's GDP cell (latest year with both)
+    page, problems = open_page(browser, out / "regions/淄博市.html")
+    page.wait_for_function("document.querySelectorAll('div.scorecard svg').length >= 1", timeout=10000)
+    hrefs = page.evaluate("""() => { const c = JSON.parse(document.getElementById('spec-scorecard-1').textContent);
+                                     return c.data.points.filter(p => p.row.startsWith('2025')).map(p => p.href); }""")
+    assert hrefs and all(h.startswith("淄博市.2025.html#t") for h in hrefs)
     assert problems == {"requests": [], "console": [], "dialogs": []}

@@ -19,10 +19,12 @@ import polars as pl
 
 from planwatch.catalogue import load_catalogue
 from planwatch.io import confined, write_text
-from planwatch.report import charts
+from planwatch.report import charts, findings, targets
+from planwatch.report.targets import FORM_ZH
 
 STATUS_ICON = {"met": "✔", "missed": "✖", "pending": "…", "no_actual": "∅", "unclear": "?"}
 STATUS_ZH = {"met": "达成", "missed": "未达成", "pending": "待公布", "no_actual": "未报告", "unclear": "无法判断"}
+FORM_CHART_LABEL = dict(zip(["floor", "ceiling", "around", "range", "point", "stretch"], charts.FORM_LABELS))
 CHART_INDICATORS = ["gdp", "budget_revenue", "fixed_asset_investment", "retail_sales", "disposable_income_per_capita", "loans", "deposits"]
 
 
@@ -93,43 +95,208 @@ def _frame_bytes(df: pl.DataFrame | None) -> bytes:
 
 
 _WORKER: dict = {}
+OPEN_WIDTH_PP = 1.5        # how far a floor or ceiling band is drawn open on a growth axis (percentage points)
+OPEN_WIDTH_PCT = 10.0      # … and on the % of target axis of level targets
+SCORECARD_YEARS = 3        # the scorecard draws the latest target years; the table below lists every target
 
 
-def _render_region(job: tuple) -> tuple[str, str]:
-    """One region page: (region, html). Pure: the job carries every row the page shows."""
+def _status_label(col: str = "status") -> pl.Expr:
+    return pl.col(col).replace_strict(dict(zip(STATUS_ICON, charts.STATUS_LABELS)), default=None, return_dtype=pl.String)
+
+
+def _form_label(col: str = "target_form") -> pl.Expr:
+    return pl.col(col).replace_strict(FORM_CHART_LABEL, default=None, return_dtype=pl.String)
+
+
+def sentence_ids(pairs: list[pl.DataFrame]) -> pl.DataFrame:
+    """Each distinct (doc_id, sentence) of a page once, numbered in order of first appearance: a
+    page shows a sentence once and every number links to it (a sentence stating ten figures was
+    repeated ten times, twice per target).
+
+    >>> sentence_ids([pl.DataFrame({"doc_id": ["a", "a"], "sentence": ["x", "x"]}),
+    ...               pl.DataFrame({"doc_id": ["a", "b"], "sentence": ["y", None]})])["sid"].to_list()
+    [0, 1]
+    """
+    return (pl.concat([p.select(pl.col(p.columns[0]).alias("doc_id"), pl.col(p.columns[1]).alias("sentence")) for p in pairs])
+            .filter(pl.col("doc_id").is_not_null() & pl.col("sentence").is_not_null() & (pl.col("sentence") != ""))
+            .unique(maintain_order=True).with_row_index("sid").with_columns(pl.col("sid").cast(pl.Int64)))
+
+
+def _sid(df: pl.DataFrame, store: pl.DataFrame, doc: str, sentence: str, name: str) -> pl.DataFrame:
+    return df.join(store.rename({"doc_id": doc, "sentence": sentence, "sid": name}), on=[doc, sentence], how="left",
+                   nulls_equal=False, maintain_order="left")
+
+
+def _page_row(archive: list[int], stem: str) -> list[pl.Expr]:
+    """_n, the row's number on the page that lists it (the region's page, or its year's own page),
+    and href, the link to that row."""
+    own = pl.col("year").is_in(archive)
+    n = pl.int_range(pl.len()).over(pl.when(own).then(pl.col("year")).otherwise(pl.lit(-1)))
+    return [n.alias("_n"), pl.when(own).then(pl.format(stem + ".{}.html#t{}", pl.col("year"), n))
+            .otherwise(pl.format("#t{}", n)).alias("href")]
+
+
+def scorecard_points(a: pl.DataFrame, rate: bool) -> pl.DataFrame:
+    """Rows of the region scorecard: quantified headline targets of the latest target years, growth
+    and rates in percent (rate=True), levels as percent of their target (target = 100)."""
+    q = a.filter((pl.col("scope") == "headline") & pl.col("target_value").is_not_null() & pl.col("band_lo").is_not_null())
+    q = q.filter(pl.col("target_unit").is_in(["% growth", "%"]) if rate else ~pl.col("target_unit").is_in(["% growth", "%"])
+                 & (pl.col("target_value") != 0))
+    years = sorted(q["year"].unique().to_list(), reverse=True)[:SCORECARD_YEARS]
+    q = q.filter(pl.col("year").is_in(years)).sort(pl.col("year"), "_n", descending=[True, False])
+    k = pl.lit(1.0) if rate else 100.0 / pl.col("target_value")
+    scale = lambda c: pl.col(c) * k
+    return q.select(
+        pl.format("{} {}", pl.col("year"), pl.col("target_text").str.slice(0, 22)).alias("row"),
+        scale("band_lo").alias("band_lo"), scale("band_hi").alias("band_hi"), scale("target_value").alias("target"),
+        _form_label().alias("form_label"), "target_text", scale("actual_value").alias("actual"),
+        pl.col("actual_text").fill_null(""), _status_label().alias("status_label"),
+        pl.col("target_source").alias("source"), "href", pl.col("target_sid").alias("sid"),
+        "_n").with_columns(pl.when(pl.col("row").is_duplicated()).then(pl.format("{} #{}", pl.col("row"), pl.col("_n")))
+                           .otherwise(pl.col("row")).alias("row")).drop("_n")
+
+
+NOTE_ITEMS = 3      # a series note lists at most this many of the other documents stating the figure
+
+
+def short_note(items: int) -> pl.Expr:
+    """A series note of at most `items` of its "; "-separated entries and how many more there are
+    (a figure restated by every one of 13 documents of a region made a note of 900 characters;
+    series.csv keeps the whole note).
+
+    >>> pl.DataFrame({"note": ["also stated: a@1: 1; b@2: 1; c@3: 1; d@4: 1", "derived: x", None]}) \\
+    ...     .select(short_note(3))["note"].to_list()
+    ['also stated: a@1: 1; b@2: 1; c@3: 1 (and 1 more in series.csv)', 'derived: x', None]
+    """
+    parts = pl.col("note").str.split("; ")
+    n = parts.list.len()
+    return pl.when(n > items).then(pl.format("{} (and {} more in series.csv)", parts.list.head(items).list.join("; "), n - items)) \
+        .otherwise(pl.col("note"))
+
+
+_DESIGN_KEYS: dict = {}
+
+
+def _split_spec(spec: dict, designs: dict) -> dict:
+    """A chart as {d: design key, title, data}: the design (marks, encodings, tooltips: ~2 KB) is on
+    the page once however many charts share it. Designs are cached objects shared by their charts,
+    so the key is computed once per design and process."""
+    body = {k: v for k, v in spec.items() if k not in ("datasets", "title")}
+    ids = tuple((k, id(v)) for k, v in sorted(body.items()))
+    key = _DESIGN_KEYS.get(ids)
+    if key is None:
+        key = _DESIGN_KEYS[ids] = hashlib.sha256(script_json(body).encode("utf-8")).hexdigest()[:12]
+    designs.setdefault(key, body)
+    return {"d": key, "title": spec["title"], "data": spec["datasets"]}
+
+
+def _render_region(job: tuple) -> tuple[str, list[tuple[str, str]]]:
+    """One region's pages: (region, [(file name, html)]) — its page, and one page per year whose rows
+    did not fit the page's row budget (PAGE_ROWS). Pure: the job carries every row the pages show."""
     region, parts, ctx = job
     env = _WORKER.get("env") or _WORKER.setdefault("env", _env())
+    archive = parts["archive"]
+    stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
+    on_main = ~pl.col("year").is_in(archive)
+    s, a = parts["series"], parts["attainment"]
+    pages = [(f"{stem}.html", _region_page(env, region, s.filter(on_main), a.filter(on_main), parts["issues"], parts, ctx,
+                                            s, a, archive, None, stem))]
+    for year in archive:
+        on_year = pl.col("year") == year
+        pages.append((f"{stem}.{year}.html", _region_page(env, region, s.filter(on_year), a.filter(on_year), parts["issues"].clear(),
+                                                          parts, ctx, None, None, archive, year, stem)))
+    return region, pages
+
+
+def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataFrame, parts: dict, ctx: dict,
+                 s_all: pl.DataFrame | None, a_all: pl.DataFrame | None, archive: list[int], year_page: int | None, stem: str) -> str:
+    """A region page (charts and scorecard over every year when s_all/a_all are given) or the page of
+    one of its earlier years (year_page): tables, findings and each sentence once."""
     names, basis, std_unit = ctx["names"], ctx["basis"], ctx["std_unit"]
-    s, a, nom_all = parts["series"], parts["attainment"], parts["implied"]
-    chart_list = []
-    for code in CHART_INDICATORS:
-        act = s.filter((pl.col("indicator") == code) & pl.col("growth_pct").is_not_null())
-        tgt = a.filter((pl.col("indicator") == code) & (pl.col("target_unit") == "% growth"))
-        if act.height + tgt.height == 0:
-            continue
-        pts = [act.select("year", "growth_pct", pl.lit(charts.SERIES[0]).alias("series"), "source", "sentence"),
-               tgt.select("year", pl.col("target_value").alias("growth_pct"), pl.lit(charts.SERIES[1]).alias("series"),
-                          pl.col("target_source").alias("source"), pl.col("target_sentence").alias("sentence"))]
-        if nom_all is not None and basis.get(code) == "real":
-            nom = nom_all.filter(pl.col("indicator") == code)
-            pts.append(nom.select("year", pl.col("implied_growth_pct").alias("growth_pct"), pl.lit(charts.SERIES[2]).alias("series"),
-                                  pl.format("levels {} → {}", pl.col("prev_value"), pl.col("value")).alias("source"),
-                                  pl.format("implied price change {} pp", pl.col("gap_pp")).alias("sentence")))
-        frame = pl.concat(pts).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
-        chart_list.append(charts.growth_vs_target(frame, f"{names[code]} 增长与目标"))
-        lv = s.filter((pl.col("indicator") == code) & pl.col("value").is_not_null())
-        if lv.height:
-            chart_list.append(charts.levels(lv.select("year", "value", "derived", "source", "sentence"),
-                                            f"{names[code]} 水平", std_unit[code]))
-    named = lambda rows: [dict(r, name=names.get(r["indicator"], r["indicator"] or "")) for r in rows]
-    att_rows = [dict(r, icon=STATUS_ICON[r["status"]], status_zh=STATUS_ZH[r["status"]]) for r in named(a.to_dicts())]
-    page = env.get_template("region.html.j2").render(
-        comparison=named(parts["comparison"].to_dicts()) if parts["comparison"] is not None else [],
-        trends=named(parts["trends"].to_dicts()) if parts["trends"] is not None else [],
-        region=region, docs=parts["docs"].to_dicts(), charts=chart_list, asset=ASSET,
-        series=named(s.to_dicts()), attainment=att_rows, issues=parts["issues"].to_dicts(), statuses=list(STATUS_ICON),
-        status_zh=STATUS_ZH, icons=STATUS_ICON, quarantine=ctx["quarantine"])
-    return region, page
+    nom_all = parts["implied"]
+    store = sentence_ids([s.select("doc_id", "sentence"), a.select("target_doc", "target_sentence"),
+                          a.select("actual_doc", "actual_sentence"), f.select("doc_id", "sentence"),
+                          f.select("other_doc_id", "other_sentence")])
+    name = pl.col("indicator").replace_strict(names, default=pl.col("indicator"), return_dtype=pl.String).fill_null("")
+    with_sids = lambda att: _sid(_sid(att, store, "target_doc", "target_sentence", "target_sid"), store, "actual_doc",
+                                 "actual_sentence", "actual_sid").with_row_index("_n").with_columns(name.alias("name"))
+    s, a, f = _sid(s, store, "doc_id", "sentence", "sid"), with_sids(a), \
+        _sid(_sid(f, store, "doc_id", "sentence", "sid"), store, "other_doc_id", "other_sentence", "other_sid")
+    chart_list, scorecards = [], []
+    if s_all is not None and a_all is not None:
+        # the charts draw every year; a point of a year on its own page has its sentence there
+        cs, ca = _sid(s_all, store, "doc_id", "sentence", "sid"), with_sids(a_all)
+        cs_by, ca_by = _partition(cs.filter(pl.col("indicator").is_in(CHART_INDICATORS)), "indicator"), \
+            _partition(ca.filter(pl.col("indicator").is_in(CHART_INDICATORS) & (pl.col("target_unit") == "% growth")), "indicator")
+        for code in CHART_INDICATORS:
+            if code not in cs_by and code not in ca_by:
+                continue
+            cs_code = cs_by.get(code, cs.clear())
+            act = cs_code.filter(pl.col("growth_pct").is_not_null())
+            tgt = ca_by.get(code, ca.clear())
+            if act.height + tgt.height == 0:
+                continue
+            pts = [act.select("year", "growth_pct", pl.lit(charts.SERIES[0]).alias("series"), "source", "sid"),
+                   tgt.select("year", pl.col("target_value").alias("growth_pct"), pl.lit(charts.SERIES[1]).alias("series"),
+                              pl.col("target_source").alias("source"), pl.col("target_sid").alias("sid"))]
+            if nom_all is not None and basis.get(code) == "real":
+                nom = nom_all.filter(pl.col("indicator") == code)
+                pts.append(nom.select("year", pl.col("implied_growth_pct").alias("growth_pct"), pl.lit(charts.SERIES[2]).alias("series"),
+                                      pl.format("levels {} → {}; implied price change {} pp", pl.col("prev_value"), pl.col("value"),
+                                                pl.col("gap_pp")).alias("source"), pl.lit(None, pl.Int64).alias("sid")))
+            frame = pl.concat(pts).with_columns(pl.lit(names[code]).alias("indicator_zh")).sort("series", "year")
+            chart_list.append(charts.growth_vs_target(frame, f"{names[code]} 增长与目标"))
+            lv = cs_code.filter(pl.col("value").is_not_null())
+            if lv.height:
+                chart_list.append(charts.levels(lv.select("year", "value", "derived", "source", "sid"),
+                                                f"{names[code]} 水平", std_unit[code]))
+        for rate, title, x_title in ((True, "增长与比率目标 growth and rate targets", "% （增长或比率 growth or rate）"),
+                                     (False, "水平目标 level targets", "占目标 % of target（目标 = 100）")):
+            pts = scorecard_points(ca.drop("_n").with_columns(_page_row(archive, stem)), rate)
+            if pts.height:
+                scorecards.append(charts.scorecard(pts, title, x_title))
+    designs: dict = {}
+    scorecards, chart_list = [_split_spec(c, designs) for c in scorecards], [_split_spec(c, designs) for c in chart_list]
+    docs = parts["docs"].select("doc_id", pl.col("title").fill_null(pl.col("doc_id")).alias("title"))
+    sentences = store.join(docs, on="doc_id", how="left", maintain_order="left").to_dicts()
+    att_rows = [dict(r, icon=STATUS_ICON[r["status"]], status_zh=STATUS_ZH[r["status"]],
+                     form_zh=FORM_ZH.get(r["target_form"] or "", "")) for r in a.to_dicts()]
+    gdp_anchor: dict = {}
+    for r in att_rows:
+        if r["indicator"] == "gdp" and r["scope"] == "headline" and r["target_unit"] == "% growth":
+            gdp_anchor.setdefault(r["year"], r["_n"])
+    full = year_page is None
+    return env.get_template("region.html.j2").render(
+        comparison=parts["comparison"].with_columns(name.alias("name")).to_dicts() if full and parts["comparison"] is not None else [],
+        trends=parts["trends"].with_columns(name.alias("name")).to_dicts() if full and parts["trends"] is not None else [],
+        region=region, docs=parts["docs"].to_dicts(), charts=chart_list, scorecards=scorecards, asset=ASSET, designs=designs,
+        series=s.with_columns(name.alias("name")).to_dicts(), attainment=att_rows, gdp_anchor={v: k for k, v in gdp_anchor.items()},
+        issues=f.to_dicts(), finding_counts=parts["finding_counts"], max_findings=MAX_REGION_FINDINGS,
+        sentences=sentences, statuses=list(STATUS_ICON), year_page=year_page, archive=archive, stem=stem,
+        status_zh=STATUS_ZH, icons=STATUS_ICON, quarantine=ctx["quarantine"], tolerance_pp=ctx["tolerance_pp"],
+        tolerance_level_pct=ctx["tolerance_level_pct"], scorecard_years=SCORECARD_YEARS)
+
+
+MAX_REGION_FINDINGS = 20   # a region page lists this many findings (errors first) and counts the rest
+PAGE_ROWS = 200     # target rows (a series row counts half) a region page holds before its earlier years get pages of their own
+
+
+def page_years(series: pl.DataFrame, attainment: pl.DataFrame) -> pl.DataFrame:
+    """region, year, main: whether the year's rows are on the region's page. Years are taken from
+    the latest down while the rows so far fit PAGE_ROWS (the latest year always; here 100, 190, 290 weighted rows); each earlier year
+    gets a page of its own, so no page grows with the number of documents.
+
+    >>> s = pl.DataFrame({"region": ["a"] * 40, "year": [2025] * 40})
+    >>> att = pl.DataFrame({"region": ["a"] * 270, "year": [2025] * 80 + [2024] * 90 + [2023] * 100})
+    >>> page_years(s, att).sort("year")["main"].to_list()
+    [False, True, True]
+    """
+    # a series row is about half the bytes of a target row (one figure, no rule, one source)
+    rows = pl.concat([series.select("region", "year", pl.lit(0.5).alias("w")), attainment.select("region", "year", pl.lit(1.0).alias("w"))]) \
+        .group_by("region", "year").agg(pl.col("w").sum()).sort(["region", "year"], descending=[False, True])
+    return rows.with_columns(
+        ((pl.col("w").cum_sum().over("region") <= PAGE_ROWS) | (pl.col("year") == pl.col("year").max().over("region"))).alias("main")
+    ).select("region", "year", "main")
 
 
 ASSET = "assets/vega-bundle.js"    # one chart library for every page, relative to reports/
@@ -151,10 +318,12 @@ def write_asset(out: Path) -> Path:
     return path
 
 
-def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: str, workers: int | None = None) -> list[Path]:
+def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: str, workers: int | None = None,
+           tolerance_pp: float = 0.5, tolerance_level_pct: float = 2.0) -> list[Path]:
     """Every page. A region page is rendered only when its rows (or this code) changed since the
     last run — a content hash per page in reports/regions/.pages.json — and in parallel across
-    cores; pages of regions that no longer exist are removed."""
+    cores; pages of regions that no longer exist are removed. tolerance_pp and tolerance_level_pct
+    are the analyse stage's 左右 tolerances (params analyse.*): the band a 左右 target is drawn as."""
     processed, interim, out = Path(processed_dir), Path(interim_dir), Path(out_dir)
     cat = load_catalogue(reference_dir)
     documents = pl.read_parquet(interim / "documents.parquet").sort("doc_id")
@@ -173,35 +342,43 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     write_asset(out)
 
     # sources and sentences by join, once for the whole table
-    titles = documents.select("doc_id", pl.col("title").fill_null(pl.col("doc_id")).alias("_title"))
     sent = indicators.select("doc_id", "char_start", "sentence").unique(["doc_id", "char_start"], keep="first")
 
     def with_source(df: pl.DataFrame, doc: str, start: str, end: str, name: str = "source") -> pl.DataFrame:
-        return df.join(titles.rename({"doc_id": doc}), on=doc, how="left").with_columns(
-            pl.when(pl.col(doc).is_not_null()).then(pl.format("{} [{}–{}]", pl.col("_title").fill_null(pl.col(doc)), pl.col(start), pl.col(end)))
-            .otherwise(pl.lit("")).alias(name)).drop("_title")
+        # the document id, not its title: a page names each document's title once (its header and
+        # the sentence list), where the title repeated per number was most of a large page
+        return df.with_columns(pl.when(pl.col(doc).is_not_null()).then(pl.format("{} [{}–{}]", pl.col(doc), pl.col(start), pl.col(end)))
+                               .otherwise(pl.lit("")).alias(name))
 
-    series_v = with_source(series, "doc_id", "char_start", "char_end").sort("region", "indicator", "year")
-    att_v = with_source(with_source(attainment, "target_doc", "target_start", "target_end", "target_source"),
+    series_v = with_source(series, "doc_id", "char_start", "char_end").sort("region", "indicator", "year") \
+        .with_columns(short_note(NOTE_ITEMS).alias("note"))
+    att_v = with_source(with_source(targets.with_form(attainment, indicators), "target_doc", "target_start", "target_end", "target_source"),
                         "actual_doc", "actual_start", "actual_end", "actual_source")
     att_v = att_v.join(sent.rename({"doc_id": "target_doc", "char_start": "target_start", "sentence": "target_sentence"}),
                        on=["target_doc", "target_start"], how="left") \
         .join(sent.rename({"doc_id": "actual_doc", "char_start": "actual_start", "sentence": "actual_sentence"}),
               on=["actual_doc", "actual_start"], how="left") \
         .with_columns(pl.col("target_sentence").fill_null(""), pl.col("actual_sentence").fill_null(""))
+    is_rate = pl.col("target_unit").is_in(["% growth", "%"])
+    att_v = att_v.with_columns(targets.band(tolerance_pp, tolerance_level_pct, pl.when(is_rate).then(pl.lit(OPEN_WIDTH_PP))
+                                            .otherwise(pl.col("target_value").abs() * OPEN_WIDTH_PCT / 100)))
     doc_region = documents.select("doc_id", pl.col("region").alias("_doc_region"))
-    issues_v = issues.join(doc_region, on="doc_id", how="left").with_columns(
-        pl.coalesce("region", "_doc_region").alias("_page_region")).drop("_doc_region")
+    issues_v = findings.describe(issues, indicators, documents, names).join(doc_region, on="doc_id", how="left", maintain_order="left") \
+        .with_columns(pl.coalesce(pl.col("region").replace("", None), "_doc_region").alias("_page_region")).drop("_doc_region")
 
     frames = {"series": _partition(series_v), "attainment": _partition(att_v), "implied": _partition(implied),
               "comparison": _partition(comparison), "trends": _partition(trends), "docs": _partition(documents),
-              "issues": _partition(issues_v.drop_nulls("_page_region"), "_page_region")}
+              "issues": _partition(issues_v.drop_nulls("_page_region").filter(
+                  pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS), "_page_region")}
+    finding_counts = issues_v.drop_nulls("_page_region").group_by("_page_region", "severity").len() \
+        .sort("_page_region", "severity").partition_by("_page_region", as_dict=True, maintain_order=True)
     empty = {"series": series_v.clear(), "attainment": att_v.clear(), "implied": None if implied is None else implied.clear(),
              "comparison": None if comparison is None else comparison.clear(), "trends": None if trends is None else trends.clear(),
              "docs": documents.clear(), "issues": issues_v.clear()}
     ctx = {"names": names, "basis": {c: i.basis for c, i in cat.indicators.items()},
-           "std_unit": {c: i.std_unit for c, i in cat.indicators.items()}, "quarantine": quarantine}
-    version = _code_version() + json.dumps(quarantine, ensure_ascii=False, sort_keys=True)
+           "std_unit": {c: i.std_unit for c, i in cat.indicators.items()}, "quarantine": quarantine,
+           "tolerance_pp": tolerance_pp, "tolerance_level_pct": tolerance_level_pct}
+    version = _code_version() + json.dumps([quarantine, tolerance_pp, tolerance_level_pct], ensure_ascii=False, sort_keys=True)
 
     pages_dir = out / "regions"
     pages_dir.mkdir(parents=True, exist_ok=True)
@@ -210,29 +387,38 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
     except (OSError, ValueError):
         ledger = {}
+    split = page_years(series_v, att_v).filter(~pl.col("main")).sort("region", "year", descending=[False, True])
+    archive = {r: v for r, v in zip(*split.group_by("region", maintain_order=True).agg("year").to_dict(as_series=False).values())}
     jobs, keys, written = [], {}, []
     for region in regions:
         parts = {k: frames[k].get(region, empty[k]) for k in frames}
+        parts["archive"] = archive.get(region, [])
+        counts = finding_counts.get((region,))
+        parts["finding_counts"] = {} if counts is None else dict(zip(counts["severity"].to_list(), counts["len"].to_list()))
         h = hashlib.sha256(version.encode("utf-8"))
         h.update(region.encode("utf-8", "surrogatepass"))
-        for k in sorted(parts):
+        for k in sorted(frames):
             h.update(_frame_bytes(parts[k]))
-        slug = region_slug(region).split("/", 1)[1]
-        keys[slug] = h.hexdigest()
-        path = confined(pages_dir, slug, what="region page")
-        written.append(path)
-        if ledger.get(slug) != keys[slug] or not path.exists():
+        h.update(json.dumps([parts["archive"], parts["finding_counts"]], sort_keys=True).encode("utf-8"))
+        stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
+        names_of = [f"{stem}.html", *(f"{stem}.{y}.html" for y in parts["archive"])]
+        paths = [confined(pages_dir, n, what="region page") for n in names_of]
+        for n in names_of:
+            keys[n] = h.hexdigest()
+        written.extend(paths)
+        if any(ledger.get(n) != keys[n] for n in names_of) or not all(p.exists() for p in paths):
             jobs.append((region, parts, ctx))
-    for region, page in _map(_render_region, jobs, workers):
-        write_text(confined(pages_dir, region_slug(region).split("/", 1)[1], what="region page"), page)
+    for region, pages in _map(_render_region, jobs, workers):
+        for n, page in pages:
+            write_text(confined(pages_dir, n, what="region page"), page)
     for stale in pages_dir.glob("*.html"):
         if stale.name not in keys:
             stale.unlink()
     write_text(ledger_path, json.dumps(keys, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
     print(f"[report] {len(regions)} region pages: {len(jobs)} rendered, {len(regions) - len(jobs)} unchanged", file=sys.stderr)
 
-    # the index: one overview row per region (filterable), documents, findings
-    overview = region_overview(documents, series, attainment)
+    # the index: one overview row per region (filterable), charts that follow the filter, documents, findings
+    overview = region_overview(documents, series, att_v)
     docs_list = documents.to_dicts()
     write_text(out / "documents.html", env.get_template("documents.html.j2").render(documents=docs_list, quarantine=quarantine))
     small = len(regions) <= SMALL_INDEX
@@ -242,19 +428,80 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     if small:
         for r in status_counts.to_dicts():
             summary.setdefault((r["region"], r["year"]), {})[r["status"]] = r["len"]
-    shown_issues = issues.filter(pl.col("severity") != "info").head(MAX_INDEX_FINDINGS).to_dicts()
+    shown_issues = issues_v.filter(pl.col("severity") != "info").head(MAX_INDEX_FINDINGS).with_columns(
+        pl.col("_page_region").replace_strict({r: region_slug(r) for r in regions}, default=None, return_dtype=pl.String)
+        .alias("href")).to_dicts()
     index = env.get_template("index.html.j2").render(
         documents=docs_list if small else [], n_documents=len(docs_list), small=small,
         regions=[(r, region_slug(r)) for r in regions] if small else [],
-        overview=[dict(r, href=region_slug(r["region"])) for r in overview.to_dicts()],
+        n_regions=overview.height,
         levels=sorted(overview["region_level"].drop_nulls().unique().to_list()),
         years=sorted(overview["latest_year"].drop_nulls().unique().to_list(), reverse=True),
         summary=sorted(summary.items()), statuses=list(STATUS_ICON), status_zh=STATUS_ZH, icons=STATUS_ICON,
         dashboard=[dict(r, name=names[r["indicator"]]) for r in headline.to_dicts()],
         n_issues={s: issues.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")},
-        issues=shown_issues, quarantine=quarantine)
+        issues=shown_issues, quarantine=quarantine, asset=ASSET, max_chart_rows=MAX_CHART_ROWS, forms=FORM_ZH, table_page=TABLE_PAGE,
+        tolerance_pp=tolerance_pp,
+        overview_data=dict(index_chart_data(overview, att_v, small, split), rows=overview_columns(overview, split)),
+        gdp_spec=charts.gdp_bands(pl.DataFrame(), "GDP 增长目标与实际 GDP growth: target band against actual"),
+        heat_spec=charts.attainment_heat(pl.DataFrame(), "主要目标达成率 headline targets met, by year"))
     write_text(out / "index.html", index)
     return [out / "index.html", *written]
+
+
+TABLE_PAGE = 100           # overview rows shown at a time (the filter and the charts see every row)
+MAX_CHART_ROWS = 30        # the index charts draw at most this many regions (or parent regions), whatever the filter shows
+
+
+def overview_columns(overview: pl.DataFrame, split: pl.DataFrame) -> dict:
+    """The overview table as columns (compact JSON; the page builds the rows it shows): region, level,
+    parent, documents, years, GDP growth target (as written, with its form), actual, status and
+    year — each linking to the target's row and sentence — and headline targets met/missed/open."""
+    slugs = {r: region_slug(r) for r in overview["region"].to_list()}
+    page = pl.col("region").replace_strict(slugs, return_dtype=pl.String)
+    has = pl.col("gdp_year").is_not_null()
+    o = overview.join(split.select("region", pl.col("year").alias("gdp_year"), pl.lit(True).alias("_own")),
+                      on=["region", "gdp_year"], how="left", maintain_order="left").select(
+        pl.col("region").alias("r"), pl.col("region_level").fill_null("").alias("l"), pl.col("parent_region").fill_null("").alias("p"),
+        pl.col("n_documents").alias("n"), pl.col("first_year").alias("y0"), pl.col("latest_year").alias("y1"), page.alias("h"),
+        pl.when(has & pl.col("gdp_target").is_not_null())
+        .then(pl.concat_str(findings.fmt_num("gdp_target"), pl.col("gdp_qualifier").fill_null(""))).otherwise(pl.lit("")).alias("gt"),
+        pl.when(has).then(pl.col("gdp_form").replace_strict(FORM_ZH, default="", return_dtype=pl.String)).otherwise(pl.lit("")).alias("gf"),
+        pl.col("gdp_growth").round(4).alias("ga"), pl.col("gdp_status").alias("gs"), pl.col("gdp_year").alias("gy"),
+        pl.when(has).then(pl.format("{}#gdp-{}", pl.when(pl.col("_own").fill_null(False))
+                                    .then(pl.format("{}.{}.html", page.str.strip_suffix(".html"), pl.col("gdp_year"))).otherwise(page),
+                                    pl.col("gdp_year"))).alias("gh"),
+        "met", "missed", "open", pl.col("met_rate").fill_nan(None).alias("rate"))
+    return {c: o[c].to_list() for c in o.columns}
+
+
+def _year_href(region: str, year: int | None, archive: dict) -> str:
+    """The page holding a region's rows of a year (its page, or the year's own page) and the year's GDP target row."""
+    page = region_slug(region)
+    if year is not None and year in archive.get(region, []):
+        page = page.removesuffix(".html") + f".{year}.html"
+    return f"{page}#gdp-{year}"
+
+
+def index_chart_data(overview: pl.DataFrame, att: pl.DataFrame, small: bool, split: pl.DataFrame) -> dict:
+    """What the index charts draw, as columns (compact JSON) keyed by the overview row number `i`
+    so the page's filter picks the rows: GDP growth target bands and actuals of every region and
+    year (p = 1: the year is on its own page), and headline attainment counts by region and year. Sentences only for a small index;
+    with thousands of regions a mark links to the region page, which holds them."""
+    idx = overview.select("region", "parent_region").with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
+    gdp = att.filter((pl.col("indicator") == "gdp") & (pl.col("scope") == "headline") & (pl.col("target_unit") == "% growth")) \
+        .unique(["region", "year"], keep="first", maintain_order=True).join(idx, on="region", how="inner").sort("i", "year") \
+        .join(split.select("region", "year", pl.lit(1).alias("p")), on=["region", "year"], how="left").with_columns(pl.col("p").fill_null(0))
+    r2 = lambda c: pl.col(c).round(2)
+    gdp = gdp.select("i", "year", r2("band_lo").alias("lo"), r2("band_hi").alias("hi"), r2("target_value").alias("t"),
+                     r2("actual_value").alias("a"), "target_form", "status", "target_text", "target_source", "p",
+                     *(["target_sentence"] if small else []))
+    heat = att.filter(pl.col("scope") == "headline").group_by("region", "year").agg(
+        (pl.col("status") == "met").sum().cast(pl.Int64).alias("met"), (pl.col("status") == "missed").sum().cast(pl.Int64).alias("missed"),
+        pl.col("status").is_in(["pending", "no_actual", "unclear"]).sum().cast(pl.Int64).alias("open")) \
+        .join(idx, on="region", how="inner").sort("i", "year").select("i", "year", "met", "missed", "open")
+    return {"gdp": {c: gdp[c].to_list() for c in gdp.columns}, "heat": {c: heat[c].to_list() for c in heat.columns},
+            "forms": FORM_CHART_LABEL, "statuses": dict(zip(STATUS_ICON, charts.STATUS_LABELS))}
 
 
 SMALL_INDEX = 40           # up to this many regions the index also lists every document and headline figure
@@ -271,6 +518,7 @@ def region_overview(documents: pl.DataFrame, series: pl.DataFrame, attainment: p
         .select("region", "year", pl.col("growth_pct").alias("gdp_growth"))
     gdp_tgt = attainment.filter((pl.col("indicator") == "gdp") & (pl.col("scope") == "headline") & (pl.col("target_unit") == "% growth")) \
         .group_by("region", "year").agg(pl.col("target_value").first().alias("gdp_target"), pl.col("qualifier").first().alias("gdp_qualifier"),
+                                        pl.col("target_form").first().alias("gdp_form"),
                                         pl.col("status").first().alias("gdp_status"))
     gdp = gdp_tgt.join(gdp_act, on=["region", "year"], how="inner").sort("region", "year") \
         .group_by("region").agg(pl.all().last()).rename({"year": "gdp_year"})
@@ -289,5 +537,15 @@ def _map(fn, jobs: list, workers: int | None):
     if workers <= 1 or len(jobs) < 200:      # spawning workers costs ~3 s; a page ~0.1 s
         return [fn(j) for j in jobs]
     import multiprocessing as mp
-    with mp.get_context("spawn").Pool(workers) as pool:      # not fork: polars' thread pool may hold a lock
-        return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    # a page's frames are small: one polars thread per worker (each worker is a core already, and
+    # a thread pool per worker on top only contends)
+    saved = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = "1"
+    try:
+        with mp.get_context("spawn").Pool(workers) as pool:      # not fork: polars' thread pool may hold a lock
+            return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    finally:
+        if saved is None:
+            os.environ.pop("POLARS_MAX_THREADS", None)
+        else:
+            os.environ["POLARS_MAX_THREADS"] = saved
