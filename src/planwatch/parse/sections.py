@@ -10,11 +10,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from planwatch.parse.grammar import Grammar
+from planwatch.parse.numbers import guarded
 
 _H1 = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 _H2 = re.compile(r"^（([一二三四五六七八九十]+)）(.+)$")
 _ANNEX = re.compile(r"^(附件|附表)")
-_H3 = re.compile(r"(?:(?<=^)|(?<=[。\n]))([一二三四五六七八九十]+是)([^。\n，]{2,30})。", re.M)
+_H3 = guarded(r"(?:(?<=^)|(?<=[。\n]))([一二三四五六七八九十]+是)([^。\n，]{2,30})。", re.M)
 _YEAR = re.compile(r"(20\d\d)年")
 
 
