@@ -205,7 +205,7 @@ def _cn_quantities(text: str, start: int, end: int, g: Grammar) -> list[Quantity
             continue              # 一个, 两家: not a round amount
         value = cn_value(num, g)
         written = (mag or "") + m.group("unit")
-        fam = g.unit_factor(written)
+        fam = _unit_factor(written, g)
         if value is None or fam is None:
             continue
         out.append(Quantity(
@@ -227,6 +227,22 @@ def masked_spans(text: str, start: int = 0, end: int | None = None, grammar: Gra
     _, masks = _patterns(g)
     end = len(text) if end is None else end
     return [m.span() for m in masks.finditer(text, start, end)]
+
+
+_QUANTITY_GROUPS = ("before", "num", "pct1", "sep", "high", "mag", "after", "unit", "qual")
+
+
+@lru_cache(maxsize=4)
+def _unit_factors(g: Grammar) -> dict:
+    return {}
+
+
+def _unit_factor(written: str, g: Grammar) -> tuple[str, Decimal] | None:
+    """g.unit_factor(written), remembered per grammar (a few dozen units are ever written)."""
+    cache = _unit_factors(g)
+    if written not in cache:
+        cache[written] = g.unit_factor(written)
+    return cache[written]
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None) -> list[Quantity]:
@@ -255,26 +271,26 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             k += 1
         if k < len(masked) and masked[k][0] < ne:
             continue
-        if m.group("num").startswith("-") and not m.group("unit") and not m.group("pct1"):
+        before, num, pct, sep, high, mag, after, unit_word, qual = m.group(*_QUANTITY_GROUPS)
+        if num.startswith("-") and not unit_word and not pct:
             continue
-        mag, unit_word = m.group("mag") or "", m.group("unit") or ""
-        pct = m.group("pct1")
+        mag, unit_word = mag or "", unit_word or ""
         written = (mag + unit_word) or (pct or None)
-        if m.group("high") and pct and not unit_word:
+        if high and pct and not unit_word:
             written = "%"
-        if m.group("high") and not m.group("sep"):
+        if high and not sep:
             continue
-        if m.group("sep") in ("至", "到") and not m.group("high"):
+        if sep in ("至", "到") and not high:
             continue
-        fam = g.unit_factor(written) if written else None
+        fam = _unit_factor(written, g) if written else None
         if written and fam is None:
             continue
         out.append(Quantity(
-            value=Decimal(m.group("num")),
-            value_high=Decimal(m.group("high")) if m.group("high") else None,
+            value=Decimal(num),
+            value_high=Decimal(high) if high else None,
             unit=written, family=fam[0] if fam else None, factor=fam[1] if fam else None,
-            approx=m.group("before") or m.group("after"),
-            qualifier=m.group("qual"),
+            approx=before or after,
+            qualifier=qual,
             start=m.start(), end=m.end(), num_start=ns,
         ))
     if g.cn_digits:
