@@ -237,7 +237,8 @@ class Grammar:
         self.heading_h1 = re.compile(h["h1"])
         self.heading_h2 = re.compile(h["h2"])
         self.heading_annex = re.compile(h["annex"])
-        self.heading_h3 = re.compile(h["h3"], re.M)
+        from planwatch.parse.numbers import guarded     # here: numbers imports this module
+        self.heading_h3 = guarded(h["h3"], re.M)        # behind a first-character lookahead (numbers.guarded)
         self.numbered_line = re.compile(h["numbered_line"])
         self.title_words = re.compile("|".join(re.escape(w) for w in data["title_words"]))
         r = data["regions"]

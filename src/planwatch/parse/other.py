@@ -29,6 +29,7 @@ def _syllable(ch: str) -> str:
     return lazy_pinyin(ch)[0].lower()
 
 
+@lru_cache(maxsize=8192)
 def code_for(subject: str) -> str:
     """Stable snake_case code of a subject phrase: the pinyin of each character, joined.
     Character by character (not phrase-aware) so the code is fast and never changes with
@@ -41,22 +42,46 @@ def code_for(subject: str) -> str:
     return "other:" + "_".join(_syllable(ch) for ch in core)
 
 
+@lru_cache(maxsize=4)
+def _strip_words(g: Grammar) -> tuple[list[str], list[str], frozenset, frozenset]:
+    """The words _strip removes, and the characters they start / end with (a subject whose
+    first or last character is not among them skips the loop over the words)."""
+    before, after = list(g.subject_strip_before), list(g.subject_strip_after) + list(g.approx_before)
+    return before, after, frozenset(w[0] for w in before if w), frozenset(w[-1] for w in after if w)
+
+
 def _strip(subject: str, g: Grammar) -> str:
+    """The subject without the words around it that are not its name (strip words, 超过 …).
+
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> _strip("“力争全年新增企业超过", default_grammar()), _strip("全年", default_grammar())
+    ('新增企业', '')
+    """
+    before, after, first, last = _strip_words(g)
     s = subject.strip("“”\"'《》（）() ")
     changed = True
     while changed and s:
         changed = False
-        for w in g.subject_strip_before:
-            if s.startswith(w):
-                s, changed = s[len(w):].lstrip("“”\"' "), True
-        for w in g.subject_strip_after + g.approx_before:
-            if s.endswith(w):
-                s, changed = s[: -len(w)].rstrip("“”\"' "), True
+        if s[0] in first:
+            for w in before:
+                if s.startswith(w):
+                    s, changed = s[len(w):].lstrip("“”\"' "), True
+        if s and s[-1] in last:
+            for w in after:
+                if s.endswith(w):
+                    s, changed = s[: -len(w)].rstrip("“”\"' "), True
     return s.strip("“”\"'《》 ")
 
 
+@lru_cache(maxsize=4)
+def _lead_verbs(g: Grammar) -> re.Pattern:
+    # the alternatives in task_verbs' order (longest first): the same verb the list scan found first
+    return re.compile("|".join(re.escape(v) for v in g.task_verbs) or "(?!)")
+
+
 def _lead_verb(subject: str, g: Grammar) -> str | None:
-    return next((v for v in g.task_verbs if subject.startswith(v)), None)
+    m = _lead_verbs(g).match(subject)
+    return m.group() if m else None
 
 
 def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quantity, int, int]]:

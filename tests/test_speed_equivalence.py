@@ -1,0 +1,94 @@
+"""The speed-ups of issue 13 (Speed) change no result: each fast path is checked against the
+plain computation it replaces, on random text made of the grammar's own words (hypothesis)."""
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planwatch.parse import other, statements
+from planwatch.parse.grammar import default_grammar
+from planwatch.parse.numbers import _cn_pattern, _patterns, first_chars, guarded
+from planwatch.parse.text import _fold_table, fold_char, load_t2s
+
+G = default_grammar()
+_GUARD = re.compile(r"^\(\?=\[(?:\\.|[^\]\\])*\]\)\(\?:(.*?)\n?\)$", re.S)
+
+
+def unguarded(p: re.Pattern) -> re.Pattern:
+    """The pattern guarded() wrapped, compiled as it was before."""
+    m = _GUARD.match(p.pattern)
+    assert m, p.pattern[:40]
+    return re.compile(m.group(1), p.flags)
+
+
+PATTERNS = {
+    "quantity": _patterns(G)[0], "masks": _patterns(G)[1], "cn": _cn_pattern(G),
+    "period_marks": statements._period_marks(G), "H3": G.heading_h3,
+}
+WORDS = (G.unit_names + list(G.magnitudes) + G.approx_before + G.approx_after + G.qualifiers_after
+         + list(G.cn_digits) + list(G.cn_multipliers) + [w for _s, p in G.period_marks for w in re.findall(r"[\u4e00-\u9fff]+", p)]
+         + ["2025年", "3月21日", "〔2024〕5号", "1+6", "2×350", "G341", "5G", "第15", "前30位", "500强", "“3510”",
+            "跨越", "台阶", "一是", "二是", "十四五", "“", "”", "，", "。", "\n", "；", "-", "—", "至", ".", "%",
+            "A", "x", " ", "增长", "完成", "亿元"])
+texts = st.lists(st.one_of(st.sampled_from(WORDS), st.integers(0, 99999).map(str),
+                           st.decimals("0", "999", places=2).map(str)), max_size=40).map("".join)
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_guarded_patterns_carry_a_guard(name):
+    assert PATTERNS[name].pattern.startswith("(?=[")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, a=st.integers(0, 200), b=st.integers(0, 200))
+def test_guarded_patterns_find_what_the_plain_ones_find(text, a, b):
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    for name, p in PATTERNS.items():
+        plain = unguarded(p)
+        got = [(m.span(), m.groups()) for m in p.finditer(text, start, end)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(text, start, end)], name
+
+
+def test_first_chars_covers_every_way_a_pattern_starts():
+    assert first_chars(r"(?:(?<=^)|(?<=x))(?:ab|\d)c?", re.M) == r"[a\d]"
+    assert first_chars(r"(?>ab)|c*d") == "[acd]"
+    assert first_chars(r"\w|\s") == r"[\w\s]"
+    for nothing in (r"", r"a*", r"(?:a|)", r".b", r"(?P<x>a)?(?P=x)b", r"[^x]"):
+        assert first_chars(nothing) is None, nothing
+    assert guarded(r"(?i)abc").pattern == "(?i)abc"          # global flags must stay first: no guard
+
+
+chars = st.one_of(st.sampled_from(sorted(load_t2s()) + sorted(G.char_map) + list("０１２３４５６７８９％，。⼯⾦\uf900①")),
+                  st.characters(max_codepoint=0x10FFFF, blacklist_categories=("Cs",)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(chars, max_size=60).map("".join))
+def test_fold_table_is_fold_char_for_every_character(text):
+    assert text.translate(_fold_table(G)) == "".join(fold_char(c, G) for c in text)
+
+
+def _strip_plain(subject, g):
+    s = subject.strip("“”\"'《》（）() ")
+    changed = True
+    while changed and s:
+        changed = False
+        for w in g.subject_strip_before:
+            if s.startswith(w):
+                s, changed = s[len(w):].lstrip("“”\"' "), True
+        for w in g.subject_strip_after + g.approx_before:
+            if s.endswith(w):
+                s, changed = s[: -len(w)].rstrip("“”\"' "), True
+    return s.strip("“”\"'《》 ")
+
+
+subjects = st.lists(st.sampled_from(G.subject_strip_before + G.subject_strip_after + G.approx_before + G.task_verbs
+                                    + ["企业", "项目", "“", "”", " ", "《", "工业"]), max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(subject=subjects)
+def test_subject_strip_and_lead_verb_are_the_word_loops(subject):
+    assert other._strip(subject, G) == _strip_plain(subject, G)
+    assert other._lead_verb(subject, G) == next((v for v in G.task_verbs if subject.startswith(v)), None)
