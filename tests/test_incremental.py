@@ -86,3 +86,26 @@ def test_adding_a_document_recomputes_its_region_only_and_matches_a_cold_build(t
         warm, cold = (pl.read_parquet(tmp_path / d / table) for d in ("warm", "cold"))
         assert warm.equals(cold), table
     assert Path(tmp_path / "warm" / "interim" / "text" / "xinjia_2026_plan.txt").exists()
+
+
+@pytest.mark.slow
+def test_report_renders_only_the_pages_whose_rows_changed(tmp_path, capsys):
+    from planwatch.catalogue import REFERENCE_DIR
+    from planwatch.report.render import render
+    from tests.conftest import build_site
+    out = tmp_path / "site"
+    reports = build_site(RAW, out)
+    args = (str(out / "processed"), str(out / "interim"), str(REFERENCE_DIR), str(reports))
+    before = {p.name: p.read_bytes() for p in (reports / "regions").glob("*.html")}
+    capsys.readouterr()
+    render(*args)
+    assert "2 region pages: 0 rendered, 2 unchanged" in capsys.readouterr().err
+    att = pl.read_parquet(out / "processed" / "attainment.parquet")
+    region = att["region"][0]
+    att.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("改过的目标")).otherwise(pl.col("target_text"))
+                     .alias("target_text")).write_parquet(out / "processed" / "attainment.parquet")
+    render(*args)
+    assert "2 region pages: 1 rendered, 1 unchanged" in capsys.readouterr().err
+    after = {p.name: p.read_bytes() for p in (reports / "regions").glob("*.html")}
+    changed = sorted(n for n in before if before[n] != after.get(n))
+    assert changed == [f"{region}.html"] and "改过的目标" in after[f"{region}.html"].decode("utf-8")

@@ -18,6 +18,7 @@ import jinja2
 import polars as pl
 
 from planwatch.catalogue import load_catalogue
+from planwatch.incremental import region_keys
 from planwatch.io import confined, write_text
 from planwatch.report import charts, findings, targets
 from planwatch.report.targets import FORM_ZH
@@ -90,8 +91,13 @@ def _code_version() -> str:
     return h.hexdigest()
 
 
-def _frame_bytes(df: pl.DataFrame | None) -> bytes:
-    return b"" if df is None else df.write_csv().encode("utf-8")
+def _region_digests(df: pl.DataFrame | None, by: str = "region") -> dict:
+    """{region: digest of its rows, in their order}, for every region of a table at once (one
+    vectorised pass, not one serialisation per page: incremental.region_keys)."""
+    if df is None or df.is_empty():
+        return {}
+    keyed = region_keys({"rows": df.with_columns(pl.int_range(pl.len()).over(by).alias("_row_in_region"))}, by=by)
+    return dict(zip(keyed[by].to_list(), keyed["key"].to_list()))
 
 
 _WORKER: dict = {}
@@ -366,10 +372,10 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     issues_v = findings.describe(issues, indicators, documents, names).join(doc_region, on="doc_id", how="left", maintain_order="left") \
         .with_columns(pl.coalesce(pl.col("region").replace("", None), "_doc_region").alias("_page_region")).drop("_doc_region")
 
-    frames = {"series": _partition(series_v), "attainment": _partition(att_v), "implied": _partition(implied),
-              "comparison": _partition(comparison), "trends": _partition(trends), "docs": _partition(documents),
-              "issues": _partition(issues_v.drop_nulls("_page_region").filter(
-                  pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS), "_page_region")}
+    sources = {"series": series_v, "attainment": att_v, "implied": implied, "comparison": comparison, "trends": trends,
+               "docs": documents, "issues": issues_v.drop_nulls("_page_region").filter(
+                   pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS)}
+    frames = {k: _partition(df, "_page_region" if k == "issues" else "region") for k, df in sources.items()}
     finding_counts = issues_v.drop_nulls("_page_region").group_by("_page_region", "severity").len() \
         .sort("_page_region", "severity").partition_by("_page_region", as_dict=True, maintain_order=True)
     empty = {"series": series_v.clear(), "attainment": att_v.clear(), "implied": None if implied is None else implied.clear(),
@@ -389,6 +395,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         ledger = {}
     split = page_years(series_v, att_v).filter(~pl.col("main")).sort("region", "year", descending=[False, True])
     archive = {r: v for r, v in zip(*split.group_by("region", maintain_order=True).agg("year").to_dict(as_series=False).values())}
+    digests = {k: _region_digests(df, "_page_region" if k == "issues" else "region") for k, df in sources.items()}
     jobs, keys, written = [], {}, []
     for region in regions:
         parts = {k: frames[k].get(region, empty[k]) for k in frames}
@@ -398,7 +405,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         h = hashlib.sha256(version.encode("utf-8"))
         h.update(region.encode("utf-8", "surrogatepass"))
         for k in sorted(frames):
-            h.update(_frame_bytes(parts[k]))
+            h.update(f"{k}:{digests[k].get(region, '')};".encode("utf-8"))
         h.update(json.dumps([parts["archive"], parts["finding_counts"]], sort_keys=True).encode("utf-8"))
         stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
         names_of = [f"{stem}.html", *(f"{stem}.{y}.html" for y in parts["archive"])]
