@@ -115,3 +115,22 @@ def test_money_in_another_currency_is_kept_not_withheld():
     assert not checks.indicator_checks(wrong.drop([c for c in wrong.columns if c not in schemas.INDICATORS]),
                                        pl.DataFrame({"doc_id": ["d"], "doc_year": [2025]}),
                                        load_catalogue(REFERENCE_DIR))["unit_family_ok"].to_list()[0]
+
+
+def test_validation_page_writes_findings_as_sentences_errors_first_and_bounded(tmp_path, monkeypatch):
+    from planwatch import schemas
+    from planwatch.validate import stage
+    issues = schemas.frame([
+        {"severity": "warning", "suite": "cross.within_document", "rule": "r", "table": "t", "message": "within_document (doc_id=a)"},
+        {"severity": "info", "suite": "cross.price_change", "rule": "r", "table": "t", "message": "price change"},
+        {"severity": "error", "suite": "indicators.contract", "rule": "r", "table": "t", "message": "indicators (doc_id=b)"},
+    ], schemas.ISSUES)
+    described = pl.DataFrame({"text": ["《甲》一处写<script>6</script>万人，另一处写5万人，两者不一致。", None, "乙的单位不对。"]})
+    monkeypatch.setattr(stage, "MAX_PAGE_FINDINGS", 2)
+    page = tmp_path / "index.html"
+    stage.write_validation_page(issues, {}, page, described)
+    html = page.read_text(encoding="utf-8")
+    assert html.index("乙的单位不对") < html.index("两者不一致")               # errors first
+    assert "&lt;script&gt;6&lt;/script&gt;" in html and "<script>" not in html  # document text escaped
+    assert "indicators (doc_id=b)" in html                                      # the technical message beside it
+    assert "price change" not in html and "1 more findings are not listed here: all 3" in html

@@ -275,8 +275,11 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     metrics = {"suites": counts, **totals, "rows_withheld": withheld_rows(issues_df).height,
                "issue_rows": {s: issues_df.filter(pl.col("severity") == s).height for s in ("error", "warning", "info")}}
     write_metrics(metrics, metrics_path)
-    write_validation_page(issues_df.sort(list(schemas.ISSUES), nulls_last=True), counts,
-                          Path(reports_dir) / "validation" / "index.html")
+    page_issues = issues_df.sort(list(schemas.ISSUES), nulls_last=True)
+    from planwatch.report import findings      # the same sentences as the index's findings
+    names = {c: i.name_zh for c, i in load_catalogue(reference_dir).indicators.items()}
+    write_validation_page(page_issues, counts, Path(reports_dir) / "validation" / "index.html",
+                          findings.describe(page_issues, indicators, documents, names))
     from planwatch.validate import datadocs   # GX's own Data Docs of this run, made offline (datadocs.py)
     t_docs = time.perf_counter()
     docs = datadocs.build(Path(reports_dir) / "validation" / "gx", context=gx_context)
@@ -299,20 +302,34 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     return metrics
 
 
-def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path) -> None:
-    """A self-contained page of the validation results (GX Data Docs pull CSS/JS from CDNs)."""
+MAX_PAGE_FINDINGS = 1000   # findings listed on the validation page (errors first); all are in issues.parquet
+
+
+def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path, described: pl.DataFrame | None = None) -> None:
+    """A self-contained page of the validation results: the suites, then the findings written as
+    sentences (report/findings.py: which document says what, which other one disagrees) with the
+    technical message beside each — at most MAX_PAGE_FINDINGS, errors first."""
     e = html.escape
     suite_rows = "".join(f"<tr><td>{e(n)}</td><td>{c['evaluated']}</td><td>{c['passed']}</td><td>{c['warnings']}</td><td>{c['errors']}</td></tr>"
                          for n, c in sorted(counts.items()))
-    issue_rows = "".join(f"<tr class='{e(r['severity'])}'><td>{e(r['severity'])}</td><td>{e(r['suite'])}</td><td>{e(r['message'])}</td></tr>"
-                         for r in issues.to_dicts())
+    rows = issues.with_columns(pl.Series("text", described["text"] if described is not None else issues["message"],
+                                         dtype=pl.String)).with_columns(pl.col("text").fill_null(pl.col("message")))
+    rows = rows.with_columns(pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2, return_dtype=pl.Int8)
+                             .alias("_rank")).sort("_rank", maintain_order=True)
+    shown = rows.head(MAX_PAGE_FINDINGS)
+    issue_rows = "".join(f"<tr class='{e(r['severity'])}'><td>{e(r['severity'])}</td><td>{e(r['suite'])}</td><td>{e(r['text'])}"
+                         + (f"<details><summary>detail</summary><code>{e(r['message'])}</code></details>" if r["text"] != r["message"] else "")
+                         + "</td></tr>" for r in shown.to_dicts())
+    more = (f"<p>{rows.height - shown.height:,} more findings are not listed here: all {rows.height:,} are in "
+            "<code>data/interim/issues.parquet</code>.</p>" if rows.height > shown.height else "")
     write_text(path, f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>planwatch · 数据校验 validation</title>
 <style>body{{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;max-width:70rem}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
+details{{margin-top:.3rem;color:#555;font-size:.85em}}
 tr.error td:first-child{{font-weight:bold}}tr.error td:first-child::before{{content:"✖ "}}tr.warning td:first-child::before{{content:"⚠ "}}tr.info td:first-child::before{{content:"ℹ "}}</style></head>
 <body><p><a href="../index.html">← planwatch</a></p><h1>数据校验 Validation</h1>
 <p>Great Expectations suites (defined in <code>src/planwatch/validate/suites.py</code>) over the stage tables and computed cross-checks.
 GX's own <a href="gx/index.html">Data Docs</a> of this run (every expectation and its observed values) work offline too.</p>
 <h2>Suites</h2><table><tr><th>suite</th><th>evaluated</th><th>passed</th><th>warnings</th><th>errors</th></tr>{suite_rows}</table>
-<h2>Findings</h2><table><tr><th>severity</th><th>suite</th><th>message</th></tr>{issue_rows}</table></body></html>
+<h2>Findings</h2><table><tr><th>severity</th><th>suite</th><th>finding</th></tr>{issue_rows}</table>{more}</body></html>
 """)
