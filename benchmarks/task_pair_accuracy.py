@@ -38,21 +38,8 @@ def load_labels(folder: Path = PAIRS) -> list[dict]:
 
 def build(folder: Path = PAIRS) -> pl.DataFrame:
     """The attainment table of the documents in folder, built as the analyse stage builds it."""
-    from planwatch import schemas
-    from planwatch.analyse.attainment import Rules, build_attainment
-    from planwatch.analyse.series import build_series
-    from planwatch.catalogue import default_catalogue
-    from planwatch.parse.stage import parse_document
-    docs, rows = [], []
-    for f in sorted(folder.glob("*.txt")):
-        d, recs = parse_document(f)
-        docs.append(d.as_row())
-        rows += [r.as_row(doc_id=d.doc_id, region=d.region) for r in recs]
-    documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String})
-    indicators = schemas.frame(rows, schemas.INDICATORS)
-    cat = default_catalogue()
-    series = build_series(indicators.lazy(), documents.lazy(), cat).collect()
-    return build_attainment(indicators, series, documents, cat, Rules(0.5, 2.0, 0.55), [])
+    from planwatch.analyse.attainment import attainment_of_files
+    return attainment_of_files(sorted(folder.glob("*.txt")))
 
 
 def judge_labels(attainment: pl.DataFrame, labels: list[dict]) -> list[dict]:

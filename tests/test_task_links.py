@@ -8,12 +8,8 @@ that links.yml overrides take effect.
 import polars as pl
 import pytest
 
-from planwatch.analyse.attainment import Rules, build_attainment
-from planwatch.analyse.series import build_series
+from planwatch.analyse.attainment import attainment_of_files
 from planwatch.analyse.tasks import Override
-from planwatch.catalogue import default_catalogue
-from planwatch.parse.stage import parse_document
-from planwatch import schemas
 from tests.conftest import RAW
 
 PAIRS = [
@@ -52,16 +48,7 @@ PAIRS = [
 
 
 def _build(overrides=()):
-    docs, rows = [], []
-    for f in ("zibo_2025_plan_notice.txt", "zibo_2026_plan.txt"):
-        d, recs = parse_document(RAW / f)
-        docs.append(d.as_row())
-        rows += [r.as_row(doc_id=d.doc_id, region=d.region) for r in recs]
-    documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String})
-    indicators = schemas.frame(rows, schemas.INDICATORS)
-    cat = default_catalogue()
-    series = build_series(indicators.lazy(), documents.lazy(), cat).collect()
-    att = build_attainment(indicators, series, documents, cat, Rules(0.5, 2.0, 0.55), list(overrides))
+    att = attainment_of_files([RAW / f for f in ("zibo_2025_plan_notice.txt", "zibo_2026_plan.txt")], overrides=list(overrides))
     return att.filter((pl.col("region") == "淄博市") & (pl.col("year") == 2025))
 
 

@@ -224,3 +224,21 @@ def _shared_actuals(rows: list[dict]) -> list[dict]:
             r.update(status="unclear", margin=None,
                      rule=f"the actual ({r['actual_text']}) is also linked to {'、'.join(sorted(others))}: it counts them together")
     return rows
+
+
+def attainment_of_files(paths, rules: Rules | None = None, overrides: list | None = None) -> pl.DataFrame:
+    """The attainment table of these documents, parsed and judged with the analyse stage's own
+    functions (no pipeline, no caches): for hand-checked pair sets and their scorers."""
+    from planwatch.analyse.series import build_series
+    from planwatch.catalogue import default_catalogue
+    from planwatch.parse.stage import parse_document
+    docs, rows = [], []
+    for f in paths:
+        d, recs = parse_document(f)
+        docs.append(d.as_row())
+        rows += [r.as_row(doc_id=d.doc_id, region=d.region) for r in recs]
+    documents = schemas.frame(docs, {**schemas.DOCUMENTS, "published": pl.String})
+    indicators = schemas.frame(rows, schemas.INDICATORS)
+    cat = default_catalogue()
+    series = build_series(indicators.lazy(), documents.lazy(), cat).collect()
+    return build_attainment(indicators, series, documents, cat, rules or Rules(0.5, 2.0, 0.55), list(overrides or []))

@@ -238,6 +238,7 @@ def _parse_entry(item: dict) -> dict:
     out["quarantine"].extend({"file": item["file"], "reason": reason} for reason in rejected)
     # the table's edge: records → rows; target_form and hard are polars expressions over them (forms.py)
     out.update(doc=doc.as_row(), key=key.name, cached=cached, rejected=rejected,
+               text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),   # from memory, not a second read
                rows=indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
                                     [text[r.char_start:r.char_end] for r in records]))
     return out
@@ -339,7 +340,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
         text_path = text_dir / f"{Path(res['file']).stem}.txt"
         size, mtime = text_state(text_path) or (None, None)
         new_docs.append({**res["doc"], "store_key": f"{res['file']}|{res['key']}", "rejected": res["rejected"],
-                         "text_sha256": hashlib.sha256(text_path.read_bytes()).hexdigest(), "text_size": size,
+                         "text_sha256": res["text_sha256"], "text_size": size,
                          "text_mtime_ns": mtime})
         if len(misses) <= 50 or i % every == 0 or i == len(misses):
             print(f"[parse {i}/{len(misses)}] {res['file']}: {res['rows'].height} rows{' (cached)' if res['cached'] else ''}",
