@@ -47,19 +47,6 @@ def write_text(path: Path | str, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_text_if_changed(path: Path | str, text: str) -> bool:
-    """write_text, skipped when the file already holds exactly this text (a rename costs more than a read)."""
-    path = Path(path)
-    data = text.encode("utf-8")
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_bytes(path, data)
-    return True
-
-
 def write_bytes(path: Path | str, data: bytes) -> None:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)

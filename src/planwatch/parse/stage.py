@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import shutil
 import sys
@@ -21,7 +20,7 @@ import polars as pl
 from planwatch import schemas
 from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
-from planwatch.io import confined, write_metrics, write_table, write_text, write_text_if_changed
+from planwatch.io import confined, write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.parse.convert import check_suffix, read_document, to_text
 from planwatch.parse.document import UNKNOWN_REGION
@@ -119,39 +118,6 @@ def _hints_key(region: str | None, doc_year: int | None) -> str:
     return "-" + hashlib.sha256(f"{region or ''}|{doc_year or ''}".encode()).hexdigest()[:8]
 
 
-def _checksum(body: dict) -> str:
-    """Hash of a cache entry's content: any hand edit (a sign, a unit, a year, the text) breaks it."""
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def _load_cached(key: Path, path: Path, text_out: Path):
-    """A cache entry, or None (with a warning naming it) when it is damaged or edited."""
-    try:
-        data = json.loads(key.read_text(encoding="utf-8"))
-        text = data["text"]
-        doc = DocumentFacts(**{**data["doc"], "doc_id": path.stem, "file": path.name})
-        if data.get("checksum") != _checksum({k: data[k] for k in ("doc", "records", "rejected", "text")}):
-            print(f"warning: {key}: the entry does not match its checksum (edited by hand?); discarded, "
-                  f"re-parsing {path.name}", file=sys.stderr)
-            key.unlink(missing_ok=True)
-            return None
-        records = [Record(**r) for r in data["records"]]
-        rejected = [str(x) for x in data.get("rejected", [])]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        print(f"warning: {key}: damaged parse-cache entry ({type(exc).__name__}); discarded, re-parsing {path.name}",
-              file=sys.stderr)
-        key.unlink(missing_ok=True)
-        return None
-    for r in records:
-        problem = span_problem(text, r)
-        if problem:
-            print(f"warning: {key}: {problem} (edited by hand?); entry discarded, re-parsing {path.name}", file=sys.stderr)
-            key.unlink(missing_ok=True)
-            return None
-    write_text_if_changed(text_out, text)
-    return doc, records, rejected, text
-
-
 def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]]:
     """The records whose values re-parse from their spans, and a reason for each one that does not."""
     kept, rejected = [], []
@@ -162,26 +128,6 @@ def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]
         else:
             kept.append(r)
     return kept, rejected
-
-
-def _cached_parse(path: Path, data: bytes, sha: str, catalogue, cache_dir: Path, fingerprint: str, text_out: Path,
-                  limits: Limits, region: str | None = None, doc_year: int | None = None):
-    """parse_document with a per-document cache keyed by content hash, extractor fingerprint and hints.
-    Only verified rows are cached; the rows withheld (and why) are cached beside them."""
-    key = cache_dir / f"{sha[:32]}-{fingerprint}{_hints_key(region, doc_year)}.json"
-    if key.is_dir() and not key.is_symlink():
-        shutil.rmtree(key, ignore_errors=True)
-    if key.is_file():
-        hit = _load_cached(key, path, text_out)
-        if hit:
-            return (*hit, key, True)
-    doc, records = parse_document(path, region=region, doc_year=doc_year, catalogue=catalogue, text_out=text_out,
-                                  limits=limits, data=data)
-    text = text_out.read_text(encoding="utf-8")
-    records, rejected = _verified(text, records)
-    body = {"doc": doc.as_row(), "records": [r.as_row() for r in records], "rejected": rejected, "text": text}
-    write_text(key, json.dumps({**body, "checksum": _checksum(body)}, ensure_ascii=False))
-    return doc, records, rejected, text, key, False
 
 
 _CTX: dict = {}     # set by run() before the worker processes fork: catalogue, limits, folders
@@ -209,23 +155,25 @@ def _read_entry(entry: dict) -> dict:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": entry["file"], "reason": reason})
         return out
-    out.update(data=data, sha=sha, key=f"{sha[:32]}-{_CTX['fingerprint']}{_hints_key(region_hint, year_hint)}.json")
+    out.update(data=data, sha=sha, key=f"{sha[:32]}-{_CTX['fingerprint']}{_hints_key(region_hint, year_hint)}")
     return out
 
 
 def _parse_entry(item: dict) -> dict:
     """One read manifest entry → its document row and its rows as a frame (or its quarantine reason).
-    Runs in a worker process; everything it writes (text of record, cache entry) is its own file."""
+    Runs in a worker process; all it writes is the document's own text of record."""
     interim, limits = _CTX["interim"], _CTX["limits"]
     path = item["path"]
-    out = {"file": item["file"], "doc": None, "rows": None, "quarantine": list(item["quarantine"]), "key": None,
-           "cached": False, "rejected": []}
+    out = {"file": item["file"], "doc": None, "rows": None, "quarantine": list(item["quarantine"]), "key": item.get("key"),
+           "rejected": []}
     if out["quarantine"]:
         return out
     try:
-        doc, records, rejected, text, key, cached = _cached_parse(
-            path, item["data"], item["sha"], _CTX["catalogue"], _CTX["cache_dir"], _CTX["fingerprint"],
-            interim / "text" / f"{path.stem}.txt", limits, region=item["region"], doc_year=item["doc_year"])
+        text_out = interim / "text" / f"{path.stem}.txt"
+        doc, records = parse_document(path, region=item["region"], doc_year=item["doc_year"], catalogue=_CTX["catalogue"],
+                                      text_out=text_out, limits=limits, data=item["data"])
+        text = text_out.read_text(encoding="utf-8")
+        records, rejected = _verified(text, records)     # only rows whose values re-parse from their spans
     except (PlanwatchError, OSError) as exc:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": item["file"], "reason": reason})
@@ -237,7 +185,7 @@ def _parse_entry(item: dict) -> dict:
         return out
     out["quarantine"].extend({"file": item["file"], "reason": reason} for reason in rejected)
     # the table's edge: records → rows; target_form and hard are polars expressions over them (forms.py)
-    out.update(doc=doc.as_row(), key=key.name, cached=cached, rejected=rejected,
+    out.update(doc=doc.as_row(), rejected=rejected,
                text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),   # from memory, not a second read
                rows=indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
                                     [text[r.char_start:r.char_end] for r in records]))
@@ -247,21 +195,18 @@ def _parse_entry(item: dict) -> dict:
 STORE_DIR = "_tables"   # the table store's folder inside the parse cache (parse/store.py)
 
 
-def _text_of_record(path: Path, known: dict, entry: Path) -> str | None:
-    """'ok' when the text of record is as stored, 'restored' when it was rewritten from the document's
-    cache entry, None when neither (the document is then parsed again)."""
+def _text_of_record(path: Path, known: dict) -> str | None:
+    """'ok' when the text of record is as stored, 'touched' when only its mtime changed (a copy, a
+    checkout), None when it is missing or edited: the document is then parsed again, which
+    rewrites it (parsing one document costs about what restoring it from a copy would)."""
     if text_state(path) == (known["text_size"], known["text_mtime_ns"]):
         return "ok"
     try:
         if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == known["text_sha256"]:
-            return "touched"      # same text, new mtime (a copy, a checkout): nothing to rewrite
-        text = json.loads(entry.read_text(encoding="utf-8"))["text"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != known["text_sha256"]:
-        return None
-    write_text(path, text)
-    return "restored"
+            return "touched"
+    except OSError:
+        pass
+    return None
 
 
 PARALLEL_FROM = 100  # documents: below this, starting worker processes (~2 s) costs more than it saves
@@ -294,18 +239,18 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     fingerprint = extractor_fingerprint(Path(reference_dir))
     cache_dir = interim / "parse_cache"
     manifest = read_manifest(raw)
-    _CTX.update(raw=raw, interim=interim, catalogue=catalogue, fingerprint=fingerprint, cache_dir=cache_dir, limits=limits)
+    _CTX.update(raw=raw, interim=interim, catalogue=catalogue, fingerprint=fingerprint, limits=limits)
     text_dir = interim / "text"
     items = [_read_entry(e) for e in manifest]          # read and hashed here: a changed raw file is caught
     store = TableStore(cache_dir / STORE_DIR, fingerprint)
     stored = store.load()
-    hits, misses, quarantine, used = [], [], [], {STORE_DIR}
+    hits, misses, quarantine = [], [], []
     by_key = {}
     if stored is not None:
         sdocs, srows = stored
         by_key = {d["store_key"]: d for d in sdocs.select("store_key", "text_sha256", "text_size", "text_mtime_ns",
                                                            "rejected").to_dicts()}
-    restored, touched = 0, {}
+    rewritten, touched = 0, {}
     for it in items:
         if it["quarantine"]:
             quarantine.extend(it["quarantine"])
@@ -313,29 +258,28 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
             continue
         sk = f"{it['file']}|{it['key']}"
         known = by_key.get(sk)
-        if known is not None and (text_ok := _text_of_record(text_dir / f"{it['path'].stem}.txt", known, cache_dir / it["key"])):
+        text_ok = _text_of_record(text_dir / f"{it['path'].stem}.txt", known) if known is not None else None
+        if text_ok:
             hits.append(sk)
             it.pop("data")              # not needed again: keep memory to the documents being parsed
-            used.add(it["key"])
-            restored += text_ok == "restored"
-            if text_ok != "ok":
+            if text_ok == "touched":
                 touched[sk] = text_state(text_dir / f"{it['path'].stem}.txt")
             quarantine.extend({"file": it["file"], "reason": r} for r in known["rejected"])
         else:
+            rewritten += known is not None
             misses.append(it)
     frames, new_docs = [], []
-    n_cached = 0
     every = max(1, len(misses) // 20)          # progress: about twenty lines for a large corpus
     if hits:
-        print(f"[parse] {len(hits):,} of {len(items):,} documents unchanged since the last run (from the table store"
-              f"{f'; {restored} texts of record restored' if restored else ''})", file=sys.stderr)
+        print(f"[parse] {len(hits):,} of {len(items):,} documents unchanged since the last run (from the table store)",
+              file=sys.stderr)
+    if rewritten:
+        print(f"[parse] {rewritten:,} document(s) whose text of record was missing or edited: parsed again", file=sys.stderr)
     for i, res in enumerate(_map_in_order(_parse_entry, misses), start=1):
         quarantine.extend(res["quarantine"])
         if res["doc"] is None:
             print(f"[parse {i}/{len(misses)}] {res['file']}: quarantined: {res['quarantine'][0]['reason']}", file=sys.stderr)
             continue
-        used.add(res["key"])
-        n_cached += res["cached"]
         frames.append(res["rows"])
         text_path = text_dir / f"{Path(res['file']).stem}.txt"
         size, mtime = text_state(text_path) or (None, None)
@@ -343,10 +287,10 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
                          "text_sha256": res["text_sha256"], "text_size": size,
                          "text_mtime_ns": mtime})
         if len(misses) <= 50 or i % every == 0 or i == len(misses):
-            print(f"[parse {i}/{len(misses)}] {res['file']}: {res['rows'].height} rows{' (cached)' if res['cached'] else ''}",
+            print(f"[parse {i}/{len(misses)}] {res['file']}: {res['rows'].height} rows",
                   file=sys.stderr)
-    for stale in cache_dir.iterdir() if cache_dir.exists() else []:
-        if stale.name in used:
+    for stale in cache_dir.iterdir() if cache_dir.exists() else []:     # the per-document entries of earlier versions
+        if stale.name == STORE_DIR:
             continue
         if stale.is_dir() and not stale.is_symlink():
             print(f"warning: {stale}: a folder inside the parse cache; removed", file=sys.stderr)
@@ -364,7 +308,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     if stored is not None and hits:
         hit_keys = pl.Series("store_key", hits).implode()
         kept = sdocs.filter(pl.col("store_key").is_in(hit_keys))
-        if touched:       # texts restored or touched: their new size and mtime, so the next run need not hash them
+        if touched:       # texts touched (same text, new mtime): their new size and mtime, so the next run need not hash them
             t = pl.DataFrame([{"store_key": k, "_size": v[0], "_mtime": v[1]} for k, v in sorted(touched.items())],
                              schema={"store_key": pl.String, "_size": pl.Int64, "_mtime": pl.Int64})
             kept = kept.join(t, on="store_key", how="left").with_columns(
@@ -398,7 +342,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     write_metrics(metrics, metrics_path)
     # how much came from the caches is a fact about this run, not about the data: returned and
     # printed, never in the metrics file (a warm and a cold build write the same bytes)
-    metrics = {**metrics, "documents_from_cache": n_cached + len(hits)}
+    metrics = {**metrics, "documents_from_cache": len(hits)}
     print(f"[parse] {metrics['documents']:,} documents ({metrics['documents_from_cache']:,} from the caches), "
           f"{metrics['indicator_rows']:,} rows", file=sys.stderr)
     # A document left out is lost data: fail loudly unless the user said it is acceptable. A row

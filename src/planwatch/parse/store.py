@@ -1,13 +1,12 @@
 """The parse stage's table store: the document rows and statements of every document parsed
-before, in two parquet files, so that a corpus run reads two files instead of one cache entry
-per document.
+before, in two parquet files, so that a corpus run reads two files, not a file per document.
 
 Each document is stored under ``file|cache key`` (the key hashes its content, the extractor
-and its hints), with the SHA-256 and size of its text of record so the text can be checked and
-restored without re-parsing. The files carry a checksum and the extractor fingerprint in a
-stamp: a store that was edited, damaged or written by another extractor is discarded with a
-warning, and the per-document cache entries (which verify every value against its span) take
-over.
+and its hints), with the SHA-256, size and mtime of its text of record so the text can be
+checked without re-reading it (a document whose text is missing or edited is parsed again).
+The files carry a checksum and the extractor fingerprint in a stamp: a store that was edited,
+damaged or written by another extractor is discarded with a warning and every document is
+parsed again (every value re-verified against its span).
 """
 from __future__ import annotations
 
@@ -46,7 +45,7 @@ class TableStore:
                 return None
             if stamp.get("documents") != _sha(self.docs_path) or stamp.get("indicators") != _sha(self.rows_path):
                 print(f"warning: {self.folder}: the table store does not match its checksum (edited by hand?); "
-                      "discarded, reading the per-document cache instead", file=sys.stderr)
+                      "discarded, parsing every document again", file=sys.stderr)
                 return None
             docs = pl.read_parquet(self.docs_path)
             rows = pl.read_parquet(self.rows_path)
@@ -54,8 +53,8 @@ class TableStore:
                 return None
             return docs, rows
         except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
-            print(f"warning: {self.folder}: unreadable table store ({type(exc).__name__}); discarded, reading the "
-                  "per-document cache instead", file=sys.stderr)
+            print(f"warning: {self.folder}: unreadable table store ({type(exc).__name__}); discarded, parsing "
+                  "every document again", file=sys.stderr)
             return None
 
     def save(self, docs: pl.DataFrame, rows: pl.DataFrame) -> None:
