@@ -59,7 +59,8 @@ views.statements_per_document(documents, indicators)
 # %% [markdown]
 # ## A sample of what was read
 # Each document's first catalogue statement of each kind, with the span in the text of record
-# (`data/interim/text/<doc_id>.txt`) and the sentence it came from.
+# (`planwatch.texts.text_of(doc_id)`, or `python -m planwatch text DOC_ID --span START:END`) and the
+# sentence it came from.
 
 # %%
 views.sample_statements(indicators)

@@ -13,7 +13,8 @@
 #
 # Not a pipeline stage: a starting point for your own questions. Run `make report` (or
 # `dvc repro`) first so the tables exist. Every row carries its source: `doc_id` and the
-# character span in the text of record (`data/interim/text/<doc_id>.txt`).
+# character span in its text of record (`planwatch.texts.text_of(doc_id)`; the texts are packed
+# in `data/interim/text/`).
 
 # %% tags=["parameters"]
 processed_dir = "../data/processed"
@@ -22,6 +23,8 @@ interim_dir = "../data/interim"
 # %%
 import altair as alt
 import polars as pl
+
+from planwatch.texts import text_of
 
 alt.renderers.enable("svg")   # static SVG: renders in JupyterLab and in saved copies, with no script from a CDN
 indicators = pl.read_parquet(f"{processed_dir}/indicators.parquet")
@@ -70,5 +73,5 @@ alt.Chart(gdp.to_pandas()).mark_line(point=True).encode(
 
 # %%
 row = indicators.filter(pl.col("indicator") == "gdp").row(0, named=True)
-text = open(f"{interim_dir}/text/{row['doc_id']}.txt", encoding="utf-8").read()
+text = text_of(row["doc_id"], interim_dir)
 text[row["char_start"]:row["char_end"]], row["sentence"]

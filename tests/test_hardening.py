@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,6 +20,7 @@ from planwatch.errors import PlanwatchError
 from planwatch.parse import stage as parse_stage
 from planwatch.parse.convert import read_document
 from planwatch.parse.limits import Limits
+from planwatch.texts import TextStore, shard_of, text_of
 from tests.conftest import RAW, ROOT, build_site
 
 PLAN = RAW / "boshan_2026_plan.txt"
@@ -255,20 +255,65 @@ def test_hand_edited_table_store_is_discarded(tmp_path, capsys):
     assert sorted(published["value"].drop_nulls().to_list()) == true_values
 
 
-@pytest.mark.parametrize("damage", ["deleted", "edited"])
+@pytest.mark.parametrize("damage", ["deleted", "edited", "stamp"])
 def test_text_of_record_missing_or_edited_is_rewritten_by_parsing_its_document(tmp_path, capsys, damage):
     raw = _project(tmp_path)
     out = tmp_path / "out"
     _parse(raw, out)
     first = (out / "p" / "indicators.parquet").read_bytes()
-    text = next((out / "i" / "text").glob("*.txt"))
-    original = text.read_bytes()
-    text.unlink() if damage == "deleted" else text.write_text("编辑过的文本", encoding="utf-8")
+    original = text_of("a", out / "i")
+    shard = next((out / "i" / "text").glob("*.parquet"))
+    if damage == "deleted":
+        shard.unlink()
+    elif damage == "edited":
+        pl.DataFrame({"doc_id": ["a"], "text": ["编辑过的文本"]}).write_parquet(shard)
+    else:
+        (out / "i" / "text" / "shards.json").write_text("{", encoding="utf-8")
     capsys.readouterr()
     m = _parse(raw, out)
     assert "1 document(s) whose text of record was missing or edited: parsed again" in capsys.readouterr().err
     assert m["documents_from_cache"] == 0
-    assert text.read_bytes() == original and (out / "p" / "indicators.parquet").read_bytes() == first
+    assert text_of("a", out / "i") == original and (out / "p" / "indicators.parquet").read_bytes() == first
+
+
+def test_texts_of_record_are_packed_in_shards_not_a_file_per_document(tmp_path):
+    """A corpus of 10,000 documents must not give DVC 10,000 files to check on every run."""
+    raw = _project(tmp_path)
+    src = next(p for p in raw.iterdir() if p.suffix == ".txt")
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        for i in range(40):
+            (raw / f"c{i}.txt").write_bytes(src.read_bytes())
+            f.write(f"c{i}.txt,c{i}.txt,,copy\n")
+    out = tmp_path / "out"
+    _parse(raw, out)
+    files = sorted(p.name for p in (out / "i" / "text").iterdir())
+    assert "shards.json" in files and all(f.endswith(".parquet") for f in files if f != "shards.json")
+    assert 10 < len(files) - 1 < 41          # 41 documents in at most 256 shards: some share one
+    assert text_of("c7", out / "i") == text_of("a", out / "i") == src.read_text(encoding="utf-8")
+    rows = pl.read_parquet(out / "p" / "indicators.parquet").filter(pl.col("doc_id") == "c7")
+    r = rows.row(0, named=True)
+    assert text_of("c7", out / "i")[r["char_start"]:r["char_end"]] in r["sentence"]
+    with pytest.raises(PlanwatchError, match="no text of record for document 'nope'"):
+        text_of("nope", out / "i")
+
+
+def test_adding_a_document_rewrites_one_shard_only(tmp_path):
+    raw = _project(tmp_path)
+    src = next(p for p in raw.iterdir() if p.suffix == ".txt")
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        for i in range(20):
+            (raw / f"c{i}.txt").write_bytes(src.read_bytes())
+            f.write(f"c{i}.txt,c{i}.txt,,copy\n")
+    out = tmp_path / "out"
+    _parse(raw, out)
+    before = {p.name: p.stat().st_mtime_ns for p in (out / "i" / "text").glob("*.parquet")}
+    (raw / "new.txt").write_bytes(src.read_bytes())
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write("new.txt,new.txt,,copy\n")
+    assert _parse(raw, out)["documents_from_cache"] == 21
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "i" / "text").glob("*.parquet")}
+    changed = sorted(n for n in after if before.get(n) != after[n])
+    assert changed == [f"{shard_of('new')}.parquet"]
 
 
 def test_a_document_removed_from_the_manifest_leaves_no_text_or_rows(tmp_path):
@@ -282,7 +327,7 @@ def test_a_document_removed_from_the_manifest_leaves_no_text_or_rows(tmp_path):
     lines = (raw / "manifest.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (raw / "manifest.csv").write_text("".join(lines[:-1]), encoding="utf-8")
     m = _parse(raw, out)
-    assert m["documents"] == 1 and not (out / "i" / "text" / "b.txt").exists()
+    assert m["documents"] == 1 and TextStore(out / "i" / "text").read("b") is None
     assert "b" not in pl.read_parquet(out / "p" / "indicators.parquet")["doc_id"].to_list()
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from planwatch.incremental import RegionStore, by_region, region_keys
+from planwatch.texts import text_of
 from tests.conftest import RAW
 
 SCHEMA = {"region": pl.String, "total": pl.Float64}
@@ -85,7 +85,7 @@ def test_adding_a_document_recomputes_its_region_only_and_matches_a_cold_build(t
                   "interim/documents.parquet", "interim/issues.parquet"):
         warm, cold = (pl.read_parquet(tmp_path / d / table) for d in ("warm", "cold"))
         assert warm.equals(cold), table
-    assert Path(tmp_path / "warm" / "interim" / "text" / "xinjia_2026_plan.txt").exists()
+    assert text_of("xinjia_2026_plan", tmp_path / "warm" / "interim") == text_of("xinjia_2026_plan", tmp_path / "cold" / "interim")
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""Command line: `python -m planwatch extract FILE` and `python -m planwatch add FILE`.
+"""Command line: `python -m planwatch extract FILE`, `python -m planwatch add FILE` and
+`python -m planwatch text DOC_ID [--span START:END]` (a text of record, or the span of a row).
 
 Errors are one line on stderr with a non-zero exit, never a traceback.
 """
@@ -165,6 +166,21 @@ def _add(args) -> int:
     return 0
 
 
+def _span(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{1,12}):(\d{1,12})", text)
+    if not m or int(m.group(1)) > int(m.group(2)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not START:END (character offsets, START <= END)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _text(args) -> int:
+    from planwatch.texts import print_text
+    if not _STEM.match(args.doc_id):
+        raise PlanwatchError(f"{args.doc_id!r} is not a document id (a file name in data/raw without its suffix)")
+    print_text(args.doc_id, args.interim_dir, args.span)
+    return 0
+
+
 def _year(text: str) -> int:
     from planwatch.parse.stage import YEAR_RANGE
     if not text.isdigit() or not (YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]):
@@ -202,6 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--raw-dir", default="data/raw")
     _add_limits(a)
     a.set_defaults(func=_add)
+    t = sub.add_parser("text", help="print a document's text of record, or the span a row points at")
+    t.add_argument("doc_id", help="the document id (its file name in data/raw without the suffix; doc_id in the tables)")
+    t.add_argument("--span", type=_span, help="START:END, a row's char_start:char_end")
+    t.add_argument("--interim-dir", default="data/interim")
+    t.set_defaults(func=_text)
     args = p.parse_args(argv)
     try:
         return args.func(args)

@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -27,9 +28,10 @@ from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
 from planwatch.parse.forms import indicator_frame
 from planwatch.parse.limits import Limits
-from planwatch.parse.store import DOCS_SCHEMA, ROWS_SCHEMA, TableStore, text_state
+from planwatch.parse.store import DOCS_SCHEMA, ROWS_SCHEMA, TableStore
 from planwatch.parse.verify import span_problem
 from planwatch.records import DocumentFacts, Record
+from planwatch.texts import TextStore
 
 MANIFEST_FIELDS = ["file", "original_name", "sha256", "note", "region", "doc_year"]
 YEAR_RANGE = (1949, 2100)    # a document year outside this is a typo (9999), not a plan
@@ -161,15 +163,15 @@ def _read_entry(entry: dict) -> dict:
 
 def _parse_entry(item: dict) -> dict:
     """One read manifest entry → its document row and its rows as a frame (or its quarantine reason).
-    Runs in a worker process; all it writes is the document's own text of record."""
-    interim, limits = _CTX["interim"], _CTX["limits"]
+    Runs in a worker process; all it writes is the document's text of record, into the run's staging folder."""
+    limits = _CTX["limits"]
     path = item["path"]
     out = {"file": item["file"], "doc": None, "rows": None, "quarantine": list(item["quarantine"]), "key": item.get("key"),
            "rejected": []}
     if out["quarantine"]:
         return out
     try:
-        text_out = interim / "text" / f"{path.stem}.txt"
+        text_out = _CTX["staging"] / f"{path.stem}.txt"      # packed into the text store by run()
         doc, records = parse_document(path, region=item["region"], doc_year=item["doc_year"], catalogue=_CTX["catalogue"],
                                       text_out=text_out, limits=limits, data=item["data"])
         text = text_out.read_text(encoding="utf-8")
@@ -193,20 +195,6 @@ def _parse_entry(item: dict) -> dict:
 
 
 STORE_DIR = "_tables"   # the table store's folder inside the parse cache (parse/store.py)
-
-
-def _text_of_record(path: Path, known: dict) -> str | None:
-    """'ok' when the text of record is as stored, 'touched' when only its mtime changed (a copy, a
-    checkout), None when it is missing or edited: the document is then parsed again, which
-    rewrites it (parsing one document costs about what restoring it from a copy would)."""
-    if text_state(path) == (known["text_size"], known["text_mtime_ns"]):
-        return "ok"
-    try:
-        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == known["text_sha256"]:
-            return "touched"
-    except OSError:
-        pass
-    return None
 
 
 PARALLEL_FROM = 100  # documents: below this, starting worker processes (~2 s) costs more than it saves
@@ -240,17 +228,17 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     cache_dir = interim / "parse_cache"
     manifest = read_manifest(raw)
     _CTX.update(raw=raw, interim=interim, catalogue=catalogue, fingerprint=fingerprint, limits=limits)
-    text_dir = interim / "text"
+    texts = TextStore(interim / "text")
+    intact = {doc for docs in texts.intact().values() for doc in docs}
     items = [_read_entry(e) for e in manifest]          # read and hashed here: a changed raw file is caught
     store = TableStore(cache_dir / STORE_DIR, fingerprint)
     stored = store.load()
-    hits, misses, quarantine = [], [], []
+    hits, hit_docs, misses, quarantine = [], [], [], []
     by_key = {}
     if stored is not None:
         sdocs, srows = stored
-        by_key = {d["store_key"]: d for d in sdocs.select("store_key", "text_sha256", "text_size", "text_mtime_ns",
-                                                           "rejected").to_dicts()}
-    rewritten, touched = 0, {}
+        by_key = {d["store_key"]: d for d in sdocs.select("store_key", "rejected").to_dicts()}
+    rewritten = 0
     for it in items:
         if it["quarantine"]:
             quarantine.extend(it["quarantine"])
@@ -258,12 +246,10 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
             continue
         sk = f"{it['file']}|{it['key']}"
         known = by_key.get(sk)
-        text_ok = _text_of_record(text_dir / f"{it['path'].stem}.txt", known) if known is not None else None
-        if text_ok:
+        if known is not None and it["path"].stem in intact:
             hits.append(sk)
+            hit_docs.append(it["path"].stem)
             it.pop("data")              # not needed again: keep memory to the documents being parsed
-            if text_ok == "touched":
-                touched[sk] = text_state(text_dir / f"{it['path'].stem}.txt")
             quarantine.extend({"file": it["file"], "reason": r} for r in known["rejected"])
         else:
             rewritten += known is not None
@@ -275,20 +261,28 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
               file=sys.stderr)
     if rewritten:
         print(f"[parse] {rewritten:,} document(s) whose text of record was missing or edited: parsed again", file=sys.stderr)
-    for i, res in enumerate(_map_in_order(_parse_entry, misses), start=1):
-        quarantine.extend(res["quarantine"])
-        if res["doc"] is None:
-            print(f"[parse {i}/{len(misses)}] {res['file']}: quarantined: {res['quarantine'][0]['reason']}", file=sys.stderr)
-            continue
-        frames.append(res["rows"])
-        text_path = text_dir / f"{Path(res['file']).stem}.txt"
-        size, mtime = text_state(text_path) or (None, None)
-        new_docs.append({**res["doc"], "store_key": f"{res['file']}|{res['key']}", "rejected": res["rejected"],
-                         "text_sha256": res["text_sha256"], "text_size": size,
-                         "text_mtime_ns": mtime})
-        if len(misses) <= 50 or i % every == 0 or i == len(misses):
-            print(f"[parse {i}/{len(misses)}] {res['file']}: {res['rows'].height} rows",
-                  file=sys.stderr)
+    # each new text of record is written by its worker into a staging folder, then packed into the
+    # text store: new ones added, unchanged ones kept, those of removed documents dropped
+    interim.mkdir(parents=True, exist_ok=True)
+    for left in interim.glob(".texts-*"):        # left by a run that was killed
+        shutil.rmtree(left, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".texts-", dir=interim))
+    _CTX["staging"] = staging
+    try:
+        for i, res in enumerate(_map_in_order(_parse_entry, misses), start=1):
+            quarantine.extend(res["quarantine"])
+            if res["doc"] is None:
+                print(f"[parse {i}/{len(misses)}] {res['file']}: quarantined: {res['quarantine'][0]['reason']}", file=sys.stderr)
+                continue
+            frames.append(res["rows"])
+            new_docs.append({**res["doc"], "store_key": f"{res['file']}|{res['key']}", "rejected": res["rejected"],
+                             "text_sha256": res["text_sha256"]})
+            if len(misses) <= 50 or i % every == 0 or i == len(misses):
+                print(f"[parse {i}/{len(misses)}] {res['file']}: {res['rows'].height} rows",
+                      file=sys.stderr)
+        texts.update({Path(d["file"]).stem: staging / f"{Path(d['file']).stem}.txt" for d in new_docs}, keep=hit_docs)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     for stale in cache_dir.iterdir() if cache_dir.exists() else []:     # the per-document entries of earlier versions
         if stale.name == STORE_DIR:
             continue
@@ -297,10 +291,6 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
-    keep_texts = {f"{Path(it['file']).stem}.txt" for it in items}
-    for stale in text_dir.iterdir() if text_dir.exists() else []:
-        if stale.name not in keep_texts:          # a document removed from the manifest
-            stale.unlink(missing_ok=True) if not stale.is_dir() else shutil.rmtree(stale, ignore_errors=True)
     new_store_docs = schemas.frame(new_docs, {**DOCS_SCHEMA, "published": pl.String}).with_columns(
         pl.col("published").str.to_date(strict=False))
     new_rows = (pl.concat(frames, how="vertical") if frames else schemas.frame([], schemas.INDICATORS)).join(
@@ -308,18 +298,12 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     if stored is not None and hits:
         hit_keys = pl.Series("store_key", hits).implode()
         kept = sdocs.filter(pl.col("store_key").is_in(hit_keys))
-        if touched:       # texts touched (same text, new mtime): their new size and mtime, so the next run need not hash them
-            t = pl.DataFrame([{"store_key": k, "_size": v[0], "_mtime": v[1]} for k, v in sorted(touched.items())],
-                             schema={"store_key": pl.String, "_size": pl.Int64, "_mtime": pl.Int64})
-            kept = kept.join(t, on="store_key", how="left").with_columns(
-                pl.coalesce("_size", "text_size").alias("text_size"),
-                pl.coalesce("_mtime", "text_mtime_ns").alias("text_mtime_ns")).drop("_size", "_mtime")
         store_docs = pl.concat([kept.select(list(DOCS_SCHEMA)), new_store_docs.select(list(DOCS_SCHEMA))], how="vertical")
         store_rows = pl.concat([srows.filter(pl.col("store_key").is_in(hit_keys)), new_rows.select(list(ROWS_SCHEMA))],
                                how="vertical")
     else:
         store_docs, store_rows = new_store_docs.select(list(DOCS_SCHEMA)), new_rows.select(list(ROWS_SCHEMA))
-    if misses or touched or stored is None or len(hits) != len(by_key):
+    if misses or stored is None or len(hits) != len(by_key):
         store.save(store_docs, store_rows)
     documents = store_docs.select(list(schemas.DOCUMENTS))
     indicators = store_rows.select(list(schemas.INDICATORS))

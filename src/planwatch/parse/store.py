@@ -2,8 +2,8 @@
 before, in two parquet files, so that a corpus run reads two files, not a file per document.
 
 Each document is stored under ``file|cache key`` (the key hashes its content, the extractor
-and its hints), with the SHA-256, size and mtime of its text of record so the text can be
-checked without re-reading it (a document whose text is missing or edited is parsed again).
+and its hints), with the SHA-256 of its text of record (kept in the text store, texts.py: a
+document whose text is missing or edited is parsed again).
 The files carry a checksum and the extractor fingerprint in a stamp: a store that was edited,
 damaged or written by another extractor is discarded with a warning and every document is
 parsed again (every value re-verified against its span).
@@ -20,8 +20,7 @@ import polars as pl
 from planwatch import schemas
 from planwatch.io import atomic_path, write_text
 
-DOC_EXTRA = {"store_key": pl.String, "rejected": pl.List(pl.String), "text_sha256": pl.String,
-             "text_size": pl.Int64, "text_mtime_ns": pl.Int64}
+DOC_EXTRA = {"store_key": pl.String, "rejected": pl.List(pl.String), "text_sha256": pl.String}
 DOCS_SCHEMA = {**DOC_EXTRA, **schemas.DOCUMENTS}
 ROWS_SCHEMA = {"store_key": pl.String, **schemas.INDICATORS}
 
@@ -68,12 +67,3 @@ class TableStore:
         write_text(self.stamp_path, json.dumps({"fingerprint": self.fingerprint, "polars": pl.__version__,
                                                 "documents": _sha(self.docs_path), "indicators": _sha(self.rows_path)},
                                                sort_keys=True) + "\n")
-
-
-def text_state(path: Path) -> tuple[int, int] | None:
-    """(size, mtime_ns) of a text of record, or None when it is missing."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns

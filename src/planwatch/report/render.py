@@ -375,7 +375,6 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     sources = {"series": series_v, "attainment": att_v, "implied": implied, "comparison": comparison, "trends": trends,
                "docs": documents, "issues": issues_v.drop_nulls("_page_region").filter(
                    pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS)}
-    frames = {k: _partition(df, "_page_region" if k == "issues" else "region") for k, df in sources.items()}
     finding_counts = issues_v.drop_nulls("_page_region").group_by("_page_region", "severity").len() \
         .sort("_page_region", "severity").partition_by("_page_region", as_dict=True, maintain_order=True)
     empty = {"series": series_v.clear(), "attainment": att_v.clear(), "implied": None if implied is None else implied.clear(),
@@ -395,26 +394,31 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         ledger = {}
     split = page_years(series_v, att_v).filter(~pl.col("main")).sort("region", "year", descending=[False, True])
     archive = {r: v for r, v in zip(*split.group_by("region", maintain_order=True).agg("year").to_dict(as_series=False).values())}
-    digests = {k: _region_digests(df, "_page_region" if k == "issues" else "region") for k, df in sources.items()}
-    jobs, keys, written = [], {}, []
+    by = {k: "_page_region" if k == "issues" else "region" for k in sources}
+    digests = {k: _region_digests(df, by[k]) for k, df in sources.items()}
+    version_h = hashlib.sha256(version.encode("utf-8"))
+    present = {p.name for p in pages_dir.glob("*.html")}
+    dirty, keys, written = [], {}, []
     for region in regions:
-        parts = {k: frames[k].get(region, empty[k]) for k in frames}
-        parts["archive"] = archive.get(region, [])
         counts = finding_counts.get((region,))
-        parts["finding_counts"] = {} if counts is None else dict(zip(counts["severity"].to_list(), counts["len"].to_list()))
-        h = hashlib.sha256(version.encode("utf-8"))
+        counts = {} if counts is None else dict(zip(counts["severity"].to_list(), counts["len"].to_list()))
+        h = version_h.copy()
         h.update(region.encode("utf-8", "surrogatepass"))
-        for k in sorted(frames):
+        for k in sorted(sources):
             h.update(f"{k}:{digests[k].get(region, '')};".encode("utf-8"))
-        h.update(json.dumps([parts["archive"], parts["finding_counts"]], sort_keys=True).encode("utf-8"))
+        h.update(json.dumps([archive.get(region, []), counts], sort_keys=True).encode("utf-8"))
         stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
-        names_of = [f"{stem}.html", *(f"{stem}.{y}.html" for y in parts["archive"])]
-        paths = [confined(pages_dir, n, what="region page") for n in names_of]
+        names_of = [f"{stem}.html", *(f"{stem}.{y}.html" for y in archive.get(region, []))]
+        written.extend(confined(pages_dir, n, what="region page") for n in names_of)
         for n in names_of:
             keys[n] = h.hexdigest()
-        written.extend(paths)
-        if any(ledger.get(n) != keys[n] for n in names_of) or not all(p.exists() for p in paths):
-            jobs.append((region, parts, ctx))
+        if any(ledger.get(n) != keys[n] or n not in present for n in names_of):
+            dirty.append((region, counts))
+    # only the regions whose pages change are cut out of the tables (one pass over their rows)
+    wanted = pl.Series([r for r, _ in dirty], dtype=pl.String).implode()
+    frames = {k: _partition(None if df is None else df.filter(pl.col(by[k]).is_in(wanted)), by[k]) for k, df in sources.items()}
+    jobs = [(region, {**{k: frames[k].get(region, empty[k]) for k in frames}, "archive": archive.get(region, []),
+                      "finding_counts": counts}, ctx) for region, counts in dirty]
     for region, pages in _map(_render_region, jobs, workers):
         for n, page in pages:
             write_text(confined(pages_dir, n, what="region page"), page)
