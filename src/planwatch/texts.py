@@ -82,7 +82,7 @@ class TextStore:
         texts of the documents in ``keep`` (already in intact shards); every other text is dropped.
         Only the shards whose set of documents changed are rewritten, one at a time (memory: one
         shard), each atomically; the stamp is written last."""
-        keep = set(keep)
+        keep, fresh = set(keep), set(new)
         stamp, intact = self._stamp(), self.intact()
         wanted: dict[str, set[str]] = {}
         for doc in [*keep, *new]:
@@ -90,18 +90,18 @@ class TextStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         for shard in sorted(set(wanted) | set(stamp)):
             docs = wanted.get(shard, set())
-            if shard in intact and set(intact[shard]) == docs and not (docs & set(new)):
+            if shard in intact and set(intact[shard]) == docs and not (docs & fresh):
                 continue                                    # unchanged: not read, not rewritten
             if not docs:
                 self.path(shard).unlink(missing_ok=True)
                 stamp.pop(shard, None)
                 continue
             kept = pl.DataFrame(schema=SCHEMA)
-            if shard in intact and docs - set(new):
+            if shard in intact and docs - fresh:
                 kept = pl.read_parquet(self.path(shard)).filter(
-                    pl.col("doc_id").is_in(pl.Series(sorted(docs - set(new)), dtype=pl.String).implode()))
-            added = pl.DataFrame({"doc_id": sorted(docs & set(new)),
-                                  "text": [new[d].read_text(encoding="utf-8") for d in sorted(docs & set(new))]}, schema=SCHEMA)
+                    pl.col("doc_id").is_in(pl.Series(sorted(docs - fresh), dtype=pl.String).implode()))
+            added = pl.DataFrame({"doc_id": sorted(docs & fresh),
+                                  "text": [new[d].read_text(encoding="utf-8") for d in sorted(docs & fresh)]}, schema=SCHEMA)
             rows = pl.concat([kept, added], how="vertical").sort("doc_id")
             if set(rows["doc_id"].to_list()) != docs:
                 missing = sorted(docs - set(rows["doc_id"].to_list()))
