@@ -264,6 +264,7 @@ def test_earlier_years_get_pages_of_their_own_and_every_link_finds_its_row(brows
     page, problems = open_page(browser, out / "regions/淄博市.html")
     page.wait_for_function("document.querySelectorAll('div.scorecard svg').length >= 1", timeout=10000)
     hrefs = page.evaluate("""() => { const c = JSON.parse(document.getElementById('spec-scorecard-1').textContent);
-                                     return c.data.points.filter(p => p.row.startsWith('2025')).map(p => p.href); }""")
+                                     const p = c.data.points.cols;       // columns (render.columns)
+                                     return p.row.map((r, i) => [r, p.href[i]]).filter(x => x[0].startsWith('2025')).map(x => x[1]); }""")
     assert hrefs and all(h.startswith("淄博市.2025.html#t") for h in hrefs)
     assert problems == {"requests": [], "console": [], "dialogs": []}

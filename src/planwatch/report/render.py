@@ -193,7 +193,24 @@ def _split_spec(spec: dict, designs: dict) -> dict:
     if key is None:
         key = _DESIGN_KEYS[ids] = hashlib.sha256(script_json(body).encode("utf-8")).hexdigest()[:12]
     designs.setdefault(key, body)
-    return {"d": key, "title": spec["title"], "data": spec["datasets"]}
+    return {"d": key, "title": spec["title"], "data": {k: columns(v) for k, v in spec["datasets"].items()}}
+
+
+def columns(rows: list[dict]) -> dict:
+    """Chart points as columns, {n, cols}: a column whose every value is the same scalar is that one
+    value (the page's script turns them back into rows). Half the bytes of a list of objects, which
+    repeats every key per point.
+
+    >>> columns([{"year": 2024, "zh": "地区生产总值"}, {"year": 2025, "zh": "地区生产总值"}])
+    {'n': 2, 'cols': {'year': [2024, 2025], 'zh': '地区生产总值'}}
+    """
+    names = sorted({k for r in rows for k in r})
+    cols = {}
+    for k in names:
+        vals = [r.get(k) for r in rows]
+        same = all(v == vals[0] and type(v) is type(vals[0]) for v in vals) and not isinstance(vals[0], (list, dict))
+        cols[k] = vals[0] if same and len(vals) > 1 else vals
+    return {"n": len(rows), "cols": cols}
 
 
 def _render_region(job: tuple) -> tuple[str, list[tuple[str, str]]]:
@@ -285,23 +302,34 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
 
 MAX_REGION_FINDINGS = 20   # a region page lists this many findings (errors first) and counts the rest
 PAGE_ROWS = 200     # target rows (a series row counts half) a region page holds before its earlier years get pages of their own
+CHART_POINT = 0.05  # a chart point (~45 bytes as columns) against a target row with its sentence (~0.9 KB)
 
 
 def page_years(series: pl.DataFrame, attainment: pl.DataFrame) -> pl.DataFrame:
     """region, year, main: whether the year's rows are on the region's page. Years are taken from
-    the latest down while the rows so far fit PAGE_ROWS (the latest year always; here 100, 190, 290 weighted rows); each earlier year
-    gets a page of its own, so no page grows with the number of documents.
+    the latest down while the rows so far, plus the region's chart points (the charts draw every
+    year: CHART_POINT rows each), fit PAGE_ROWS (the latest year always; here 100, 190, 290
+    weighted rows); each earlier year gets a page of its own, so no page grows with the number of
+    documents.
 
-    >>> s = pl.DataFrame({"region": ["a"] * 40, "year": [2025] * 40})
-    >>> att = pl.DataFrame({"region": ["a"] * 270, "year": [2025] * 80 + [2024] * 90 + [2023] * 100})
+    >>> s = pl.DataFrame({"region": ["a"] * 40, "year": [2025] * 40, "indicator": ["x"] * 40})
+    >>> att = pl.DataFrame({"region": ["a"] * 270, "year": [2025] * 80 + [2024] * 90 + [2023] * 100,
+    ...                     "indicator": ["x"] * 270})
     >>> page_years(s, att).sort("year")["main"].to_list()
     [False, True, True]
+    >>> page_years(s, att.with_columns(pl.lit("gdp").alias("indicator"))).sort("year")["main"].to_list()
+    [False, False, True]
     """
     # a series row is about half the bytes of a target row (one figure, no rule, one source)
     rows = pl.concat([series.select("region", "year", pl.lit(0.5).alias("w")), attainment.select("region", "year", pl.lit(1.0).alias("w"))]) \
         .group_by("region", "year").agg(pl.col("w").sum()).sort(["region", "year"], descending=[False, True])
-    return rows.with_columns(
-        ((pl.col("w").cum_sum().over("region") <= PAGE_ROWS) | (pl.col("year") == pl.col("year").max().over("region"))).alias("main")
+    charted = pl.col("indicator").is_in(CHART_INDICATORS)
+    charts = pl.concat([series.filter(charted).select("region", pl.lit(2 * CHART_POINT).alias("c")),   # growth and level
+                        attainment.filter(charted).select("region", pl.lit(CHART_POINT).alias("c"))]) \
+        .group_by("region").agg(pl.col("c").sum())
+    return rows.join(charts, on="region", how="left", maintain_order="left").with_columns(
+        ((pl.col("w").cum_sum().over("region") + pl.col("c").fill_null(0.0) <= PAGE_ROWS)
+         | (pl.col("year") == pl.col("year").max().over("region"))).alias("main")
     ).select("region", "year", "main")
 
 
