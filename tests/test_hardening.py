@@ -239,6 +239,30 @@ def test_second_run_reads_the_table_store_and_publishes_the_same_bytes(tmp_path,
     assert ((out / "p" / "indicators.parquet").read_bytes(), (out / "i" / "documents.parquet").read_bytes()) == first
 
 
+def test_unchanged_raw_files_are_not_read_again_and_a_touched_one_is_rehashed(tmp_path, monkeypatch):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    first = (out / "p" / "indicators.parquet").read_bytes()
+    real = Path.read_bytes
+    reads = []
+
+    def counting(self):
+        if self.parent == raw:
+            reads.append(self.name)
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert _parse(raw, out)["documents_from_cache"] == 1 and reads == []       # stat only, as DVC does
+    doc = next(p for p in raw.iterdir() if p.suffix == ".txt")
+    os.utime(doc, ns=(doc.stat().st_atime_ns, doc.stat().st_mtime_ns + 10**9))   # a copy or checkout: same bytes
+    assert _parse(raw, out)["documents_from_cache"] == 1 and reads == [doc.name]
+    assert _parse(raw, out)["documents_from_cache"] == 1 and reads == [doc.name]     # its new state was remembered
+    assert (out / "p" / "indicators.parquet").read_bytes() == first
+    doc.write_bytes(doc.read_bytes().replace("5.5".encode(), "5.7".encode()))          # edited in place: caught
+    with pytest.raises(PlanwatchError, match=r"a.txt: content differs from the sha256 in manifest.csv"):
+        _parse(raw, out)
+
+
 def test_hand_edited_table_store_is_discarded(tmp_path, capsys):
     raw = _project(tmp_path)
     out = tmp_path / "out"

@@ -135,21 +135,30 @@ def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]
 _CTX: dict = {}     # set by run() before the worker processes fork: catalogue, limits, folders
 
 
-def _read_entry(entry: dict) -> dict:
-    """The manifest entry's file, read and hashed once: its bytes and its cache key, or why it cannot be."""
+def _read_entry(entry: dict, seen: tuple | None = None) -> dict:
+    """The manifest entry's file, read and hashed once: its bytes and its cache key, or why it cannot be.
+
+    ``seen`` is the (size, mtime_ns, sha256) the table store recorded for this file: while the file
+    still has that size and mtime (and the manifest's sha256 agrees) it is not read again — as DVC
+    trusts its own state database — and its bytes are read only if it has to be parsed."""
     raw, limits = _CTX["raw"], _CTX["limits"]
     path = raw / entry["file"]
     year = (entry.get("doc_year") or "").strip()
     region_hint, year_hint = (entry.get("region") or "").strip() or None, int(year) if year else None
-    out = {"file": entry["file"], "path": path, "region": region_hint, "doc_year": year_hint, "quarantine": []}
+    out = {"file": entry["file"], "path": path, "region": region_hint, "doc_year": year_hint, "quarantine": [],
+           "entry": entry}
     try:
         if not path.is_file():           # a FIFO, a device or a folder would block or mislead
             raise PlanwatchError(f"{path}: not a regular file")
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
         if size > limits.max_file_mb * 1e6:
             raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
-        data = path.read_bytes()          # read once: hashed here, parsed from these bytes (not a second read)
-        sha = hashlib.sha256(data).hexdigest()
+        if seen is not None and (size, st.st_mtime_ns) == tuple(seen[:2]) and entry.get("sha256") in (None, "", seen[2]):
+            data, sha = None, seen[2]
+        else:
+            data = path.read_bytes()          # read once: hashed here, parsed from these bytes (not a second read)
+            sha = hashlib.sha256(data).hexdigest()
         if entry.get("sha256") and sha != entry["sha256"]:
             raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
                                  "raw documents are immutable — add a changed document as a new file")
@@ -157,7 +166,8 @@ def _read_entry(entry: dict) -> dict:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": entry["file"], "reason": reason})
         return out
-    out.update(data=data, sha=sha, key=f"{sha[:32]}-{_CTX['fingerprint']}{_hints_key(region_hint, year_hint)}")
+    out.update(data=data, sha=sha, raw_size=size, raw_mtime_ns=st.st_mtime_ns,
+               key=f"{sha[:32]}-{_CTX['fingerprint']}{_hints_key(region_hint, year_hint)}")
     return out
 
 
@@ -187,7 +197,7 @@ def _parse_entry(item: dict) -> dict:
         return out
     out["quarantine"].extend({"file": item["file"], "reason": reason} for reason in rejected)
     # the table's edge: records → rows; target_form and hard are polars expressions over them (forms.py)
-    out.update(doc=doc.as_row(), rejected=rejected,
+    out.update(doc=doc.as_row(), rejected=rejected, raw_size=item["raw_size"], raw_mtime_ns=item["raw_mtime_ns"],
                text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),   # from memory, not a second read
                rows=indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
                                     [text[r.char_start:r.char_end] for r in records]))
@@ -230,14 +240,16 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     _CTX.update(raw=raw, interim=interim, catalogue=catalogue, fingerprint=fingerprint, limits=limits)
     texts = TextStore(interim / "text")
     intact = {doc for docs in texts.intact().values() for doc in docs}
-    items = [_read_entry(e) for e in manifest]          # read and hashed here: a changed raw file is caught
     store = TableStore(cache_dir / STORE_DIR, fingerprint)
     stored = store.load()
-    hits, hit_docs, misses, quarantine = [], [], [], []
-    by_key = {}
+    hits, hit_docs, misses, quarantine, restat = [], [], [], [], {}
+    by_key, seen = {}, {}
     if stored is not None:
         sdocs, srows = stored
         by_key = {d["store_key"]: d for d in sdocs.select("store_key", "rejected").to_dicts()}
+        seen = {f: (n, t, h) for f, n, t, h in sdocs.select("file", "raw_size", "raw_mtime_ns", "sha256").iter_rows()}
+    # stat, and read and hash only what changed since the last run: a changed raw file is caught
+    items = [_read_entry(e, seen.get(e["file"])) for e in manifest]
     rewritten = 0
     for it in items:
         if it["quarantine"]:
@@ -249,11 +261,12 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
         if known is not None and it["path"].stem in intact:
             hits.append(sk)
             hit_docs.append(it["path"].stem)
-            it.pop("data")              # not needed again: keep memory to the documents being parsed
+            if it.pop("data") is not None:       # read again (a new mtime, same content): remember its new state
+                restat[sk] = (it["raw_size"], it["raw_mtime_ns"])
             quarantine.extend({"file": it["file"], "reason": r} for r in known["rejected"])
         else:
             rewritten += known is not None
-            misses.append(it)
+            misses.append(it if it["data"] is not None else _read_entry(it["entry"]))    # its bytes, to parse
     frames, new_docs = [], []
     every = max(1, len(misses) // 20)          # progress: about twenty lines for a large corpus
     if hits:
@@ -276,7 +289,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
                 continue
             frames.append(res["rows"])
             new_docs.append({**res["doc"], "store_key": f"{res['file']}|{res['key']}", "rejected": res["rejected"],
-                             "text_sha256": res["text_sha256"]})
+                             "text_sha256": res["text_sha256"], "raw_size": res["raw_size"], "raw_mtime_ns": res["raw_mtime_ns"]})
             if len(misses) <= 50 or i % every == 0 or i == len(misses):
                 print(f"[parse {i}/{len(misses)}] {res['file']}: {res['rows'].height} rows",
                       file=sys.stderr)
@@ -298,12 +311,17 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     if stored is not None and hits:
         hit_keys = pl.Series("store_key", hits).implode()
         kept = sdocs.filter(pl.col("store_key").is_in(hit_keys))
+        if restat:
+            t = pl.DataFrame([(k, *v) for k, v in sorted(restat.items())], orient="row",
+                             schema={"store_key": pl.String, "_size": pl.Int64, "_mtime": pl.Int64})
+            kept = kept.join(t, on="store_key", how="left", maintain_order="left").with_columns(
+                pl.coalesce("_size", "raw_size").alias("raw_size"), pl.coalesce("_mtime", "raw_mtime_ns").alias("raw_mtime_ns"))
         store_docs = pl.concat([kept.select(list(DOCS_SCHEMA)), new_store_docs.select(list(DOCS_SCHEMA))], how="vertical")
         store_rows = pl.concat([srows.filter(pl.col("store_key").is_in(hit_keys)), new_rows.select(list(ROWS_SCHEMA))],
                                how="vertical")
     else:
         store_docs, store_rows = new_store_docs.select(list(DOCS_SCHEMA)), new_rows.select(list(ROWS_SCHEMA))
-    if misses or stored is None or len(hits) != len(by_key):
+    if misses or restat or stored is None or len(hits) != len(by_key):
         store.save(store_docs, store_rows)
     documents = store_docs.select(list(schemas.DOCUMENTS))
     indicators = store_rows.select(list(schemas.INDICATORS))

@@ -20,7 +20,8 @@ import polars as pl
 from planwatch import schemas
 from planwatch.io import atomic_path, write_text
 
-DOC_EXTRA = {"store_key": pl.String, "rejected": pl.List(pl.String), "text_sha256": pl.String}
+DOC_EXTRA = {"store_key": pl.String, "rejected": pl.List(pl.String), "text_sha256": pl.String,
+             "raw_size": pl.Int64, "raw_mtime_ns": pl.Int64}     # the raw file's state when it was read
 DOCS_SCHEMA = {**DOC_EXTRA, **schemas.DOCUMENTS}
 ROWS_SCHEMA = {"store_key": pl.String, **schemas.INDICATORS}
 
