@@ -397,6 +397,29 @@ def test_quarantine_banner_on_every_page(tmp_path):
         assert 'id="quarantine"' in html and "b.txt" in html
 
 
+def test_a_withheld_statement_is_listed_on_its_own_region_page_and_rerenders_that_page_only(tmp_path, capsys):
+    from planwatch.catalogue import REFERENCE_DIR
+    from planwatch.report.render import render
+    reports = build_site(RAW, tmp_path)
+    interim, processed = tmp_path / "interim", tmp_path / "processed"
+    before = {p.name: p.read_bytes() for p in (reports / "regions").glob("*.html")}
+    (interim / "quarantine.csv").write_text("file,reason\nboshan_2026_plan.txt,\"row [1, 5) gdp: value 9 is not in its span '…'; "
+                                            "row not published\"\n", encoding="utf-8")
+    capsys.readouterr()
+    render(str(processed), str(interim), str(REFERENCE_DIR), str(reports))
+    assert "2 region pages: 2 rendered" in capsys.readouterr().err      # 'something is quarantined' is new to both
+    boshan = (reports / "regions" / "博山区.html").read_text(encoding="utf-8")
+    zibo = (reports / "regions" / "淄博市.html").read_text(encoding="utf-8")
+    assert 'id="quarantine"' in boshan and "boshan_2026_plan.txt" in boshan and "value 9 is not in its span" in boshan
+    assert 'id="quarantine"' not in zibo and 'id="quarantine-elsewhere"' in zibo and "boshan_2026_plan.txt" not in zibo
+    assert "boshan_2026_plan.txt" in (reports / "documents.html").read_text(encoding="utf-8")
+    (interim / "quarantine.csv").write_text("file,reason\nboshan_2026_plan.txt,\"row [1, 5) gdp: value 8 is not in its span '…'; "
+                                            "row not published\"\n", encoding="utf-8")
+    render(str(processed), str(interim), str(REFERENCE_DIR), str(reports))
+    assert "2 region pages: 1 rendered, 1 unchanged" in capsys.readouterr().err   # another withheld row: its page only
+    assert before.keys() == {p.name for p in (reports / "regions").glob("*.html")}
+
+
 # --- conflicting documents, value_std, reference data --------------------------------------------
 
 def test_conflicting_documents_warn_naming_both_and_the_later_publication_wins(tmp_path):

@@ -68,7 +68,8 @@ def region_slug(region: str) -> str:
 
 
 def read_quarantine(path: Path) -> list[dict]:
-    """Quarantined documents and rows (file, reason): shown in a banner on every page."""
+    """Quarantined documents and rows (file, reason): a banner on the index and documents page; a region page
+    lists the documents that could not be read and the rows withheld from its own documents."""
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as f:
@@ -296,7 +297,8 @@ def _region_page(env, region: str, s: pl.DataFrame, a: pl.DataFrame, f: pl.DataF
         series=s.with_columns(name.alias("name")).to_dicts(), attainment=att_rows, gdp_anchor={v: k for k, v in gdp_anchor.items()},
         issues=f.to_dicts(), finding_counts=parts["finding_counts"], max_findings=MAX_REGION_FINDINGS,
         sentences=sentences, statuses=list(STATUS_ICON), year_page=year_page, archive=archive, stem=stem,
-        status_zh=STATUS_ZH, icons=STATUS_ICON, quarantine=ctx["quarantine"], tolerance_pp=ctx["tolerance_pp"],
+        status_zh=STATUS_ZH, icons=STATUS_ICON, quarantine=ctx["unread"] + parts["withheld"].select("file", "reason").to_dicts(),
+        quarantine_elsewhere=ctx["any_withheld"], tolerance_pp=ctx["tolerance_pp"],
         tolerance_level_pct=ctx["tolerance_level_pct"], scorecard_years=SCORECARD_YEARS)
 
 
@@ -400,18 +402,26 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     issues_v = findings.describe(issues, indicators, documents, names).join(doc_region, on="doc_id", how="left", maintain_order="left") \
         .with_columns(pl.coalesce(pl.col("region").replace("", None), "_doc_region").alias("_page_region")).drop("_doc_region")
 
+    # A region page lists the documents that could not be read at all (they may be any region's:
+    # every page shows them) and the statements withheld from its own documents; the statements
+    # withheld from other regions' documents are on theirs and on the documents page. So one
+    # withheld row re-renders one page, not every page of the corpus.
+    unread = [q for q in quarantine if not q["reason"].startswith("row [")]
+    withheld = pl.DataFrame([q for q in quarantine if q["reason"].startswith("row [")], schema={"file": pl.String, "reason": pl.String}) \
+        .join(documents.select("file", "region"), on="file", how="inner").select("region", "file", "reason").sort("file", "reason")
     sources = {"series": series_v, "attainment": att_v, "implied": implied, "comparison": comparison, "trends": trends,
                "docs": documents, "issues": issues_v.drop_nulls("_page_region").filter(
-                   pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS)}
+                   pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS), "withheld": withheld}
     finding_counts = issues_v.drop_nulls("_page_region").group_by("_page_region", "severity").len() \
         .sort("_page_region", "severity").partition_by("_page_region", as_dict=True, maintain_order=True)
     empty = {"series": series_v.clear(), "attainment": att_v.clear(), "implied": None if implied is None else implied.clear(),
              "comparison": None if comparison is None else comparison.clear(), "trends": None if trends is None else trends.clear(),
-             "docs": documents.clear(), "issues": issues_v.clear()}
+             "docs": documents.clear(), "issues": issues_v.clear(), "withheld": withheld.clear()}
     ctx = {"names": names, "basis": {c: i.basis for c, i in cat.indicators.items()},
-           "std_unit": {c: i.std_unit for c, i in cat.indicators.items()}, "quarantine": quarantine,
+           "std_unit": {c: i.std_unit for c, i in cat.indicators.items()}, "unread": unread, "any_withheld": bool(quarantine),
            "tolerance_pp": tolerance_pp, "tolerance_level_pct": tolerance_level_pct}
-    version = _code_version() + json.dumps([quarantine, tolerance_pp, tolerance_level_pct], ensure_ascii=False, sort_keys=True)
+    version = _code_version() + json.dumps([unread, bool(quarantine), tolerance_pp, tolerance_level_pct], ensure_ascii=False,
+                                           sort_keys=True)
 
     pages_dir = out / "regions"
     pages_dir.mkdir(parents=True, exist_ok=True)
