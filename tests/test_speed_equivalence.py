@@ -92,3 +92,27 @@ subjects = st.lists(st.sampled_from(G.subject_strip_before + G.subject_strip_aft
 def test_subject_strip_and_lead_verb_are_the_word_loops(subject):
     assert other._strip(subject, G) == _strip_plain(subject, G)
     assert other._lead_verb(subject, G) == next((v for v in G.task_verbs if subject.startswith(v)), None)
+
+
+number_texts = st.lists(st.one_of(st.sampled_from(WORDS), st.characters(max_codepoint=0x10FFFF, blacklist_categories=("Cs",))),
+                        max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts, a=st.integers(0, 60), b=st.integers(0, 60))
+def test_a_text_without_number_characters_has_no_quantity_match(text, a, b):
+    """find_quantities answers [] at once when _number_chars finds nothing: neither pattern can match then."""
+    from planwatch.parse.numbers import _number_chars
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    if _number_chars(G).search(text, start, end) is None:
+        assert not list(_patterns(G)[0].finditer(text, start, end))
+        assert not list(_cn_pattern(G).finditer(text, start, end))
+
+
+def test_exclusion_tuples_are_the_word_lists():
+    from planwatch.catalogue import default_catalogue
+    cat = default_catalogue()
+    ex = statements._exclusions(cat, G)
+    for code, ind in cat.indicators.items():
+        assert ex[code] == (tuple(G.measure_modifiers + list(ind.exclude_before)), tuple(G.ratio_words + list(ind.exclude_after)))
+    assert list(statements._growth_verbs_longest_first(G)) == sorted(G.growth_up + G.growth_down, key=len, reverse=True)

@@ -146,11 +146,16 @@ def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
     return quantity, masks
 
 
+def _cn_first(g: Grammar) -> str:
+    """The characters a Chinese numeral that _cn_pattern reads may start with."""
+    return "".join(d for d in g.cn_digits if g.cn_digits[d]) + "十"
+
+
 @lru_cache(maxsize=4)
 def _cn_pattern(g: Grammar) -> re.Pattern:
     digits = "".join(g.cn_digits)
     numeral = digits + "".join(g.cn_multipliers)
-    first = "".join(d for d in g.cn_digits if g.cn_digits[d]) + "十"
+    first = _cn_first(g)
     return guarded(rf"""
         (?P<before>{_alt(g.approx_before)})?
         (?<![{numeral}万亿])               # not inside a longer numeral (一万二千 is not read)
@@ -233,6 +238,15 @@ _QUANTITY_GROUPS = ("before", "num", "pct1", "sep", "high", "mag", "after", "uni
 
 
 @lru_cache(maxsize=4)
+def _number_chars(g: Grammar) -> re.Pattern:
+    """A character every quantity's number holds: a digit (the \\d of the quantity pattern) or the
+    first character of a Chinese numeral (_cn_pattern, when the grammar has numerals). A text
+    without one holds no quantity: find_quantities answers at once (most clauses have none)."""
+    cn = re.escape(_cn_first(g)) if g.cn_digits else ""
+    return re.compile(rf"[\d{cn}]")
+
+
+@lru_cache(maxsize=4)
 def _unit_factors(g: Grammar) -> dict:
     return {}
 
@@ -258,8 +272,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     []
     """
     g = grammar or default_grammar()
-    quantity, _ = _patterns(g)
     end = len(text) if end is None else end
+    if not _number_chars(g).search(text, start, end):
+        return []
+    quantity, _ = _patterns(g)
     masked: list[tuple[int, int]] | None = None     # scanned once there is a number to mask (most clauses have none)
     out: list[Quantity] = []
     k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
@@ -315,7 +331,7 @@ def convert(value: Decimal, unit: str, std_unit: str, grammar: Grammar | None = 
     True
     """
     g = grammar or default_grammar()
-    a, b = g.unit_factor(unit), g.unit_factor(std_unit)
+    a, b = _unit_factor(unit, g), _unit_factor(std_unit, g)
     if not a or not b or a[0] != b[0]:
         return None
     return (value * a[1] / b[1]).normalize() + 0

@@ -16,6 +16,7 @@ from functools import lru_cache
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import Quantity, convert, find_quantities
+from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section, section_at
 from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
 from planwatch.records import Record
@@ -30,8 +31,8 @@ class SentenceScan:
     (with base-year marks excluded), and where its first target cue and estimate word end.
     Rescanning the sentence from its start for every statement was quadratic."""
 
-    __slots__ = ("positions", "years", "cue_end", "estimate_end", "mark_ends", "marks", "list_end", "list_year",
-                 "opens_list", "carry")
+    __slots__ = ("positions", "years", "_cue_end", "_estimate_end", "mark_ends", "marks", "list_end", "list_year",
+                 "opens_list", "carry", "_text", "_s0", "_s1", "_g")
 
     def __init__(self, text: str, s0: int, s1: int, g: Grammar, carry: ListCarry | None = None):
         self.positions: list[int] = []
@@ -41,8 +42,10 @@ class SentenceScan:
             if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
                 self.positions.append(m.end())
                 self.years.append(int(m.group(1)))
-        self.cue_end = _first_end(text, s0, s1 + 20, g.target_cues)
-        self.estimate_end = _first_end(text, s0, s1, g.estimate_words)
+        # where the first target cue and estimate word end: looked up on first use (most sentences need neither)
+        self._text, self._s0, self._s1, self._g = text, s0, s1, g
+        self._cue_end: int | None = None
+        self._estimate_end: int | None = None
         # period marks (前三季度, “十四五”时期, 五年来, 全年): one pass, in text order
         self.mark_ends: list[int] = []
         self.marks: list[tuple[str, str, int | None]] = []   # (scope, as written, last year of a multi-year period)
@@ -65,6 +68,18 @@ class SentenceScan:
             mark = self.mark_before(cue.end())
             self.list_year = self.last_year_before(cue.end()) or (mark[2] if mark and mark[0] == "multi_year" else None)
             self.opens_list = not text[cue.end():s1].strip(" \t。")
+
+    @property
+    def cue_end(self) -> int:
+        if self._cue_end is None:
+            self._cue_end = _first_end(self._text, self._s0, self._s1 + 20, self._g.target_cues)
+        return self._cue_end
+
+    @property
+    def estimate_end(self) -> int:
+        if self._estimate_end is None:
+            self._estimate_end = _first_end(self._text, self._s0, self._s1, self._g.estimate_words)
+        return self._estimate_end
 
     def last_year_before(self, pos: int) -> int | None:
         i = bisect_right(self.positions, pos)
@@ -193,15 +208,25 @@ def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
     return re.compile("|".join(parts))
 
 
+@lru_cache(maxsize=8)
+def _exclusions(cat: Catalogue, g: Grammar) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per indicator code, the words that, right before or after a name, make it another measure
+    (grammar measure_modifiers and ratio_words, and the indicator's own), as tuples for one
+    endswith / startswith each."""
+    return {code: (tuple(g.measure_modifiers + list(ind.exclude_before)), tuple(g.ratio_words + list(ind.exclude_after)))
+            for code, ind in cat.indicators.items()}
+
+
 def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -> list[Mention]:
     out: list[Mention] = []
+    exclusions = _exclusions(cat, g)
     for m in _matcher(cat, g).finditer(text, start, end):
-        ind = cat.indicators[cat.code_for(m.group())]
-        before = text[max(start, m.start() - 4):m.start()]
-        after = text[m.end():m.end() + 4]
-        if any(before.endswith(w) for w in g.measure_modifiers + list(ind.exclude_before)):
+        code = cat.code_for(m.group())
+        ind = cat.indicators[code]
+        not_before, not_after = exclusions[code]
+        if text[max(start, m.start() - 4):m.start()].endswith(not_before):
             continue
-        if any(after.startswith(w) for w in g.ratio_words + list(ind.exclude_after)):
+        if text[m.end():m.end() + 4].startswith(not_after):
             continue
         if out and m.start() < out[-1].end:
             continue     # inside a name composed from the one before (…能耗和二氧化碳排放降低)
@@ -242,10 +267,10 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     """Names that one written name stands for, in order: 城镇、农村居民人均可支配收入 → the urban and
     the rural income; 存、贷款余额 → deposits and loans; 城乡居民人均可支配收入分别… → urban and
     rural. Empty when the name stands for itself."""
-    for prefix, parts in g.paired_prefixes.items():
+    respectively = any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words)
+    for prefix, parts in g.paired_prefixes.items() if respectively else ():
         for a in range(len(prefix)):
-            if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]) \
-                    and any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words):
+            if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]):
                 rest = name[len(prefix) - a:]
                 codes = [cat.code_for(p + rest) for p in parts]
                 if all(codes):
@@ -534,12 +559,18 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
     return out
 
 
+@lru_cache(maxsize=4)
+def _growth_verbs_longest_first(g: Grammar) -> tuple[str, ...]:
+    """growth_up + growth_down, longest first (sorted once, not per item): a subject loses the longest it ends with."""
+    return tuple(sorted(g.growth_up + g.growth_down, key=len, reverse=True))
+
+
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
 
 
 def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
-    from planwatch.parse.other import code_for, other_items
     text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
+    verbs = _growth_verbs_longest_first(g)
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
@@ -551,10 +582,11 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
             continue
         for subject, q, span_start, span_end in other_items(text, c0, c1, g):
             sign = _is_growth(text, c0, q, g)
-            for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True):
-                if subject.endswith(v):
-                    subject = subject[: -len(v)]
-                    break
+            if subject.endswith(verbs):        # one C-level test; the loop finds the longest verb
+                for v in verbs:
+                    if subject.endswith(v):
+                        subject = subject[: -len(v)]
+                        break
             if sign and q.unit != "%":
                 continue   # 同比增加40天: a change in a level, not a growth rate
             if not subject or len(subject) < 2:
@@ -728,7 +760,7 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     sentence = ctx.sentence_of(rs, re_)
     return Record(
         period_year=period, kind=kind, indicator=ind.code,
-        indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
+        indicator_zh=raw[slice(*norm.raw_span(m.start, m.end))],
         value=_d(value), unit=level.unit if level else None,
         growth_pct=_d(gpct), value_high=_d(level.value_high) if level else None,
         growth_pct_high=_d(ghigh),
