@@ -116,3 +116,13 @@ def test_exclusion_tuples_are_the_word_lists():
     for code, ind in cat.indicators.items():
         assert ex[code] == (tuple(G.measure_modifiers + list(ind.exclude_before)), tuple(G.ratio_words + list(ind.exclude_after)))
     assert list(statements._growth_verbs_longest_first(G)) == sorted(G.growth_up + G.growth_down, key=len, reverse=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.one_of(chars, st.sampled_from(["\n", "\n\n", "　", " ", "\t"])), max_size=80).map("".join))
+def test_one_fold_of_the_text_is_the_fold_of_each_line(text):
+    """normalise slices one fold of the whole text per line (and extract shares it with detect_facts)."""
+    from planwatch.parse.text import _folds_lines_apart, fold, normalise
+    assert _folds_lines_apart(G)
+    assert fold(text, G).split("\n") == [line.translate(_fold_table(G)) for line in text.split("\n")]
+    assert normalise(text, G, fold(text, G)) == normalise(text, G)

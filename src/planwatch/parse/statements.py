@@ -17,7 +17,7 @@ from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import Quantity, convert, find_quantities
 from planwatch.parse.other import code_for, other_items
-from planwatch.parse.sections import Section, section_at
+from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
 from planwatch.records import Record
 
@@ -29,35 +29,20 @@ MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预�
 class SentenceScan:
     """What a sentence says once, looked up per statement in O(log n): the years it names
     (with base-year marks excluded), and where its first target cue and estimate word end.
-    Rescanning the sentence from its start for every statement was quadratic."""
+    Rescanning the sentence from its start for every statement was quadratic. Each part is
+    scanned on first use: a sentence with no statement (most of them) needs only its list cue."""
 
-    __slots__ = ("positions", "years", "_cue_end", "_estimate_end", "mark_ends", "marks", "list_end", "list_year",
+    __slots__ = ("_positions", "_years", "_cue_end", "_estimate_end", "_mark_ends", "_marks", "list_end", "list_year",
                  "opens_list", "carry", "_text", "_s0", "_s1", "_g")
 
     def __init__(self, text: str, s0: int, s1: int, g: Grammar, carry: ListCarry | None = None):
-        self.positions: list[int] = []
-        self.years: list[int] = []
-        since = tuple(g.period_so_far_words)
-        for m in _YEAR_BEFORE.finditer(text, s0, s1):
-            if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
-                self.positions.append(m.end())
-                self.years.append(int(m.group(1)))
-        # where the first target cue and estimate word end: looked up on first use (most sentences need neither)
         self._text, self._s0, self._s1, self._g = text, s0, s1, g
+        self._positions: list[int] | None = None
+        self._years: list[int] = []
         self._cue_end: int | None = None
         self._estimate_end: int | None = None
-        # period marks (前三季度, “十四五”时期, 五年来, 全年): one pass, in text order
-        self.mark_ends: list[int] = []
-        self.marks: list[tuple[str, str, int | None]] = []   # (scope, as written, last year of a multi-year period)
-        for m in _period_marks(g).finditer(text, s0, s1):
-            scope = m.lastgroup
-            if _after_base_mark(text, s0, m.start(), g, g.period_base_marks):
-                continue
-            self.mark_ends.append(m.end())
-            self.marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
-        if any(sc == "multi_year" and y is None for sc, _w, y in self.marks):
-            # 四年来…推进“十四五”规划实施：… reports the period so far, not its end
-            self.marks = [(sc, w, None if sc == "multi_year" else y) for sc, w, y in self.marks]
+        self._mark_ends: list[int] | None = None
+        self._marks: list[tuple[str, str, int | None]] = []
         # a list of targets opened by a cue and a colon (主要预期目标是：…), in this sentence or an earlier one
         self.carry = carry
         cue = _list_cue(g).search(text, s0, s1)
@@ -69,26 +54,57 @@ class SentenceScan:
             self.list_year = self.last_year_before(cue.end()) or (mark[2] if mark and mark[0] == "multi_year" else None)
             self.opens_list = not text[cue.end():s1].strip(" \t。")
 
+    def _scan_years(self) -> None:
+        text, s0, g = self._text, self._s0, self._g
+        self._positions = []
+        since = tuple(g.period_so_far_words)
+        for m in _YEAR_BEFORE.finditer(text, s0, self._s1):
+            if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
+                self._positions.append(m.end())
+                self._years.append(int(m.group(1)))
+
+    def _scan_marks(self) -> None:
+        """Period marks (前三季度, “十四五”时期, 五年来, 全年): one pass, in text order, as
+        (scope, as written, last year of a multi-year period)."""
+        text, s0, g = self._text, self._s0, self._g
+        self._mark_ends = []
+        marks = self._marks
+        for m in _period_marks(g).finditer(text, s0, self._s1):
+            scope = m.lastgroup
+            if _after_base_mark(text, s0, m.start(), g, g.period_base_marks):
+                continue
+            self._mark_ends.append(m.end())
+            marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
+        if any(sc == "multi_year" and y is None for sc, _w, y in marks):
+            # 四年来…推进“十四五”规划实施：… reports the period so far, not its end
+            self._marks = [(sc, w, None if sc == "multi_year" else y) for sc, w, y in marks]
+
     @property
     def cue_end(self) -> int:
+        """End of the first target cue (a large number if none)."""
         if self._cue_end is None:
             self._cue_end = _first_end(self._text, self._s0, self._s1 + 20, self._g.target_cues)
         return self._cue_end
 
     @property
     def estimate_end(self) -> int:
+        """End of the first estimate word (a large number if none)."""
         if self._estimate_end is None:
             self._estimate_end = _first_end(self._text, self._s0, self._s1, self._g.estimate_words)
         return self._estimate_end
 
     def last_year_before(self, pos: int) -> int | None:
-        i = bisect_right(self.positions, pos)
-        return self.years[i - 1] if i else None
+        if self._positions is None:
+            self._scan_years()
+        i = bisect_right(self._positions, pos)
+        return self._years[i - 1] if i else None
 
     def mark_before(self, pos: int) -> tuple[str, str, int | None] | None:
-        i = bisect_right(self.mark_ends, pos)
+        if self._mark_ends is None:
+            self._scan_marks()
+        i = bisect_right(self._mark_ends, pos)
         if i:
-            return self.marks[i - 1]
+            return self._marks[i - 1]
         return self.carry.mark if self.carry else None
 
     def in_list(self, pos: int) -> bool:
@@ -96,9 +112,9 @@ class SentenceScan:
 
     def next_carry(self, section: Section) -> ListCarry | None:
         """What the next sentence inherits: a list opened here (…目标是：), or the one this sentence is in."""
-        if self.opens_list:
-            i = bisect_right(self.mark_ends, self.list_end)
-            mark = self.marks[i - 1] if i and self.marks[i - 1][0] == "multi_year" else None
+        if self.opens_list:       # the cue's marks were scanned for list_year
+            i = bisect_right(self._mark_ends, self.list_end)
+            mark = self._marks[i - 1] if i and self._marks[i - 1][0] == "multi_year" else None
             return ListCarry(section.start, self.list_year, mark)
         return self.carry
 
@@ -443,17 +459,20 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
     text = norm.text
     records: list[Record] = []
     carry: ListCarry | None = None
+    starts = [x.start for x in sections]     # section_at's binary search, without a key call per step
+    numerals = _numerals(g)
     for s0, s1 in sentences(text):
-        if text[s0:s1].startswith("\t"):
+        if text.startswith("\t", s0, s1):
             continue   # table cells are read by tables.py
-        sec = section_at(sections, s0)
+        i = bisect_right(starts, s0)
+        sec = sections[i - 1] if i > 0 else sections[0]
         if carry and carry.section_start != sec.start:
             carry = None      # a list of targets ends at the next heading
         scan = SentenceScan(text, s0, s1, g, carry)
         carry = scan.next_carry(sec)
         mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
         groups = _group(mentions, text, g)
-        counted = with_other and _numerals(g).search(text, s0, s1) is not None
+        counted = with_other and numerals.search(text, s0, s1) is not None
         if not groups and not counted:
             continue      # nothing to read: no name, and no figure for an uncatalogued statement
         ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)

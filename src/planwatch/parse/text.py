@@ -113,10 +113,19 @@ def fold(text: str, grammar: Grammar | None = None) -> str:
     return text.translate(_fold_table(grammar or default_grammar()))
 
 
-def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
+@lru_cache(maxsize=4)
+def _folds_lines_apart(g: Grammar) -> bool:
+    """Whether folding keeps every line break and makes none, so the folded text splits into
+    the folded lines (fold maps one character to one: offsets are kept)."""
+    table = _fold_table(g)
+    nl = ord("\n")
+    return (nl >= len(table) or table[nl] in (nl, "\n")) and not any(to in (nl, "\n") for code, to in enumerate(table) if code != nl)
+
+
+def normalise(raw: str, grammar: Grammar | None = None, folded: str | None = None) -> NormText:
     """Normalised text and its map to raw offsets.
 
-    Folds characters (fold), drops spaces, thousands separators, web-page residue, bullets and
+    Folds characters (fold: pass folded, the fold of raw, when it is at hand), drops spaces, thousands separators, web-page residue, bullets and
     the colon after a bulleted label, skips page furniture (— 3 — and the running header beside
     it) and joins lines broken inside a sentence, a word or a number.
 
@@ -140,6 +149,8 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     out: list[str] = []
     idx = array("q")
     lines = raw.split("\n")
+    # one translate for the whole text (extract shares it with detect_facts), sliced per line
+    folded_text = (folded if folded is not None else fold(raw, g)) if _folds_lines_apart(g) else None
     furniture = page_furniture(lines, g)
     nxt_content = next_content_index(lines, furniture)
     pos = 0
@@ -152,7 +163,7 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
             continue
         joining = False
         if not any(p.match(line.strip()) for p in g.residue_lines):
-            folded = line.translate(table)
+            folded = folded_text[pos:pos + len(line)] if folded_text is not None else line.translate(table)
             lead = len(folded) - len(folded.lstrip(" \t\r"))
             keep_tab = "\t" in line[:lead]
             if keep_tab:                      # a table cell: keep one tab at line start
