@@ -102,11 +102,27 @@ number_texts = st.lists(st.one_of(st.sampled_from(WORDS), st.characters(max_code
 @given(text=number_texts, a=st.integers(0, 60), b=st.integers(0, 60))
 def test_a_text_without_number_characters_has_no_quantity_match(text, a, b):
     """find_quantities answers [] at once when _number_chars finds nothing: neither pattern can match then."""
-    from planwatch.parse.numbers import _number_chars
+    from planwatch.parse.numbers import _DIGIT, _cn_chars, _number_chars
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
     if _number_chars(G).search(text, start, end) is None:
         assert not list(_patterns(G)[0].finditer(text, start, end))
         assert not list(_cn_pattern(G).finditer(text, start, end))
+    if _DIGIT.search(text, start, end) is None:
+        assert not list(_patterns(G)[0].finditer(text, start, end))
+    if _cn_chars(G).search(text, start, end) is None:
+        assert not list(_cn_pattern(G).finditer(text, start, end))
+
+
+residue_texts = st.lists(st.one_of(st.sampled_from(["扫码", "标题", "打印本页", "【打印】", "关闭窗口", "分享到", "：", "来源", "x"]),
+                                   chars), max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=residue_texts)
+def test_a_line_not_starting_like_residue_is_no_residue(line):
+    from planwatch.parse.text import _residue_start
+    if _residue_start(G).match(line) is None:
+        assert not any(p.match(line) for p in G.residue_lines)
 
 
 def test_exclusion_tuples_are_the_word_lists():

@@ -237,11 +237,20 @@ def masked_spans(text: str, start: int = 0, end: int | None = None, grammar: Gra
 _QUANTITY_GROUPS = ("before", "num", "pct1", "sep", "high", "mag", "after", "unit", "qual")
 
 
+_DIGIT = re.compile(r"\d")     # the quantity pattern's number holds one (the same \d, Unicode digits too)
+
+
+@lru_cache(maxsize=4)
+def _cn_chars(g: Grammar) -> re.Pattern:
+    """A character every Chinese numeral _cn_pattern reads holds: its first."""
+    return re.compile(f"[{re.escape(_cn_first(g))}]")
+
+
 @lru_cache(maxsize=4)
 def _number_chars(g: Grammar) -> re.Pattern:
     """A character every quantity's number holds: a digit (the \\d of the quantity pattern) or the
     first character of a Chinese numeral (_cn_pattern, when the grammar has numerals). A text
-    without one holds no quantity: find_quantities answers at once (most clauses have none)."""
+    without one holds no quantity (most clauses have none)."""
     cn = re.escape(_cn_first(g)) if g.cn_digits else ""
     return re.compile(rf"[\d{cn}]")
 
@@ -273,13 +282,16 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     """
     g = grammar or default_grammar()
     end = len(text) if end is None else end
-    if not _number_chars(g).search(text, start, end):
+    # each pattern runs only where its number can be: a digit, a Chinese numeral's first character
+    digits = _DIGIT.search(text, start, end) is not None
+    numerals = bool(g.cn_digits) and _cn_chars(g).search(text, start, end) is not None
+    if not digits and not numerals:
         return []
     quantity, _ = _patterns(g)
     masked: list[tuple[int, int]] | None = None     # scanned once there is a number to mask (most clauses have none)
     out: list[Quantity] = []
     k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
-    for m in quantity.finditer(text, start, end):
+    for m in (quantity.finditer(text, start, end) if digits else ()):
         if masked is None:
             masked = masked_spans(text, start, end, g)
         ns, ne = m.span("num")
@@ -309,7 +321,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             qualifier=qual,
             start=m.start(), end=m.end(), num_start=ns,
         ))
-    if g.cn_digits:
+    if numerals:
         cn = _cn_quantities(text, start, end, g)
         if cn:
             out = sorted(out + cn, key=lambda q: q.start)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import Quantity, convert, find_quantities
+from planwatch.parse.numbers import Quantity, _number_chars, convert, find_quantities
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
@@ -409,24 +409,19 @@ def _d(x: Decimal | None) -> float | None:
     return float(x) if x is not None else None
 
 
-@dataclass(frozen=True)
 class SentenceContext:
     """One sentence and what every statement in it is read against: the document's text (normalised
     and raw), the sentence's bounds, its section, the document's year, the rule data and what the
-    sentence says once (SentenceScan). Passed instead of nine loose arguments."""
-    norm: NormText
-    raw: str
-    s0: int
-    s1: int
-    sec: Section
-    doc_year: int
-    cat: Catalogue
-    g: Grammar
-    scan: SentenceScan
+    sentence says once (SentenceScan). Passed instead of nine loose arguments. A plain slotted class,
+    not a frozen dataclass: one is made per sentence, and a frozen one costs a setattr call per field."""
 
-    @property
-    def text(self) -> str:
-        return self.norm.text
+    __slots__ = ("norm", "raw", "s0", "s1", "sec", "doc_year", "cat", "g", "scan", "text")
+
+    def __init__(self, norm: NormText, raw: str, s0: int, s1: int, sec: Section, doc_year: int, cat: Catalogue,
+                 g: Grammar, scan: SentenceScan):
+        self.norm, self.raw, self.s0, self.s1, self.sec = norm, raw, s0, s1, sec
+        self.doc_year, self.cat, self.g, self.scan = doc_year, cat, g, scan
+        self.text = norm.text
 
     def kind_period(self, pos: int) -> tuple[str, int]:
         return _kind_period(self.scan, pos, self.sec, self.doc_year)
@@ -442,16 +437,14 @@ class SentenceContext:
         return ("…" if w0 > a else "") + self.raw[w0:w1].strip() + ("…" if w1 < b else "")
 
 
-@dataclass(frozen=True)
 class Predicate:
     """A statement's predicate [p0, p1) and what its clause says of it: kind and year, whether it
-    is an estimate (预计) or a stretch target (力争)."""
-    p0: int
-    p1: int
-    kind: str
-    period: int
-    estimated: bool = False
-    stretch: bool = False
+    is an estimate (预计) or a stretch target (力争). A plain slotted class (one per statement)."""
+
+    __slots__ = ("p0", "p1", "kind", "period", "estimated", "stretch")
+
+    def __init__(self, p0: int, p1: int, kind: str, period: int, estimated: bool = False, stretch: bool = False):
+        self.p0, self.p1, self.kind, self.period, self.estimated, self.stretch = p0, p1, kind, period, estimated, stretch
 
 
 def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: int,
@@ -590,6 +583,7 @@ LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at
 def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
     text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
     verbs = _growth_verbs_longest_first(g)
+    number_chars = _number_chars(g)
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
@@ -599,6 +593,8 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
             k += 1
         if k < len(taken) and taken[k][0] < c1:
             continue
+        if not number_chars.search(text, c0, c1):
+            continue     # no number, no item (find_quantities would find none)
         for subject, q, span_start, span_end in other_items(text, c0, c1, g):
             sign = _is_growth(text, c0, q, g)
             if subject.endswith(verbs):        # one C-level test; the loop finds the longest verb

@@ -122,11 +122,11 @@ def _folds_lines_apart(g: Grammar) -> bool:
     return (nl >= len(table) or table[nl] in (nl, "\n")) and not any(to in (nl, "\n") for code, to in enumerate(table) if code != nl)
 
 
-def normalise(raw: str, grammar: Grammar | None = None, folded: str | None = None) -> NormText:
+def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None = None) -> NormText:
     """Normalised text and its map to raw offsets.
 
-    Folds characters (fold: pass folded, the fold of raw, when it is at hand), drops spaces, thousands separators, web-page residue, bullets and
-    the colon after a bulleted label, skips page furniture (— 3 — and the running header beside
+    Folds characters (fold; pass folded_text, fold(raw), when it is at hand), drops spaces,
+    thousands separators, web-page residue, bullets and the colon after a bulleted label, skips page furniture (— 3 — and the running header beside
     it) and joins lines broken inside a sentence, a word or a number.
 
     >>> n = normalise("增长 5.5％，完成1,234.5亿元")
@@ -150,7 +150,12 @@ def normalise(raw: str, grammar: Grammar | None = None, folded: str | None = Non
     idx = array("q")
     lines = raw.split("\n")
     # one translate for the whole text (extract shares it with detect_facts), sliced per line
-    folded_text = (folded if folded is not None else fold(raw, g)) if _folds_lines_apart(g) else None
+    if not _folds_lines_apart(g):
+        folded_text = None
+    elif folded_text is None:
+        folded_text = fold(raw, g)
+    residue_start = _residue_start(g)
+    units = _unit_starts(g)
     furniture = page_furniture(lines, g)
     nxt_content = next_content_index(lines, furniture)
     pos = 0
@@ -162,7 +167,8 @@ def normalise(raw: str, grammar: Grammar | None = None, folded: str | None = Non
             pos += len(line) + 1
             continue
         joining = False
-        if not any(p.match(line.strip()) for p in g.residue_lines):
+        body = line.strip()
+        if not (residue_start is None or residue_start.match(body)) or not any(p.match(body) for p in g.residue_lines):
             folded = folded_text[pos:pos + len(line)] if folded_text is not None else line.translate(table)
             lead = len(folded) - len(folded.lstrip(" \t\r"))
             keep_tab = "\t" in line[:lead]
@@ -192,7 +198,7 @@ def normalise(raw: str, grammar: Grammar | None = None, folded: str | None = Non
         if li < len(lines) - 1:
             j = nxt_content[li + 1]
             nxt = lines[j] if j < len(lines) else None
-            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=_unit_starts(g)):
+            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=units):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
                 joined = True
             else:
@@ -202,6 +208,18 @@ def normalise(raw: str, grammar: Grammar | None = None, folded: str | None = Non
             pos += 1
     idx.append(len(raw))
     return NormText("".join(out), idx)
+
+
+@lru_cache(maxsize=4)
+def _residue_start(g: Grammar) -> re.Pattern | None:
+    """The characters a residue line can start with (numbers.first_chars of each residue pattern): a
+    line starting otherwise is no residue, without trying each pattern. None when a pattern may
+    match the empty string or its first characters cannot be told (then every pattern is tried)."""
+    from planwatch.parse.numbers import first_chars      # numbers imports grammar, as this module does
+    classes = [first_chars(p.pattern, p.flags) for p in g.residue_lines]
+    if not classes or any(c is None for c in classes):
+        return None
+    return re.compile("|".join(classes))
 
 
 def _bullet_drops(line: str, lead: int, g: Grammar) -> list[int]:
@@ -293,7 +311,7 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
     body, head = line.strip(), nxt.strip()
     if _BULLET_START.match(head) or _SPACED_ROW.search(body) or _SPACED_ROW.search(head):
         return False
-    if re.search(r"\d\.?$", body) and head.startswith(units):
+    if _NUMBER_END.search(body) and head.startswith(units):
         return True
     mid = body[-1] not in _LINE_END_OK and (bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
     if len(body) >= WRAPPED_LINE_MIN:
@@ -301,6 +319,7 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
     return mid and continued and adjacent and not _HEADING.match(body)
 
 
+_NUMBER_END = re.compile(r"\d\.?$")
 _BULLET_START = re.compile(r"^(?:[●◆■▲★◇□○•▪◎]|\d{1,2}[.、．](?!\d)|（\d{1,2}）)")
 _SPACED_ROW = re.compile(r"\S(?: {2,}|\t)\S")      # a table row laid out with spaces: never joined
 
