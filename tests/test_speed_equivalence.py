@@ -142,3 +142,17 @@ def test_one_fold_of_the_text_is_the_fold_of_each_line(text):
     assert _folds_lines_apart(G)
     assert fold(text, G).split("\n") == [line.translate(_fold_table(G)) for line in text.split("\n")]
     assert normalise(text, G, fold(text, G)) == normalise(text, G)
+
+
+page_lines = st.lists(st.one_of(st.sampled_from(["—", "－", "-", "–", " ", "第", "页", "共", "/", "，", "3", "12", "x", "正文"]), chars),
+                      max_size=10).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=page_lines)
+def test_a_line_not_starting_like_a_page_number_is_none(line):
+    from planwatch.parse.text import _page_number_patterns
+    pats, start = _page_number_patterns(G)
+    assert start is not None
+    if start.match(line) is None:
+        assert not any(p.fullmatch(line) for p in pats)

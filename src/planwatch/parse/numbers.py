@@ -287,13 +287,13 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     numerals = bool(g.cn_digits) and _cn_chars(g).search(text, start, end) is not None
     if not digits and not numerals:
         return []
-    quantity, _ = _patterns(g)
+    quantity, masks = _patterns(g)
     masked: list[tuple[int, int]] | None = None     # scanned once there is a number to mask (most clauses have none)
     out: list[Quantity] = []
     k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
     for m in (quantity.finditer(text, start, end) if digits else ()):
-        if masked is None:
-            masked = masked_spans(text, start, end, g)
+        if masked is None:      # masked_spans(text, start, end, g), inline
+            masked = [mm.span() for mm in masks.finditer(text, start, end)]
         ns, ne = m.span("num")
         while k < len(masked) and masked[k][1] <= ns:
             k += 1

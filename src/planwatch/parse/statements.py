@@ -75,7 +75,7 @@ class SentenceScan:
                 continue
             self._mark_ends.append(m.end())
             marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
-        if any(sc == "multi_year" and y is None for sc, _w, y in marks):
+        if marks and any(sc == "multi_year" and y is None for sc, _w, y in marks):
             # 四年来…推进“十四五”规划实施：… reports the period so far, not its end
             self._marks = [(sc, w, None if sc == "multi_year" else y) for sc, w, y in marks]
 
@@ -334,15 +334,26 @@ def _group(mentions: list[Mention], text: str, g: Grammar) -> list[list[Mention]
     return groups
 
 
+_CLAUSE_MARK = re.compile(r"[，；。：]")
+
+
+@lru_cache(maxsize=4)
+def _predicate_words(g: Grammar) -> tuple[tuple[str, ...], re.Pattern]:
+    """The words that open a clause adding growth (as one tuple), and any clause_stop word (one
+    pattern: a clause without one skips the loop over them)."""
+    lead = tuple(g.growth_lead + g.growth_up + g.growth_down) + tuple(g.respectively_words)
+    return lead, re.compile("|".join(re.escape(w) for w in g.clause_stop) or "(?!)")
+
+
 def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
     """End of the predicate: the first clause, plus clauses that only add growth."""
     pos = start
-    lead = tuple(g.growth_lead + g.growth_up + g.growth_down)
+    lead, stops = _predicate_words(g)
     while pos < limit:
-        m = re.compile(r"[，；。：]").search(text, pos, limit)
+        m = _CLAUSE_MARK.search(text, pos, limit)
         clause_end = m.start() if m else limit
         clause = text[pos:clause_end]
-        for w in g.clause_stop:
+        for w in (g.clause_stop if stops.search(clause) else ()):
             i = clause.find(w)
             while i >= 0 and _in_qualifier_verb(clause, i, w, g):
                 i = clause.find(w, i + 1)     # 增长不低于8%: 低于 inside a qualifier verb stops nothing
@@ -350,8 +361,7 @@ def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
                 return pos + i if i > 0 else pos
         if not m or m.group() != "，":
             return clause_end
-        nxt = text[m.end():limit]
-        if not nxt.startswith(lead) and not nxt.startswith(tuple(g.respectively_words)):
+        if not text.startswith(lead, m.end(), limit):
             return clause_end
         pos = m.end()
     return limit
@@ -415,13 +425,14 @@ class SentenceContext:
     sentence says once (SentenceScan). Passed instead of nine loose arguments. A plain slotted class,
     not a frozen dataclass: one is made per sentence, and a frozen one costs a setattr call per field."""
 
-    __slots__ = ("norm", "raw", "s0", "s1", "sec", "doc_year", "cat", "g", "scan", "text")
+    __slots__ = ("norm", "raw", "s0", "s1", "sec", "doc_year", "cat", "g", "scan", "text", "_whole")
 
     def __init__(self, norm: NormText, raw: str, s0: int, s1: int, sec: Section, doc_year: int, cat: Catalogue,
                  g: Grammar, scan: SentenceScan):
         self.norm, self.raw, self.s0, self.s1, self.sec = norm, raw, s0, s1, sec
         self.doc_year, self.cat, self.g, self.scan = doc_year, cat, g, scan
         self.text = norm.text
+        self._whole: str | None = None
 
     def kind_period(self, pos: int) -> tuple[str, int]:
         return _kind_period(self.scan, pos, self.sec, self.doc_year)
@@ -429,9 +440,12 @@ class SentenceContext:
     def sentence_of(self, rs: int, re_: int) -> str:
         """The raw sentence, clipped around the record's raw span [rs, re_) when very long (only the
         window is sliced, so a long sentence with many statements stays linear)."""
+        if self._whole is not None:
+            return self._whole
         a, b = self.norm.raw_span(self.s0, self.s1)
         if b - a <= MAX_SENTENCE + 40:
-            return self.raw[a:b].strip()
+            self._whole = self.raw[a:b].strip()      # the same for every record of the sentence
+            return self._whole
         w0 = max(a, min(rs, re_ - 1) - MAX_SENTENCE // 2)
         w1 = min(b, w0 + MAX_SENTENCE)
         return ("…" if w0 > a else "") + self.raw[w0:w1].strip() + ("…" if w1 < b else "")
@@ -463,7 +477,9 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             carry = None      # a list of targets ends at the next heading
         scan = SentenceScan(text, s0, s1, g, carry)
         carry = scan.next_carry(sec)
-        mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
+        mentions = find_mentions(text, s0, s1, cat, g)     # a new list: sorted in place
+        if len(mentions) > 1:
+            mentions.sort(key=lambda m: m.start)
         groups = _group(mentions, text, g)
         counted = with_other and numerals.search(text, s0, s1) is not None
         if not groups and not counted:
@@ -475,7 +491,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             p0 = group[-1].end
             spans.append((p0, _predicate_end(text, p0, limit, g)))
         taken = [(group[0].start, p1) for group, (_p0, p1) in zip(groups, spans)]
-        shared = _shared_growths(text, s0, groups, spans, g)
+        shared = _shared_growths(text, s0, groups, spans, g) if groups else {}
         for gi, group in enumerate(groups):
             p0, p1 = spans[gi]
             found = _statements(ctx, group, p0, p1, shared.get(gi, _OWN))
@@ -501,7 +517,7 @@ RESTATED_WINDOW = 40   # the restated target's clause is at most this long
 
 
 def _clause_end(text: str, start: int, limit: int) -> int:
-    m = re.compile(r"[，；。：]").search(text, start, limit)
+    m = _CLAUSE_MARK.search(text, start, limit)
     return m.start() if m else limit
 
 

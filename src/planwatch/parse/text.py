@@ -176,7 +176,8 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
                 out.append("\t")
                 idx.append(pos + line.index("\t"))
             drops = {m.start() for m in _DROP.finditer(folded)}
-            drops.update(range(lead))
+            if lead:
+                drops.update(range(lead))
             if not keep_tab:
                 drops.update(_bullet_drops(folded, lead, g))
             if not drops:
@@ -210,16 +211,28 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
     return NormText("".join(out), idx)
 
 
-@lru_cache(maxsize=4)
-def _residue_start(g: Grammar) -> re.Pattern | None:
-    """The characters a residue line can start with (numbers.first_chars of each residue pattern): a
-    line starting otherwise is no residue, without trying each pattern. None when a pattern may
-    match the empty string or its first characters cannot be told (then every pattern is tried)."""
+def _start_class(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """The characters a match of any of patterns can start with (numbers.first_chars of each): a
+    line starting otherwise matches none, without trying each. None when a pattern may match the
+    empty string or its first characters cannot be told (then every pattern is tried)."""
     from planwatch.parse.numbers import first_chars      # numbers imports grammar, as this module does
-    classes = [first_chars(p.pattern, p.flags) for p in g.residue_lines]
+    classes = [first_chars(p.pattern, p.flags) for p in patterns]
     if not classes or any(c is None for c in classes):
         return None
     return re.compile("|".join(classes))
+
+
+@lru_cache(maxsize=4)
+def _residue_start(g: Grammar) -> re.Pattern | None:
+    """What a residue line (web-page residue) can start with: _start_class of the grammar's patterns."""
+    return _start_class(g.residue_lines)
+
+
+@lru_cache(maxsize=4)
+def _page_number_patterns(g: Grammar) -> tuple[list[re.Pattern], re.Pattern | None]:
+    """The page-number patterns, compiled once, and what a page number can start with."""
+    pats = [re.compile(p) for p in g.data.get("page_numbers", [])]
+    return pats, _start_class(pats)
 
 
 def _bullet_drops(line: str, lead: int, g: Grammar) -> list[int]:
@@ -257,8 +270,9 @@ def page_furniture(lines: list[str], g: Grammar) -> set[int]:
     ...                       default_grammar()))
     [2, 4, 6, 7]
     """
-    pats = [re.compile(p) for p in g.data.get("page_numbers", [])]
-    numbers = {i for i, ln in enumerate(lines) if ln.strip() and any(p.fullmatch(ln.strip()) for p in pats)}
+    pats, start = _page_number_patterns(g)
+    numbers = {i for i, ln in enumerate(lines) if (body := ln.strip()) and (start is None or start.match(body))
+               and any(p.fullmatch(body) for p in pats)}
     if not numbers:
         return set()
     counts = Counter(ln.strip() for ln in lines if 0 < len(ln.strip()) <= RUNNING_HEADER_MAX)
