@@ -156,3 +156,35 @@ def test_a_line_not_starting_like_a_page_number_is_none(line):
     assert start is not None
     if start.match(line) is None:
         assert not any(p.fullmatch(line) for p in pats)
+
+
+field_values = st.one_of(st.none(), st.booleans(), st.integers(-5, 3000), st.floats(allow_nan=False), st.text(max_size=5))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(field_values, min_size=21, max_size=21))
+def test_fast_constructor_makes_what_the_dataclass_makes(values):
+    """Records and quantities made by records.fast_constructor equal, hash, print and pickle as the
+    dataclass's own; a missing or unknown field is refused."""
+    import pickle
+    from dataclasses import fields
+
+    from planwatch.parse.numbers import Quantity
+    from planwatch.records import Record, fast_constructor
+    for cls, n in ((Record, 21), (Record, 18), (Quantity, 10)):
+        kw = dict(zip([f.name for f in fields(cls)][:n], values))
+        a, b = fast_constructor(cls)(**kw), cls(**kw)
+        assert a == b and repr(a) == repr(b) and hash(a) == hash(b) and pickle.dumps(a) == pickle.dumps(b)
+        assert list(vars(a)) == list(vars(b))
+    with pytest.raises(TypeError):
+        fast_constructor(Quantity)(value=1)
+    with pytest.raises(TypeError):
+        fast_constructor(Quantity)(**dict(zip([f.name for f in fields(Quantity)], values)), colour=1)
+
+
+def test_two_cjk_and_respectively_are_the_plain_tests():
+    for s in ["", "a", "新", "新a", "a新b增", "新增", "“新”", "12个"]:
+        assert (other._TWO_CJK.search(s) is not None) == (len(re.findall(r"[\u4e00-\u9fff]", s)) >= 2)
+    for clause in ["", "分别", "城镇、农村分别增长5%", "x分别y分别"]:
+        m = other._respectively(G).search(clause)
+        assert (m.start() if m else -1) == min((j for w in G.respectively_words if (j := clause.find(w)) >= 0), default=-1)

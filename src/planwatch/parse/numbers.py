@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from planwatch.parse.grammar import Grammar, default_grammar
+from planwatch.records import fast_constructor
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Quantity:
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
+
+
+_new_quantity = fast_constructor(Quantity)      # Quantity(**fields), in the hot loop of find_quantities
 
 
 def _alt(words) -> str:
@@ -313,7 +317,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
         fam = _unit_factor(written, g) if written else None
         if written and fam is None:
             continue
-        out.append(Quantity(
+        out.append(_new_quantity(
             value=Decimal(num),
             value_high=Decimal(high) if high else None,
             unit=written, family=fam[0] if fam else None, factor=fam[1] if fam else None,

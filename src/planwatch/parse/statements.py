@@ -19,7 +19,9 @@ from planwatch.parse.numbers import Quantity, _number_chars, convert, find_quant
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
-from planwatch.records import Record
+from planwatch.records import Record, fast_constructor
+
+_new_record = fast_constructor(Record)     # Record(**fields), for the statements of every sentence
 
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
@@ -634,7 +636,7 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
             rs, re_ = ctx.norm.raw_span(span_start, span_end)
             if sentence is None or len(sentence) >= MAX_SENTENCE:
                 sentence = ctx.sentence_of(rs, re_)
-            out.append(Record(
+            out.append(_new_record(
                 period_year=period, kind=kind, indicator=code_for(subject), indicator_zh=subject,
                 value=None if sign else float(q.value), unit=None if sign else q.unit,
                 growth_pct=float(_signed(q.value, sign)) if sign else None, value_high=None if sign else _d(q.value_high),
@@ -789,7 +791,7 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     ghigh = _signed(growth[1].value_high, growth[0]) if growth and growth[1].value_high is not None else None
     rs, re_ = norm.raw_span(m.start, end)
     sentence = ctx.sentence_of(rs, re_)
-    return Record(
+    return _new_record(
         period_year=period, kind=kind, indicator=ind.code,
         indicator_zh=raw[slice(*norm.raw_span(m.start, m.end))],
         value=_d(value), unit=level.unit if level else None,
