@@ -188,3 +188,25 @@ def test_two_cjk_and_respectively_are_the_plain_tests():
     for clause in ["", "分别", "城镇、农村分别增长5%", "x分别y分别"]:
         m = other._respectively(G).search(clause)
         assert (m.start() if m else -1) == min((j for w in G.respectively_words if (j := clause.find(w)) >= 0), default=-1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(0, 300), runs=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=6),
+       cap=st.integers(1, 300))
+def test_offsets_sliced_from_the_counting_array_are_the_ranges(n, runs, cap):
+    """normalise appends raw offsets sliced from a shared counting array; past its cap, from a range."""
+    from array import array
+
+    from planwatch.parse import text as text_module
+    saved = text_module._COUNTING, text_module.COUNTING_MAX
+    try:
+        text_module._COUNTING, text_module.COUNTING_MAX = array("q"), cap
+        idx = array("q")
+        add = text_module._offsets_into(idx, n)
+        expected = []
+        for a, b in runs:
+            add(a, b)
+            expected += range(a, b)
+        assert list(idx) == expected
+    finally:
+        text_module._COUNTING, text_module.COUNTING_MAX = saved

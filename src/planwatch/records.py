@@ -71,16 +71,17 @@ def fast_constructor(cls):
     assert all(f.default_factory is MISSING for f in fields(cls)), cls
     required = frozenset(n for n, v in template.items() if v is MISSING)
     names = frozenset(template)
+    size = len(template)
     new = object.__new__
 
     def make(**values):
-        if not required <= values.keys() <= names:
-            raise TypeError(f"{cls.__name__}: missing {sorted(required - values.keys())}, "
-                            f"unknown {sorted(values.keys() - names)}")
         obj = new(cls)
         state = obj.__dict__
         state.update(template)
         state.update(values)
+        if len(state) != size or not values.keys() >= required:      # an unknown field, a missing one
+            raise TypeError(f"{cls.__name__}: missing {sorted(required - values.keys())}, "
+                            f"unknown {sorted(values.keys() - names)}")
         return obj
 
     return make

@@ -313,8 +313,10 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
 def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue, g: Grammar) -> list[Mention]:
     """X…，占Y比重达到Z%: the share of X in Y, when the catalogue names it (X占Y比重)."""
     extra = []
-    ends = [x.end for x in mentions]          # mentions come in text order
+    ends = None
     for m in g.share_of.finditer(text, start, end):
+        if ends is None:
+            ends = [x.end for x in mentions]          # mentions come in text order
         i = bisect_right(ends, m.start())
         inside = i < len(mentions) and mentions[i].start <= m.start()
         if i == 0 or inside:

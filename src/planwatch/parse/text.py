@@ -154,7 +154,9 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
         folded_text = None
     elif folded_text is None:
         folded_text = fold(raw, g)
+    offsets = _offsets_into(idx, len(raw))
     residue_start = _residue_start(g)
+    bullets = g.data.get("bullets", "")
     units = _unit_starts(g)
     furniture = page_furniture(lines, g)
     nxt_content = next_content_index(lines, furniture)
@@ -178,11 +180,11 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
             drops = {m.start() for m in _DROP.finditer(folded)}
             if lead:
                 drops.update(range(lead))
-            if not keep_tab:
+            if not keep_tab and lead < len(folded) and folded[lead] in bullets:     # _bullet_drops is [] otherwise
                 drops.update(_bullet_drops(folded, lead, g))
             if not drops:
                 out.append(folded)
-                idx.extend(range(pos, pos + len(folded)))
+                offsets(pos, pos + len(folded))
             else:
                 prev = 0        # keep the runs between dropped characters (not a loop per character)
                 for j in sorted(drops):
@@ -190,11 +192,11 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
                         break
                     if j > prev:
                         out.append(folded[prev:j])
-                        idx.extend(range(pos + prev, pos + j))
+                        offsets(pos + prev, pos + j)
                     prev = j + 1
                 if prev < len(folded):
                     out.append(folded[prev:])
-                    idx.extend(range(pos + prev, pos + len(folded)))
+                    offsets(pos + prev, pos + len(folded))
         pos += len(line)
         if li < len(lines) - 1:
             j = nxt_content[li + 1]
@@ -233,6 +235,27 @@ def _page_number_patterns(g: Grammar) -> tuple[list[re.Pattern], re.Pattern | No
     """The page-number patterns, compiled once, and what a page number can start with."""
     pats = [re.compile(p) for p in g.data.get("page_numbers", [])]
     return pats, _start_class(pats)
+
+
+_COUNTING = array("q")      # 0, 1, 2, …: raw offsets are sliced from it (array.extend of a range is ~20× slower)
+COUNTING_MAX = 1 << 22      # it grows with the longest text normalised, up to this many (32 MB)
+
+
+def _offsets_into(idx: array, n: int):
+    """A function appending the offsets a, a + 1, …, b - 1 to idx, for a text of n characters:
+    sliced from _COUNTING (grown to n + 1 first, up to COUNTING_MAX), else from a range.
+
+    >>> idx = array("q"); add = _offsets_into(idx, 10); add(3, 6); add(8, 8); list(idx)
+    [3, 4, 5]
+    """
+    need = min(n + 1, COUNTING_MAX)
+    if len(_COUNTING) < need:
+        _COUNTING.extend(range(len(_COUNTING), need))
+    counting, size = _COUNTING, len(_COUNTING)
+
+    def add(a: int, b: int) -> None:
+        idx.extend(counting[a:b] if b <= size else range(a, b))
+    return add
 
 
 def _bullet_drops(line: str, lead: int, g: Grammar) -> list[int]:
