@@ -210,3 +210,14 @@ def test_offsets_sliced_from_the_counting_array_are_the_ranges(n, runs, cap):
         assert list(idx) == expected
     finally:
         text_module._COUNTING, text_module.COUNTING_MAX = saved
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=st.lists(st.sampled_from([" ", "  ", "\t", "\u3000", "a", "指标", "1345", "\r", ".", "8.", "٣"]), max_size=10).map("".join))
+def test_gap_prefilters_are_the_searches(line):
+    from planwatch.parse import tables, text
+    assert text._spaced_row(line) == (text._SPACED_ROW.search(line) is not None)
+    body = line.strip()
+    assert (text._NUMBER_END.search(body, max(0, len(body) - 2)) is not None) == (text._NUMBER_END.search(body) is not None)
+    if tables._SPACED_GAP.search(line.strip()):
+        assert "  " in line or "\t" in line or "\u3000" in line

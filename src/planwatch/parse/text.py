@@ -346,9 +346,9 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
     if line.startswith("\t") or nxt.startswith("\t") or _HEADING.match(nxt):
         return False
     body, head = line.strip(), nxt.strip()
-    if _BULLET_START.match(head) or _SPACED_ROW.search(body) or _SPACED_ROW.search(head):
+    if _BULLET_START.match(head) or _spaced_row(body) or _spaced_row(head):
         return False
-    if _NUMBER_END.search(body) and head.startswith(units):
+    if _NUMBER_END.search(body, max(0, len(body) - 2)) and head.startswith(units):     # \d\.?$ starts in the last two
         return True
     mid = body[-1] not in _LINE_END_OK and (bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
     if len(body) >= WRAPPED_LINE_MIN:
@@ -359,6 +359,11 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
 _NUMBER_END = re.compile(r"\d\.?$")
 _BULLET_START = re.compile(r"^(?:[●◆■▲★◇□○•▪◎]|\d{1,2}[.、．](?!\d)|（\d{1,2}）)")
 _SPACED_ROW = re.compile(r"\S(?: {2,}|\t)\S")      # a table row laid out with spaces: never joined
+
+
+def _spaced_row(line: str) -> bool:
+    """_SPACED_ROW.search(line), scanned only when the line holds two spaces or a tab (most do not)."""
+    return ("  " in line or "\t" in line) and _SPACED_ROW.search(line) is not None
 
 
 MAX_SENTENCE = 600    # characters of a sentence kept with each record (a pathological one-line text is clipped)
