@@ -272,6 +272,14 @@ def _unit_factor(written: str, g: Grammar) -> tuple[str, Decimal] | None:
     return cache[written]
 
 
+@lru_cache(maxsize=4)
+def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, dict]:
+    """What find_quantities uses on every call, in one cached lookup: the quantity and mask patterns,
+    the numeral-character test (None without numerals) and the unit-factor cache (_unit_factor's)."""
+    quantity, masks = _patterns(g)
+    return quantity, masks, (_cn_chars(g) if g.cn_digits else None), _unit_factors(g)
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None) -> list[Quantity]:
     """Quantities in text[start:end], minus masked numbers.
 
@@ -288,10 +296,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     end = len(text) if end is None else end
     # each pattern runs only where its number can be: a digit, a Chinese numeral's first character
     digits = _DIGIT.search(text, start, end) is not None
-    numerals = bool(g.cn_digits) and _cn_chars(g).search(text, start, end) is not None
+    quantity, masks, cn_chars, factors = _find_tools(g)
+    numerals = cn_chars is not None and cn_chars.search(text, start, end) is not None
     if not digits and not numerals:
         return []
-    quantity, masks = _patterns(g)
     masked: list[tuple[int, int]] | None = None     # scanned once there is a number to mask (most clauses have none)
     out: list[Quantity] = []
     k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
@@ -314,7 +322,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             continue
         if sep in ("至", "到") and not high:
             continue
-        fam = _unit_factor(written, g) if written else None
+        fam = (factors[written] if written in factors else _unit_factor(written, g)) if written else None
         if written and fam is None:
             continue
         out.append(_new_quantity(
