@@ -221,3 +221,18 @@ def test_gap_prefilters_are_the_searches(line):
     assert (text._NUMBER_END.search(body, max(0, len(body) - 2)) is not None) == (text._NUMBER_END.search(body) is not None)
     if tables._SPACED_GAP.search(line.strip()):
         assert "  " in line or "\t" in line or "\u3000" in line
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=st.lists(st.one_of(st.sampled_from(["一", "十二", "、", "（", "）", "三", "附件", "附表", "是", "2025年", "目标"]), chars),
+                     max_size=8).map("".join))
+def test_a_line_not_starting_like_a_heading_is_none(line):
+    from planwatch.parse.sections import _heading_start
+    if _heading_start(G).match(line) is None:
+        assert not any(p.match(line) for p in (G.heading_annex, G.heading_h1, G.heading_h2))
+
+
+def test_no_share_of_without_a_name_before_it():
+    from planwatch.catalogue import default_catalogue
+    text = "占全市比重达到30%，占地区生产总值比重5%"
+    assert statements._share_mentions(text, 0, len(text), [], default_catalogue(), G) == []

@@ -256,7 +256,7 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
         shared = _shared_head_mention(text, m.end(), end, m.group(), cat, g)
         if shared:
             out.append(shared)
-    return out + _share_mentions(text, start, end, out, cat, g)
+    return out + _share_mentions(text, start, end, out, cat, g) if out else out   # a share needs a name before it
 
 
 MAX_MODIFIER = 6     # characters of a listed modifier before a shared head (城镇居民、 存款、)
