@@ -236,3 +236,27 @@ def test_no_share_of_without_a_name_before_it():
     from planwatch.catalogue import default_catalogue
     text = "占全市比重达到30%，占地区生产总值比重5%"
     assert statements._share_mentions(text, 0, len(text), [], default_catalogue(), G) == []
+
+
+def _find_by_first_char(gz, text):
+    out, i = [], 0
+    while i < len(text):
+        for name in gz._first.get(text[i], ()):
+            if text.startswith(name, i):
+                out.append((i, name))
+                i += len(name) - 1
+                break
+        i += 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["和平", "和平区", "和平区东", "沈阳市", "沈", "阳", "市", "区", "x", "县"]), max_size=12).map("".join))
+def test_gazetteer_find_by_two_characters_is_the_first_character_loop(text):
+    from pathlib import Path
+
+    from planwatch.gazetteer import Gazetteer, Place
+    names = ["和平区", "和平区东街", "沈阳市", "沈阳", "阳", "县", "和平"]
+    gz = Gazetteer([Place(f"{i:06d}", n, "district", None, None, "x", "current", None) for i, n in enumerate(names)],
+                   Path("x"))
+    assert gz.find(text) == _find_by_first_char(gz, text)
