@@ -484,18 +484,21 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         mentions = find_mentions(text, s0, s1, cat, g)     # a new list: sorted in place
         if len(mentions) > 1:
             mentions.sort(key=lambda m: m.start)
-        groups = _group(mentions, text, g)
+        groups = _group(mentions, text, g) if mentions else []
         counted = with_other and numerals.search(text, s0, s1) is not None
         if not groups and not counted:
             continue      # nothing to read: no name, and no figure for an uncatalogued statement
         ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
+        if not groups:        # (most sentences) uncatalogued statements only
+            records.extend(_other_statements(ctx, []))
+            continue
         spans = []
         for gi, group in enumerate(groups):
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
             p0 = group[-1].end
             spans.append((p0, _predicate_end(text, p0, limit, g)))
         taken = [(group[0].start, p1) for group, (_p0, p1) in zip(groups, spans)]
-        shared = _shared_growths(text, s0, groups, spans, g) if groups else {}
+        shared = _shared_growths(text, s0, groups, spans, g)
         for gi, group in enumerate(groups):
             p0, p1 = spans[gi]
             found = _statements(ctx, group, p0, p1, shared.get(gi, _OWN))
