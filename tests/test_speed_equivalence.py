@@ -92,3 +92,171 @@ subjects = st.lists(st.sampled_from(G.subject_strip_before + G.subject_strip_aft
 def test_subject_strip_and_lead_verb_are_the_word_loops(subject):
     assert other._strip(subject, G) == _strip_plain(subject, G)
     assert other._lead_verb(subject, G) == next((v for v in G.task_verbs if subject.startswith(v)), None)
+
+
+number_texts = st.lists(st.one_of(st.sampled_from(WORDS), st.characters(max_codepoint=0x10FFFF, blacklist_categories=("Cs",))),
+                        max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts, a=st.integers(0, 60), b=st.integers(0, 60))
+def test_a_text_without_number_characters_has_no_quantity_match(text, a, b):
+    """find_quantities answers [] at once when _number_chars finds nothing: neither pattern can match then."""
+    from planwatch.parse.numbers import _DIGIT, _cn_chars, _number_chars
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    if _number_chars(G).search(text, start, end) is None:
+        assert not list(_patterns(G)[0].finditer(text, start, end))
+        assert not list(_cn_pattern(G).finditer(text, start, end))
+    if _DIGIT.search(text, start, end) is None:
+        assert not list(_patterns(G)[0].finditer(text, start, end))
+    if _cn_chars(G).search(text, start, end) is None:
+        assert not list(_cn_pattern(G).finditer(text, start, end))
+
+
+residue_texts = st.lists(st.one_of(st.sampled_from(["扫码", "标题", "打印本页", "【打印】", "关闭窗口", "分享到", "：", "来源", "x"]),
+                                   chars), max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=residue_texts)
+def test_a_line_not_starting_like_residue_is_no_residue(line):
+    from planwatch.parse.text import _residue_start
+    if _residue_start(G).match(line) is None:
+        assert not any(p.match(line) for p in G.residue_lines)
+
+
+def test_exclusion_tuples_are_the_word_lists():
+    from planwatch.catalogue import default_catalogue
+    cat = default_catalogue()
+    ex = statements._exclusions(cat, G)
+    for code, ind in cat.indicators.items():
+        assert ex[code] == (tuple(G.measure_modifiers + list(ind.exclude_before)), tuple(G.ratio_words + list(ind.exclude_after)))
+    assert list(statements._growth_verbs_longest_first(G)) == sorted(G.growth_up + G.growth_down, key=len, reverse=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.one_of(chars, st.sampled_from(["\n", "\n\n", "　", " ", "\t"])), max_size=80).map("".join))
+def test_one_fold_of_the_text_is_the_fold_of_each_line(text):
+    """normalise slices one fold of the whole text per line (and extract shares it with detect_facts)."""
+    from planwatch.parse.text import _folds_lines_apart, fold, normalise
+    assert _folds_lines_apart(G)
+    assert fold(text, G).split("\n") == [line.translate(_fold_table(G)) for line in text.split("\n")]
+    assert normalise(text, G, fold(text, G)) == normalise(text, G)
+
+
+page_lines = st.lists(st.one_of(st.sampled_from(["—", "－", "-", "–", " ", "第", "页", "共", "/", "，", "3", "12", "x", "正文"]), chars),
+                      max_size=10).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=page_lines)
+def test_a_line_not_starting_like_a_page_number_is_none(line):
+    from planwatch.parse.text import _page_number_patterns
+    pats, start = _page_number_patterns(G)
+    assert start is not None
+    if start.match(line) is None:
+        assert not any(p.fullmatch(line) for p in pats)
+
+
+field_values = st.one_of(st.none(), st.booleans(), st.integers(-5, 3000), st.floats(allow_nan=False), st.text(max_size=5))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(field_values, min_size=21, max_size=21))
+def test_fast_constructor_makes_what_the_dataclass_makes(values):
+    """Records and quantities made by records.fast_constructor equal, hash, print and pickle as the
+    dataclass's own; a missing or unknown field is refused."""
+    import pickle
+    from dataclasses import fields
+
+    from planwatch.parse.numbers import Quantity
+    from planwatch.records import Record, fast_constructor
+    for cls, n in ((Record, 21), (Record, 18), (Quantity, 10)):
+        kw = dict(zip([f.name for f in fields(cls)][:n], values))
+        a, b = fast_constructor(cls)(**kw), cls(**kw)
+        assert a == b and repr(a) == repr(b) and hash(a) == hash(b) and pickle.dumps(a) == pickle.dumps(b)
+        assert list(vars(a)) == list(vars(b))
+    with pytest.raises(TypeError):
+        fast_constructor(Quantity)(value=1)
+    with pytest.raises(TypeError):
+        fast_constructor(Quantity)(**dict(zip([f.name for f in fields(Quantity)], values)), colour=1)
+
+
+def test_two_cjk_and_respectively_are_the_plain_tests():
+    for s in ["", "a", "新", "新a", "a新b增", "新增", "“新”", "12个"]:
+        assert (other._TWO_CJK.search(s) is not None) == (len(re.findall(r"[\u4e00-\u9fff]", s)) >= 2)
+    for clause in ["", "分别", "城镇、农村分别增长5%", "x分别y分别"]:
+        m = other._respectively(G).search(clause)
+        assert (m.start() if m else -1) == min((j for w in G.respectively_words if (j := clause.find(w)) >= 0), default=-1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(0, 300), runs=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=6),
+       cap=st.integers(1, 300))
+def test_offsets_sliced_from_the_counting_array_are_the_ranges(n, runs, cap):
+    """normalise appends raw offsets sliced from a shared counting array; past its cap, from a range."""
+    from array import array
+
+    from planwatch.parse import text as text_module
+    saved = text_module._COUNTING, text_module.COUNTING_MAX
+    try:
+        text_module._COUNTING, text_module.COUNTING_MAX = array("q"), cap
+        idx = array("q")
+        add = text_module._offsets_into(idx, n)
+        expected = []
+        for a, b in runs:
+            add(a, b)
+            expected += range(a, b)
+        assert list(idx) == expected
+    finally:
+        text_module._COUNTING, text_module.COUNTING_MAX = saved
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=st.lists(st.sampled_from([" ", "  ", "\t", "\u3000", "a", "指标", "1345", "\r", ".", "8.", "٣"]), max_size=10).map("".join))
+def test_gap_prefilters_are_the_searches(line):
+    from planwatch.parse import tables, text
+    assert text._spaced_row(line) == (text._SPACED_ROW.search(line) is not None)
+    body = line.strip()
+    assert (text._NUMBER_END.search(body, max(0, len(body) - 2)) is not None) == (text._NUMBER_END.search(body) is not None)
+    if tables._SPACED_GAP.search(line.strip()):
+        assert "  " in line or "\t" in line or "\u3000" in line
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=st.lists(st.one_of(st.sampled_from(["一", "十二", "、", "（", "）", "三", "附件", "附表", "是", "2025年", "目标"]), chars),
+                     max_size=8).map("".join))
+def test_a_line_not_starting_like_a_heading_is_none(line):
+    from planwatch.parse.sections import _heading_start
+    if _heading_start(G).match(line) is None:
+        assert not any(p.match(line) for p in (G.heading_annex, G.heading_h1, G.heading_h2))
+
+
+def test_no_share_of_without_a_name_before_it():
+    from planwatch.catalogue import default_catalogue
+    text = "占全市比重达到30%，占地区生产总值比重5%"
+    assert statements._share_mentions(text, 0, len(text), [], default_catalogue(), G) == []
+
+
+def _find_by_first_char(gz, text):
+    out, i = [], 0
+    while i < len(text):
+        for name in gz._first.get(text[i], ()):
+            if text.startswith(name, i):
+                out.append((i, name))
+                i += len(name) - 1
+                break
+        i += 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["和平", "和平区", "和平区东", "沈阳市", "沈", "阳", "市", "区", "x", "县"]), max_size=12).map("".join))
+def test_gazetteer_find_by_two_characters_is_the_first_character_loop(text):
+    from pathlib import Path
+
+    from planwatch.gazetteer import Gazetteer, Place
+    names = ["和平区", "和平区东街", "沈阳市", "沈阳", "阳", "县", "和平"]
+    gz = Gazetteer([Place(f"{i:06d}", n, "district", None, None, "x", "current", None) for i, n in enumerate(names)],
+                   Path("x"))
+    assert gz.find(text) == _find_by_first_char(gz, text)

@@ -58,6 +58,14 @@ class Gazetteer:
         for name in self.by_name:
             index.setdefault(name[0], []).append(name)
         self._first = {k: sorted(v, key=len, reverse=True) for k, v in index.items()}
+        # the same candidates keyed by their first two characters, longest first (one-character names
+        # apart): find tries the few names a position can start, not every name of its first character
+        self._first2: dict[str, list[str]] = {}
+        for names in self._first.values():
+            for name in names:
+                if len(name) > 1:
+                    self._first2.setdefault(name[:2], []).append(name)
+        self._single = frozenset(name for name in self.by_name if len(name) == 1)
 
     def __len__(self) -> int:
         return len(self.by_code)
@@ -92,12 +100,18 @@ class Gazetteer:
         """
         out = []
         i, n = 0, len(text)
+        first2, single = self._first2, self._single
         while i < n:
-            for name in self._first.get(text[i], ()):
+            hit = None
+            for name in first2.get(text[i:i + 2], ()):     # longest first, as in _first
                 if text.startswith(name, i):
-                    out.append((i, name))
-                    i += len(name) - 1
+                    hit = name
                     break
+            if hit is None and text[i] in single:
+                hit = text[i]
+            if hit is not None:
+                out.append((i, hit))
+                i += len(hit) - 1
             i += 1
         return out
 

@@ -5,7 +5,7 @@ Column names and order are the contracts of design.md.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,35 @@ class DocumentFacts:
 
     def as_row(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def fast_constructor(cls):
+    """cls(**values) for a frozen dataclass without default factories, for the extractor's hot loops:
+    a generated function with the same keyword-only parameters (and defaults) that sets the
+    instance's fields in one dict update, in field order (equal, hashed, printed and pickled as
+    cls(**values) is; a missing or unknown field is a TypeError, as there). The __init__ that
+    dataclasses generates for a frozen class calls object.__setattr__ once per field instead:
+    about twice as slow.
+
+    >>> make = fast_constructor(DocumentFacts)
+    >>> make(doc_id="d", file="f", sha256="s", region="r", region_level="city", parent_region=None, doc_type="plan",
+    ...      doc_year=2025, published=None, title=None, n_chars=1, encoding="utf-8") == DocumentFacts(
+    ...      "d", "f", "s", "r", "city", None, "plan", 2025, None, None, 1, "utf-8")
+    True
+    """
+    assert all(f.default_factory is MISSING for f in fields(cls)), cls
+    names = [f.name for f in fields(cls)]
+    params = ", ".join(n if f.default is MISSING else f"{n}=__defaults[{n!r}]" for n, f in zip(names, fields(cls)))
+    source = (f"def make(*, {params}):\n"
+              f"    obj = __new(__cls)\n"
+              f"    obj.__dict__.update({', '.join(f'{n}={n}' for n in names)})\n"
+              f"    return obj\n")
+    scope = {"__new": object.__new__, "__cls": cls,
+             "__defaults": {f.name: f.default for f in fields(cls) if f.default is not MISSING}}
+    exec(source, scope)     # as dataclasses builds __init__: the parameters are the fields
+    make = scope["make"]
+    make.__qualname__ = f"fast_constructor({cls.__name__})"
+    return make
 
 
 INDICATOR_COLUMNS = ["doc_id", "region"] + [f.name for f in fields(Record)]

@@ -70,7 +70,7 @@ def _title_span(text: str, g: Grammar) -> tuple[int, int] | None:
 
 
 def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | None = None,
-                 doc_year: int | None = None, name: str = "<input>") -> Facts:
+                 doc_year: int | None = None, name: str = "<input>", folded: str | None = None) -> Facts:
     """Title, region, type, year and date of a document; hints override detection.
 
     Detection reads the text as matched (traditional script folded to simplified, character
@@ -88,7 +88,7 @@ def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | N
     ('未知地区', 'province', 'work_report', 2025)
     """
     from planwatch.parse.text import fold
-    matched = fold(text, g)
+    matched = folded if folded is not None else fold(text, g)     # folded: fold(text, g), when the caller has it
     span = _title_span(matched, g)
     title = text[span[0]:span[1]].strip() if span else None
     head = matched[span[0]:span[1]] if span else ""

@@ -9,7 +9,7 @@ from planwatch.parse.grammar import Grammar, default_grammar
 from planwatch.parse.sections import find_sections, section_at
 from planwatch.parse.statements import extract_prose
 from planwatch.parse.tables import extract_tables
-from planwatch.parse.text import normalise
+from planwatch.parse.text import fold, normalise
 from planwatch.records import Record
 
 
@@ -19,8 +19,9 @@ def extract(raw: str, *, region: str | None = None, doc_year: int | None = None,
     """Facts and records of one document's text, records sorted by position."""
     cat = catalogue or default_catalogue()
     g = grammar or default_grammar()
-    facts = detect_facts(raw, cat, g, region=region, doc_year=doc_year, name=name)
-    norm = normalise(raw, g)
+    folded = fold(raw, g)          # the text as matched: once, for the facts and the normalised text
+    facts = detect_facts(raw, cat, g, region=region, doc_year=doc_year, name=name, folded=folded)
+    norm = normalise(raw, g, folded)
     sections = find_sections(norm.text, g)
     records = extract_prose(norm, raw, sections, facts.doc_year, cat, g)
     # map a raw offset to its section path, for table rows (raw_index is increasing: binary search)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from planwatch.parse.grammar import Grammar, default_grammar
+from planwatch.records import fast_constructor
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Quantity:
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
+
+
+_new_quantity = fast_constructor(Quantity)      # Quantity(**fields), in the hot loop of find_quantities
 
 
 def _alt(words) -> str:
@@ -146,11 +150,16 @@ def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
     return quantity, masks
 
 
+def _cn_first(g: Grammar) -> str:
+    """The characters a Chinese numeral that _cn_pattern reads may start with."""
+    return "".join(d for d in g.cn_digits if g.cn_digits[d]) + "十"
+
+
 @lru_cache(maxsize=4)
 def _cn_pattern(g: Grammar) -> re.Pattern:
     digits = "".join(g.cn_digits)
     numeral = digits + "".join(g.cn_multipliers)
-    first = "".join(d for d in g.cn_digits if g.cn_digits[d]) + "十"
+    first = _cn_first(g)
     return guarded(rf"""
         (?P<before>{_alt(g.approx_before)})?
         (?<![{numeral}万亿])               # not inside a longer numeral (一万二千 is not read)
@@ -232,6 +241,24 @@ def masked_spans(text: str, start: int = 0, end: int | None = None, grammar: Gra
 _QUANTITY_GROUPS = ("before", "num", "pct1", "sep", "high", "mag", "after", "unit", "qual")
 
 
+_DIGIT = re.compile(r"\d")     # the quantity pattern's number holds one (the same \d, Unicode digits too)
+
+
+@lru_cache(maxsize=4)
+def _cn_chars(g: Grammar) -> re.Pattern:
+    """A character every Chinese numeral _cn_pattern reads holds: its first."""
+    return re.compile(f"[{re.escape(_cn_first(g))}]")
+
+
+@lru_cache(maxsize=4)
+def _number_chars(g: Grammar) -> re.Pattern:
+    """A character every quantity's number holds: a digit (the \\d of the quantity pattern) or the
+    first character of a Chinese numeral (_cn_pattern, when the grammar has numerals). A text
+    without one holds no quantity (most clauses have none)."""
+    cn = re.escape(_cn_first(g)) if g.cn_digits else ""
+    return re.compile(rf"[\d{cn}]")
+
+
 @lru_cache(maxsize=4)
 def _unit_factors(g: Grammar) -> dict:
     return {}
@@ -243,6 +270,14 @@ def _unit_factor(written: str, g: Grammar) -> tuple[str, Decimal] | None:
     if written not in cache:
         cache[written] = g.unit_factor(written)
     return cache[written]
+
+
+@lru_cache(maxsize=4)
+def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, dict]:
+    """What find_quantities uses on every call, in one cached lookup: the quantity and mask patterns,
+    the numeral-character test (None without numerals) and the unit-factor cache (_unit_factor's)."""
+    quantity, masks = _patterns(g)
+    return quantity, masks, (_cn_chars(g) if g.cn_digits else None), _unit_factors(g)
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None) -> list[Quantity]:
@@ -258,14 +293,19 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     []
     """
     g = grammar or default_grammar()
-    quantity, _ = _patterns(g)
     end = len(text) if end is None else end
+    # each pattern runs only where its number can be: a digit, a Chinese numeral's first character
+    digits = _DIGIT.search(text, start, end) is not None
+    quantity, masks, cn_chars, factors = _find_tools(g)
+    numerals = cn_chars is not None and cn_chars.search(text, start, end) is not None
+    if not digits and not numerals:
+        return []
     masked: list[tuple[int, int]] | None = None     # scanned once there is a number to mask (most clauses have none)
     out: list[Quantity] = []
     k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
-    for m in quantity.finditer(text, start, end):
-        if masked is None:
-            masked = masked_spans(text, start, end, g)
+    for m in (quantity.finditer(text, start, end) if digits else ()):
+        if masked is None:      # masked_spans(text, start, end, g), inline
+            masked = [mm.span() for mm in masks.finditer(text, start, end)]
         ns, ne = m.span("num")
         while k < len(masked) and masked[k][1] <= ns:
             k += 1
@@ -282,10 +322,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             continue
         if sep in ("至", "到") and not high:
             continue
-        fam = _unit_factor(written, g) if written else None
+        fam = (factors[written] if written in factors else _unit_factor(written, g)) if written else None
         if written and fam is None:
             continue
-        out.append(Quantity(
+        out.append(_new_quantity(
             value=Decimal(num),
             value_high=Decimal(high) if high else None,
             unit=written, family=fam[0] if fam else None, factor=fam[1] if fam else None,
@@ -293,7 +333,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             qualifier=qual,
             start=m.start(), end=m.end(), num_start=ns,
         ))
-    if g.cn_digits:
+    if numerals:
         cn = _cn_quantities(text, start, end, g)
         if cn:
             out = sorted(out + cn, key=lambda q: q.start)
@@ -315,7 +355,7 @@ def convert(value: Decimal, unit: str, std_unit: str, grammar: Grammar | None = 
     True
     """
     g = grammar or default_grammar()
-    a, b = g.unit_factor(unit), g.unit_factor(std_unit)
+    a, b = _unit_factor(unit, g), _unit_factor(std_unit, g)
     if not a or not b or a[0] != b[0]:
         return None
     return (value * a[1] / b[1]).normalize() + 0

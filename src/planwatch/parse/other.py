@@ -18,7 +18,7 @@ from planwatch.parse.numbers import Quantity, find_quantities
 
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TWO_CJK = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 MAX_SUBJECT = 20
 MAX_POST = 12
 _POST = re.compile(rf"[\u4e00-\u9fff“”]{{1,{MAX_POST}}}")
@@ -74,6 +74,11 @@ def _strip(subject: str, g: Grammar) -> str:
 
 
 @lru_cache(maxsize=4)
+def _respectively(g: Grammar) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in g.respectively_words) or "(?!)")
+
+
+@lru_cache(maxsize=4)
 def _lead_verbs(g: Grammar) -> re.Pattern:
     # the alternatives in task_verbs' order (longest first): the same verb the list scan found first
     return re.compile("|".join(re.escape(v) for v in g.task_verbs) or "(?!)")
@@ -90,7 +95,8 @@ def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quan
     if not qs:
         return []
     clause = text[c0:c1]
-    i = min((j for w in g.respectively_words if (j := clause.find(w)) >= 0), default=-1)
+    first = _respectively(g).search(clause)       # the earliest 分别 (a leftmost match starts where the first word does)
+    i = first.start() if first else -1
     if i > 0:
         split = re.compile("|".join(re.escape(w) for w in g.list_joiners))
         subjects = [x for x in (_strip(s, g) for s in split.split(clause[:i])) if x]
@@ -126,7 +132,7 @@ def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quan
                 continue
             start += len(subject[: cut + 1])
             subject = subject[cut + 1:]
-        if len(_CJK.findall(subject)) < 2:
+        if not _TWO_CJK.search(subject):      # fewer than two Chinese characters
             continue
         own = _lead_verb(subject, g)
         if own:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planwatch.parse.grammar import Grammar
 
@@ -21,6 +22,14 @@ class Section:
     path: str
     kind: str | None        # results | targets | tasks | annex | None
     year: int | None
+
+
+@lru_cache(maxsize=4)
+def _heading_start(g: Grammar) -> re.Pattern | None:
+    """What a 一、 / （一） / 附件 heading line can start with (text._start_class): other lines are
+    not tried against the three patterns."""
+    from planwatch.parse.text import _start_class
+    return _start_class([g.heading_annex, g.heading_h1, g.heading_h2])
 
 
 def _kind(heading: str, g: Grammar) -> str | None:
@@ -69,9 +78,10 @@ def find_sections(text: str, g: Grammar) -> list[Section]:
     """
     heads: list[tuple[int, int, str]] = []   # (offset, level, heading)
     pos = 0
+    start = _heading_start(g)
     for line in text.split("\n"):
         s = line.strip()
-        if s and not line.startswith("\t"):
+        if s and not line.startswith("\t") and (start is None or start.match(s)):
             if g.heading_annex.match(s) and len(s) <= 40:
                 heads.append((pos, 1, s))
             elif g.heading_h1.match(s) and len(_short(s)) <= 40:

@@ -15,10 +15,13 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import Quantity, convert, find_quantities
-from planwatch.parse.sections import Section, section_at
+from planwatch.parse.numbers import Quantity, _number_chars, convert, find_quantities
+from planwatch.parse.other import code_for, other_items
+from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, NormText, sentences
-from planwatch.records import Record
+from planwatch.records import Record, fast_constructor
+
+_new_record = fast_constructor(Record)     # Record(**fields), for the statements of every sentence
 
 _CLAUSE = re.compile(r"[^，；：。！？\n]+")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
@@ -28,33 +31,20 @@ MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预�
 class SentenceScan:
     """What a sentence says once, looked up per statement in O(log n): the years it names
     (with base-year marks excluded), and where its first target cue and estimate word end.
-    Rescanning the sentence from its start for every statement was quadratic."""
+    Rescanning the sentence from its start for every statement was quadratic. Each part is
+    scanned on first use: a sentence with no statement (most of them) needs only its list cue."""
 
-    __slots__ = ("positions", "years", "cue_end", "estimate_end", "mark_ends", "marks", "list_end", "list_year",
-                 "opens_list", "carry")
+    __slots__ = ("_positions", "_years", "_cue_end", "_estimate_end", "_mark_ends", "_marks", "list_end", "list_year",
+                 "opens_list", "carry", "_text", "_s0", "_s1", "_g")
 
     def __init__(self, text: str, s0: int, s1: int, g: Grammar, carry: ListCarry | None = None):
-        self.positions: list[int] = []
-        self.years: list[int] = []
-        since = tuple(g.period_so_far_words)
-        for m in _YEAR_BEFORE.finditer(text, s0, s1):
-            if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
-                self.positions.append(m.end())
-                self.years.append(int(m.group(1)))
-        self.cue_end = _first_end(text, s0, s1 + 20, g.target_cues)
-        self.estimate_end = _first_end(text, s0, s1, g.estimate_words)
-        # period marks (前三季度, “十四五”时期, 五年来, 全年): one pass, in text order
-        self.mark_ends: list[int] = []
-        self.marks: list[tuple[str, str, int | None]] = []   # (scope, as written, last year of a multi-year period)
-        for m in _period_marks(g).finditer(text, s0, s1):
-            scope = m.lastgroup
-            if _after_base_mark(text, s0, m.start(), g, g.period_base_marks):
-                continue
-            self.mark_ends.append(m.end())
-            self.marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
-        if any(sc == "multi_year" and y is None for sc, _w, y in self.marks):
-            # 四年来…推进“十四五”规划实施：… reports the period so far, not its end
-            self.marks = [(sc, w, None if sc == "multi_year" else y) for sc, w, y in self.marks]
+        self._text, self._s0, self._s1, self._g = text, s0, s1, g
+        self._positions: list[int] | None = None
+        self._years: list[int] = []
+        self._cue_end: int | None = None
+        self._estimate_end: int | None = None
+        self._mark_ends: list[int] | None = None
+        self._marks: list[tuple[str, str, int | None]] = []
         # a list of targets opened by a cue and a colon (主要预期目标是：…), in this sentence or an earlier one
         self.carry = carry
         cue = _list_cue(g).search(text, s0, s1)
@@ -66,14 +56,57 @@ class SentenceScan:
             self.list_year = self.last_year_before(cue.end()) or (mark[2] if mark and mark[0] == "multi_year" else None)
             self.opens_list = not text[cue.end():s1].strip(" \t。")
 
+    def _scan_years(self) -> None:
+        text, s0, g = self._text, self._s0, self._g
+        self._positions = []
+        since = tuple(g.period_so_far_words)
+        for m in _YEAR_BEFORE.finditer(text, s0, self._s1):
+            if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
+                self._positions.append(m.end())
+                self._years.append(int(m.group(1)))
+
+    def _scan_marks(self) -> None:
+        """Period marks (前三季度, “十四五”时期, 五年来, 全年): one pass, in text order, as
+        (scope, as written, last year of a multi-year period)."""
+        text, s0, g = self._text, self._s0, self._g
+        self._mark_ends = []
+        marks = self._marks
+        for m in _period_marks(g).finditer(text, s0, self._s1):
+            scope = m.lastgroup
+            if _after_base_mark(text, s0, m.start(), g, g.period_base_marks):
+                continue
+            self._mark_ends.append(m.end())
+            marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
+        if marks and any(sc == "multi_year" and y is None for sc, _w, y in marks):
+            # 四年来…推进“十四五”规划实施：… reports the period so far, not its end
+            self._marks = [(sc, w, None if sc == "multi_year" else y) for sc, w, y in marks]
+
+    @property
+    def cue_end(self) -> int:
+        """End of the first target cue (a large number if none)."""
+        if self._cue_end is None:
+            self._cue_end = _first_end(self._text, self._s0, self._s1 + 20, self._g.target_cues)
+        return self._cue_end
+
+    @property
+    def estimate_end(self) -> int:
+        """End of the first estimate word (a large number if none)."""
+        if self._estimate_end is None:
+            self._estimate_end = _first_end(self._text, self._s0, self._s1, self._g.estimate_words)
+        return self._estimate_end
+
     def last_year_before(self, pos: int) -> int | None:
-        i = bisect_right(self.positions, pos)
-        return self.years[i - 1] if i else None
+        if self._positions is None:
+            self._scan_years()
+        i = bisect_right(self._positions, pos)
+        return self._years[i - 1] if i else None
 
     def mark_before(self, pos: int) -> tuple[str, str, int | None] | None:
-        i = bisect_right(self.mark_ends, pos)
+        if self._mark_ends is None:
+            self._scan_marks()
+        i = bisect_right(self._mark_ends, pos)
         if i:
-            return self.marks[i - 1]
+            return self._marks[i - 1]
         return self.carry.mark if self.carry else None
 
     def in_list(self, pos: int) -> bool:
@@ -81,9 +114,9 @@ class SentenceScan:
 
     def next_carry(self, section: Section) -> ListCarry | None:
         """What the next sentence inherits: a list opened here (…目标是：), or the one this sentence is in."""
-        if self.opens_list:
-            i = bisect_right(self.mark_ends, self.list_end)
-            mark = self.marks[i - 1] if i and self.marks[i - 1][0] == "multi_year" else None
+        if self.opens_list:       # the cue's marks were scanned for list_year
+            i = bisect_right(self._mark_ends, self.list_end)
+            mark = self._marks[i - 1] if i and self._marks[i - 1][0] == "multi_year" else None
             return ListCarry(section.start, self.list_year, mark)
         return self.carry
 
@@ -193,15 +226,25 @@ def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
     return re.compile("|".join(parts))
 
 
+@lru_cache(maxsize=8)
+def _exclusions(cat: Catalogue, g: Grammar) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per indicator code, the words that, right before or after a name, make it another measure
+    (grammar measure_modifiers and ratio_words, and the indicator's own), as tuples for one
+    endswith / startswith each."""
+    return {code: (tuple(g.measure_modifiers + list(ind.exclude_before)), tuple(g.ratio_words + list(ind.exclude_after)))
+            for code, ind in cat.indicators.items()}
+
+
 def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -> list[Mention]:
     out: list[Mention] = []
+    exclusions = _exclusions(cat, g)
     for m in _matcher(cat, g).finditer(text, start, end):
-        ind = cat.indicators[cat.code_for(m.group())]
-        before = text[max(start, m.start() - 4):m.start()]
-        after = text[m.end():m.end() + 4]
-        if any(before.endswith(w) for w in g.measure_modifiers + list(ind.exclude_before)):
+        code = cat.code_for(m.group())
+        ind = cat.indicators[code]
+        not_before, not_after = exclusions[code]
+        if text[max(start, m.start() - 4):m.start()].endswith(not_before):
             continue
-        if any(after.startswith(w) for w in g.ratio_words + list(ind.exclude_after)):
+        if text[m.end():m.end() + 4].startswith(not_after):
             continue
         if out and m.start() < out[-1].end:
             continue     # inside a name composed from the one before (…能耗和二氧化碳排放降低)
@@ -213,7 +256,7 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
         shared = _shared_head_mention(text, m.end(), end, m.group(), cat, g)
         if shared:
             out.append(shared)
-    return out + _share_mentions(text, start, end, out, cat, g)
+    return out + _share_mentions(text, start, end, out, cat, g) if out else out   # a share needs a name before it
 
 
 MAX_MODIFIER = 6     # characters of a listed modifier before a shared head (城镇居民、 存款、)
@@ -242,10 +285,10 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     """Names that one written name stands for, in order: 城镇、农村居民人均可支配收入 → the urban and
     the rural income; 存、贷款余额 → deposits and loans; 城乡居民人均可支配收入分别… → urban and
     rural. Empty when the name stands for itself."""
-    for prefix, parts in g.paired_prefixes.items():
+    respectively = any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words)
+    for prefix, parts in g.paired_prefixes.items() if respectively else ():
         for a in range(len(prefix)):
-            if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]) \
-                    and any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words):
+            if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]):
                 rest = name[len(prefix) - a:]
                 codes = [cat.code_for(p + rest) for p in parts]
                 if all(codes):
@@ -270,8 +313,10 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
 def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], cat: Catalogue, g: Grammar) -> list[Mention]:
     """X…，占Y比重达到Z%: the share of X in Y, when the catalogue names it (X占Y比重)."""
     extra = []
-    ends = [x.end for x in mentions]          # mentions come in text order
+    ends = None
     for m in g.share_of.finditer(text, start, end):
+        if ends is None:
+            ends = [x.end for x in mentions]          # mentions come in text order
         i = bisect_right(ends, m.start())
         inside = i < len(mentions) and mentions[i].start <= m.start()
         if i == 0 or inside:
@@ -293,15 +338,26 @@ def _group(mentions: list[Mention], text: str, g: Grammar) -> list[list[Mention]
     return groups
 
 
+_CLAUSE_MARK = re.compile(r"[，；。：]")
+
+
+@lru_cache(maxsize=4)
+def _predicate_words(g: Grammar) -> tuple[tuple[str, ...], re.Pattern]:
+    """The words that open a clause adding growth (as one tuple), and any clause_stop word (one
+    pattern: a clause without one skips the loop over them)."""
+    lead = tuple(g.growth_lead + g.growth_up + g.growth_down) + tuple(g.respectively_words)
+    return lead, re.compile("|".join(re.escape(w) for w in g.clause_stop) or "(?!)")
+
+
 def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
     """End of the predicate: the first clause, plus clauses that only add growth."""
     pos = start
-    lead = tuple(g.growth_lead + g.growth_up + g.growth_down)
+    lead, stops = _predicate_words(g)
     while pos < limit:
-        m = re.compile(r"[，；。：]").search(text, pos, limit)
+        m = _CLAUSE_MARK.search(text, pos, limit)
         clause_end = m.start() if m else limit
         clause = text[pos:clause_end]
-        for w in g.clause_stop:
+        for w in (g.clause_stop if stops.search(clause) else ()):
             i = clause.find(w)
             while i >= 0 and _in_qualifier_verb(clause, i, w, g):
                 i = clause.find(w, i + 1)     # 增长不低于8%: 低于 inside a qualifier verb stops nothing
@@ -309,8 +365,7 @@ def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
                 return pos + i if i > 0 else pos
         if not m or m.group() != "，":
             return clause_end
-        nxt = text[m.end():limit]
-        if not nxt.startswith(lead) and not nxt.startswith(tuple(g.respectively_words)):
+        if not text.startswith(lead, m.end(), limit):
             return clause_end
         pos = m.end()
     return limit
@@ -368,24 +423,20 @@ def _d(x: Decimal | None) -> float | None:
     return float(x) if x is not None else None
 
 
-@dataclass(frozen=True)
 class SentenceContext:
     """One sentence and what every statement in it is read against: the document's text (normalised
     and raw), the sentence's bounds, its section, the document's year, the rule data and what the
-    sentence says once (SentenceScan). Passed instead of nine loose arguments."""
-    norm: NormText
-    raw: str
-    s0: int
-    s1: int
-    sec: Section
-    doc_year: int
-    cat: Catalogue
-    g: Grammar
-    scan: SentenceScan
+    sentence says once (SentenceScan). Passed instead of nine loose arguments. A plain slotted class,
+    not a frozen dataclass: one is made per sentence, and a frozen one costs a setattr call per field."""
 
-    @property
-    def text(self) -> str:
-        return self.norm.text
+    __slots__ = ("norm", "raw", "s0", "s1", "sec", "doc_year", "cat", "g", "scan", "text", "_whole")
+
+    def __init__(self, norm: NormText, raw: str, s0: int, s1: int, sec: Section, doc_year: int, cat: Catalogue,
+                 g: Grammar, scan: SentenceScan):
+        self.norm, self.raw, self.s0, self.s1, self.sec = norm, raw, s0, s1, sec
+        self.doc_year, self.cat, self.g, self.scan = doc_year, cat, g, scan
+        self.text = norm.text
+        self._whole: str | None = None
 
     def kind_period(self, pos: int) -> tuple[str, int]:
         return _kind_period(self.scan, pos, self.sec, self.doc_year)
@@ -393,24 +444,25 @@ class SentenceContext:
     def sentence_of(self, rs: int, re_: int) -> str:
         """The raw sentence, clipped around the record's raw span [rs, re_) when very long (only the
         window is sliced, so a long sentence with many statements stays linear)."""
+        if self._whole is not None:
+            return self._whole
         a, b = self.norm.raw_span(self.s0, self.s1)
         if b - a <= MAX_SENTENCE + 40:
-            return self.raw[a:b].strip()
+            self._whole = self.raw[a:b].strip()      # the same for every record of the sentence
+            return self._whole
         w0 = max(a, min(rs, re_ - 1) - MAX_SENTENCE // 2)
         w1 = min(b, w0 + MAX_SENTENCE)
         return ("…" if w0 > a else "") + self.raw[w0:w1].strip() + ("…" if w1 < b else "")
 
 
-@dataclass(frozen=True)
 class Predicate:
     """A statement's predicate [p0, p1) and what its clause says of it: kind and year, whether it
-    is an estimate (预计) or a stretch target (力争)."""
-    p0: int
-    p1: int
-    kind: str
-    period: int
-    estimated: bool = False
-    stretch: bool = False
+    is an estimate (预计) or a stretch target (力争). A plain slotted class (one per statement)."""
+
+    __slots__ = ("p0", "p1", "kind", "period", "estimated", "stretch")
+
+    def __init__(self, p0: int, p1: int, kind: str, period: int, estimated: bool = False, stretch: bool = False):
+        self.p0, self.p1, self.kind, self.period, self.estimated, self.stretch = p0, p1, kind, period, estimated, stretch
 
 
 def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: int,
@@ -418,20 +470,28 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
     text = norm.text
     records: list[Record] = []
     carry: ListCarry | None = None
+    starts = [x.start for x in sections]     # section_at's binary search, without a key call per step
+    numerals = _numerals(g)
     for s0, s1 in sentences(text):
-        if text[s0:s1].startswith("\t"):
+        if text.startswith("\t", s0, s1):
             continue   # table cells are read by tables.py
-        sec = section_at(sections, s0)
+        i = bisect_right(starts, s0)
+        sec = sections[i - 1] if i > 0 else sections[0]
         if carry and carry.section_start != sec.start:
             carry = None      # a list of targets ends at the next heading
         scan = SentenceScan(text, s0, s1, g, carry)
         carry = scan.next_carry(sec)
-        mentions = sorted(find_mentions(text, s0, s1, cat, g), key=lambda m: m.start)
-        groups = _group(mentions, text, g)
-        counted = with_other and _numerals(g).search(text, s0, s1) is not None
+        mentions = find_mentions(text, s0, s1, cat, g)     # a new list: sorted in place
+        if len(mentions) > 1:
+            mentions.sort(key=lambda m: m.start)
+        groups = _group(mentions, text, g) if mentions else []
+        counted = with_other and numerals.search(text, s0, s1) is not None
         if not groups and not counted:
             continue      # nothing to read: no name, and no figure for an uncatalogued statement
         ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
+        if not groups:        # (most sentences) uncatalogued statements only
+            records.extend(_other_statements(ctx, []))
+            continue
         spans = []
         for gi, group in enumerate(groups):
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
@@ -464,7 +524,7 @@ RESTATED_WINDOW = 40   # the restated target's clause is at most this long
 
 
 def _clause_end(text: str, start: int, limit: int) -> int:
-    m = re.compile(r"[，；。：]").search(text, start, limit)
+    m = _CLAUSE_MARK.search(text, start, limit)
     return m.start() if m else limit
 
 
@@ -534,12 +594,19 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
     return out
 
 
+@lru_cache(maxsize=4)
+def _growth_verbs_longest_first(g: Grammar) -> tuple[str, ...]:
+    """growth_up + growth_down, longest first (sorted once, not per item): a subject loses the longest it ends with."""
+    return tuple(sorted(g.growth_up + g.growth_down, key=len, reverse=True))
+
+
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
 
 
 def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
-    from planwatch.parse.other import code_for, other_items
     text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
+    verbs = _growth_verbs_longest_first(g)
+    number_chars = _number_chars(g)
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
@@ -549,12 +616,15 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
             k += 1
         if k < len(taken) and taken[k][0] < c1:
             continue
+        if not number_chars.search(text, c0, c1):
+            continue     # no number, no item (find_quantities would find none)
         for subject, q, span_start, span_end in other_items(text, c0, c1, g):
             sign = _is_growth(text, c0, q, g)
-            for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True):
-                if subject.endswith(v):
-                    subject = subject[: -len(v)]
-                    break
+            if subject.endswith(verbs):        # one C-level test; the loop finds the longest verb
+                for v in verbs:
+                    if subject.endswith(v):
+                        subject = subject[: -len(v)]
+                        break
             if sign and q.unit != "%":
                 continue   # 同比增加40天: a change in a level, not a growth rate
             if not subject or len(subject) < 2:
@@ -571,7 +641,7 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
             rs, re_ = ctx.norm.raw_span(span_start, span_end)
             if sentence is None or len(sentence) >= MAX_SENTENCE:
                 sentence = ctx.sentence_of(rs, re_)
-            out.append(Record(
+            out.append(_new_record(
                 period_year=period, kind=kind, indicator=code_for(subject), indicator_zh=subject,
                 value=None if sign else float(q.value), unit=None if sign else q.unit,
                 growth_pct=float(_signed(q.value, sign)) if sign else None, value_high=None if sign else _d(q.value_high),
@@ -726,9 +796,9 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     ghigh = _signed(growth[1].value_high, growth[0]) if growth and growth[1].value_high is not None else None
     rs, re_ = norm.raw_span(m.start, end)
     sentence = ctx.sentence_of(rs, re_)
-    return Record(
+    return _new_record(
         period_year=period, kind=kind, indicator=ind.code,
-        indicator_zh=raw[norm.raw_span(m.start, m.end)[0]:norm.raw_span(m.start, m.end)[1]],
+        indicator_zh=raw[slice(*norm.raw_span(m.start, m.end))],
         value=_d(value), unit=level.unit if level else None,
         growth_pct=_d(gpct), value_high=_d(level.value_high) if level else None,
         growth_pct_high=_d(ghigh),

@@ -85,7 +85,9 @@ def spaced_rows(raw: str) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     pos = 0
     for line in raw.split("\n"):
-        if not line.startswith("\t") and _SPACED_GAP.search(line.strip()):
+        # a gap holds a tab, two spaces or an ideographic space: a line without any is no row
+        if not line.startswith("\t") and ("  " in line or "\t" in line or "\u3000" in line) \
+                and _SPACED_GAP.search(line.strip()):
             cells = [Cell(m.group(), pos + m.start(), pos + m.end()) for m in _SPACED_CELL.finditer(line)]
             if len(cells) >= 3:
                 rows.append(cells)

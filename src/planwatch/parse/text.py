@@ -113,11 +113,20 @@ def fold(text: str, grammar: Grammar | None = None) -> str:
     return text.translate(_fold_table(grammar or default_grammar()))
 
 
-def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
+@lru_cache(maxsize=4)
+def _folds_lines_apart(g: Grammar) -> bool:
+    """Whether folding keeps every line break and makes none, so the folded text splits into
+    the folded lines (fold maps one character to one: offsets are kept)."""
+    table = _fold_table(g)
+    nl = ord("\n")
+    return (nl >= len(table) or table[nl] in (nl, "\n")) and not any(to in (nl, "\n") for code, to in enumerate(table) if code != nl)
+
+
+def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None = None) -> NormText:
     """Normalised text and its map to raw offsets.
 
-    Folds characters (fold), drops spaces, thousands separators, web-page residue, bullets and
-    the colon after a bulleted label, skips page furniture (— 3 — and the running header beside
+    Folds characters (fold; pass folded_text, fold(raw), when it is at hand), drops spaces,
+    thousands separators, web-page residue, bullets and the colon after a bulleted label, skips page furniture (— 3 — and the running header beside
     it) and joins lines broken inside a sentence, a word or a number.
 
     >>> n = normalise("增长 5.5％，完成1,234.5亿元")
@@ -140,6 +149,15 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
     out: list[str] = []
     idx = array("q")
     lines = raw.split("\n")
+    # one translate for the whole text (extract shares it with detect_facts), sliced per line
+    if not _folds_lines_apart(g):
+        folded_text = None
+    elif folded_text is None:
+        folded_text = fold(raw, g)
+    offsets = _offsets_into(idx, len(raw))
+    residue_start = _residue_start(g)
+    bullets = g.data.get("bullets", "")
+    units = _unit_starts(g)
     furniture = page_furniture(lines, g)
     nxt_content = next_content_index(lines, furniture)
     pos = 0
@@ -151,20 +169,22 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
             pos += len(line) + 1
             continue
         joining = False
-        if not any(p.match(line.strip()) for p in g.residue_lines):
-            folded = line.translate(table)
+        body = line.strip()
+        if not (residue_start is None or residue_start.match(body)) or not any(p.match(body) for p in g.residue_lines):
+            folded = folded_text[pos:pos + len(line)] if folded_text is not None else line.translate(table)
             lead = len(folded) - len(folded.lstrip(" \t\r"))
             keep_tab = "\t" in line[:lead]
             if keep_tab:                      # a table cell: keep one tab at line start
                 out.append("\t")
                 idx.append(pos + line.index("\t"))
             drops = {m.start() for m in _DROP.finditer(folded)}
-            drops.update(range(lead))
-            if not keep_tab:
+            if lead:
+                drops.update(range(lead))
+            if not keep_tab and lead < len(folded) and folded[lead] in bullets:     # _bullet_drops is [] otherwise
                 drops.update(_bullet_drops(folded, lead, g))
             if not drops:
                 out.append(folded)
-                idx.extend(range(pos, pos + len(folded)))
+                offsets(pos, pos + len(folded))
             else:
                 prev = 0        # keep the runs between dropped characters (not a loop per character)
                 for j in sorted(drops):
@@ -172,16 +192,16 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
                         break
                     if j > prev:
                         out.append(folded[prev:j])
-                        idx.extend(range(pos + prev, pos + j))
+                        offsets(pos + prev, pos + j)
                     prev = j + 1
                 if prev < len(folded):
                     out.append(folded[prev:])
-                    idx.extend(range(pos + prev, pos + len(folded)))
+                    offsets(pos + prev, pos + len(folded))
         pos += len(line)
         if li < len(lines) - 1:
             j = nxt_content[li + 1]
             nxt = lines[j] if j < len(lines) else None
-            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=_unit_starts(g)):
+            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=units):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
                 joined = True
             else:
@@ -191,6 +211,51 @@ def normalise(raw: str, grammar: Grammar | None = None) -> NormText:
             pos += 1
     idx.append(len(raw))
     return NormText("".join(out), idx)
+
+
+def _start_class(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """The characters a match of any of patterns can start with (numbers.first_chars of each): a
+    line starting otherwise matches none, without trying each. None when a pattern may match the
+    empty string or its first characters cannot be told (then every pattern is tried)."""
+    from planwatch.parse.numbers import first_chars      # numbers imports grammar, as this module does
+    classes = [first_chars(p.pattern, p.flags) for p in patterns]
+    if not classes or any(c is None for c in classes):
+        return None
+    return re.compile("|".join(classes))
+
+
+@lru_cache(maxsize=4)
+def _residue_start(g: Grammar) -> re.Pattern | None:
+    """What a residue line (web-page residue) can start with: _start_class of the grammar's patterns."""
+    return _start_class(g.residue_lines)
+
+
+@lru_cache(maxsize=4)
+def _page_number_patterns(g: Grammar) -> tuple[list[re.Pattern], re.Pattern | None]:
+    """The page-number patterns, compiled once, and what a page number can start with."""
+    pats = [re.compile(p) for p in g.data.get("page_numbers", [])]
+    return pats, _start_class(pats)
+
+
+_COUNTING = array("q")      # 0, 1, 2, …: raw offsets are sliced from it (array.extend of a range is ~20× slower)
+COUNTING_MAX = 1 << 22      # it grows with the longest text normalised, up to this many (32 MB)
+
+
+def _offsets_into(idx: array, n: int):
+    """A function appending the offsets a, a + 1, …, b - 1 to idx, for a text of n characters:
+    sliced from _COUNTING (grown to n + 1 first, up to COUNTING_MAX), else from a range.
+
+    >>> idx = array("q"); add = _offsets_into(idx, 10); add(3, 6); add(8, 8); list(idx)
+    [3, 4, 5]
+    """
+    need = min(n + 1, COUNTING_MAX)
+    if len(_COUNTING) < need:
+        _COUNTING.extend(range(len(_COUNTING), need))
+    counting, size = _COUNTING, len(_COUNTING)
+
+    def add(a: int, b: int) -> None:
+        idx.extend(counting[a:b] if b <= size else range(a, b))
+    return add
 
 
 def _bullet_drops(line: str, lead: int, g: Grammar) -> list[int]:
@@ -228,8 +293,9 @@ def page_furniture(lines: list[str], g: Grammar) -> set[int]:
     ...                       default_grammar()))
     [2, 4, 6, 7]
     """
-    pats = [re.compile(p) for p in g.data.get("page_numbers", [])]
-    numbers = {i for i, ln in enumerate(lines) if ln.strip() and any(p.fullmatch(ln.strip()) for p in pats)}
+    pats, start = _page_number_patterns(g)
+    numbers = {i for i, ln in enumerate(lines) if (body := ln.strip()) and (start is None or start.match(body))
+               and any(p.fullmatch(body) for p in pats)}
     if not numbers:
         return set()
     counts = Counter(ln.strip() for ln in lines if 0 < len(ln.strip()) <= RUNNING_HEADER_MAX)
@@ -280,9 +346,9 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
     if line.startswith("\t") or nxt.startswith("\t") or _HEADING.match(nxt):
         return False
     body, head = line.strip(), nxt.strip()
-    if _BULLET_START.match(head) or _SPACED_ROW.search(body) or _SPACED_ROW.search(head):
+    if _BULLET_START.match(head) or _spaced_row(body) or _spaced_row(head):
         return False
-    if re.search(r"\d\.?$", body) and head.startswith(units):
+    if _NUMBER_END.search(body, max(0, len(body) - 2)) and head.startswith(units):     # \d\.?$ starts in the last two
         return True
     mid = body[-1] not in _LINE_END_OK and (bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
     if len(body) >= WRAPPED_LINE_MIN:
@@ -290,8 +356,14 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
     return mid and continued and adjacent and not _HEADING.match(body)
 
 
+_NUMBER_END = re.compile(r"\d\.?$")
 _BULLET_START = re.compile(r"^(?:[●◆■▲★◇□○•▪◎]|\d{1,2}[.、．](?!\d)|（\d{1,2}）)")
 _SPACED_ROW = re.compile(r"\S(?: {2,}|\t)\S")      # a table row laid out with spaces: never joined
+
+
+def _spaced_row(line: str) -> bool:
+    """_SPACED_ROW.search(line), scanned only when the line holds two spaces or a tab (most do not)."""
+    return ("  " in line or "\t" in line) and _SPACED_ROW.search(line) is not None
 
 
 MAX_SENTENCE = 600    # characters of a sentence kept with each record (a pathological one-line text is clipped)
