@@ -319,6 +319,10 @@ def test_texts_of_record_are_packed_in_shards_not_a_file_per_document(tmp_path):
     assert text_of("c7", out / "i")[r["char_start"]:r["char_end"]] in r["sentence"]
     with pytest.raises(PlanwatchError, match="no text of record for document 'nope'"):
         text_of("nope", out / "i")
+    again = tmp_path / "again"                     # the same documents give the same bytes (no times inside)
+    _parse(raw, again)
+    assert {p.name: p.read_bytes() for p in (out / "i" / "text").iterdir()} == \
+        {p.name: p.read_bytes() for p in (again / "i" / "text").iterdir()}
 
 
 def test_adding_a_document_rewrites_one_shard_only(tmp_path):

@@ -4,8 +4,10 @@ The parse stage keeps each document's text of record (the decoded text for a tex
 converted text for HTML, Word and PDF) in ``data/interim/text/``, as rows ``(doc_id, text)`` of
 at most 256 shard files — a document's shard is the first two hex digits of the SHA-256 of its
 id. A corpus of 10,000 documents is then a few hundred files for DVC to check on every run, not
-10,000, and adding a document rewrites one shard. ``shards.json`` holds each shard's SHA-256,
-size and mtime: a shard that was edited or damaged is noticed and its documents parsed again.
+10,000, and adding a document rewrites one shard. ``shards.json`` holds each shard's SHA-256 and
+documents (the same texts give the same bytes: no times in it): a shard that was edited or damaged
+is noticed and its documents parsed again. A shard is re-hashed only when its size or mtime
+differ from those remembered in ``state_path`` (a cache file of the caller's, e.g. the parse cache).
 
 Read a text (JupyterLab, a script)::
 
@@ -48,29 +50,31 @@ def _sha(path: Path) -> str:
 class TextStore:
     """The texts of record under ``folder``: ``<shard>.parquet`` files and their stamp."""
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, state_path: Path | str | None = None):
         self.folder = Path(folder)
         self.stamp_path = self.folder / STAMP
+        self.state_path = Path(state_path) if state_path else None
 
     def path(self, shard: str) -> Path:
         return self.folder / f"{shard}.parquet"
 
     def _stamp(self) -> dict:
-        try:
-            stamp = json.loads(self.stamp_path.read_text(encoding="utf-8"))
-            return stamp if isinstance(stamp, dict) else {}
-        except (OSError, ValueError):
-            return {}
+        return _read_json(self.stamp_path)
+
+    def _state(self) -> dict:
+        return _read_json(self.state_path) if self.state_path else {}
 
     def intact(self) -> dict[str, list[str]]:
         """{shard: its document ids} for every shard that is as the last run wrote it (its size and
         mtime as stamped, or else its content's SHA-256). A shard not listed must be rebuilt."""
-        out = {}
+        out, state = {}, self._state()
         for shard, s in self._stamp().items():
             p = self.path(shard)
             try:
                 st = p.stat()
-                same = (st.st_size, st.st_mtime_ns) == (s.get("size"), s.get("mtime_ns")) or _sha(p) == s.get("sha256")
+                known = state.get(shard) or {}
+                same = ((st.st_size, st.st_mtime_ns) == (known.get("size"), known.get("mtime_ns"))
+                        and known.get("sha256") == s.get("sha256")) or _sha(p) == s.get("sha256")
             except OSError:
                 same = False
             if same and isinstance(s.get("docs"), list):
@@ -109,12 +113,17 @@ class TextStore:
             p = self.path(shard)
             with atomic_path(p) as tmp:
                 rows.write_parquet(tmp, statistics=False, compression="zstd")
-            st = p.stat()
-            stamp[shard] = {"sha256": _sha(p), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "docs": sorted(docs)}
+            stamp[shard] = {"sha256": _sha(p), "docs": sorted(docs)}
         for stray in self.folder.iterdir():                 # per-document .txt files of earlier versions, strays
             if stray.name != STAMP and not (stray.suffix == ".parquet" and stray.stem in stamp) and stray.is_file():
                 stray.unlink(missing_ok=True)
         write_text(self.stamp_path, json.dumps(dict(sorted(stamp.items())), sort_keys=True) + "\n")
+        if self.state_path:                     # where each shard's bytes were last seen, for the next run's quick check
+            state = {}
+            for shard, s in stamp.items():
+                st = self.path(shard).stat()
+                state[shard] = {"sha256": s["sha256"], "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+            write_text(self.state_path, json.dumps(state, sort_keys=True) + "\n")
 
     def read(self, doc_id: str) -> str | None:
         p = self.path(shard_of(doc_id))
@@ -122,6 +131,14 @@ class TextStore:
             return None
         hit = pl.scan_parquet(p).filter(pl.col("doc_id") == doc_id).select("text").collect()
         return hit["text"][0] if hit.height else None
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def text_of(doc_id: str, interim_dir: Path | str = "data/interim") -> str:

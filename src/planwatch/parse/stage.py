@@ -238,7 +238,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     cache_dir = interim / "parse_cache"
     manifest = read_manifest(raw)
     _CTX.update(raw=raw, interim=interim, catalogue=catalogue, fingerprint=fingerprint, limits=limits)
-    texts = TextStore(interim / "text")
+    texts = TextStore(interim / "text", cache_dir / "texts_state.json")
     intact = {doc for docs in texts.intact().values() for doc in docs}
     store = TableStore(cache_dir / STORE_DIR, fingerprint)
     stored = store.load()
@@ -297,7 +297,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     for stale in cache_dir.iterdir() if cache_dir.exists() else []:     # the per-document entries of earlier versions
-        if stale.name == STORE_DIR:
+        if stale.name in (STORE_DIR, "texts_state.json"):
             continue
         if stale.is_dir() and not stale.is_symlink():
             print(f"warning: {stale}: a folder inside the parse cache; removed", file=sys.stderr)
