@@ -239,6 +239,22 @@ def test_second_run_reads_the_table_store_and_publishes_the_same_bytes(tmp_path,
     assert ((out / "p" / "indicators.parquet").read_bytes(), (out / "i" / "documents.parquet").read_bytes()) == first
 
 
+def test_an_index_on_a_base_of_100_is_published_as_its_growth_not_withheld(tmp_path):
+    """居民消费价格指数 上年=100 100.3 is a growth of 0.3: the span check reads the index as the table does
+    (it was withheld as 'growth_pct 0.3 is not in its span' — 250 rows in the 10,000-document benchmark)."""
+    raw = _project(tmp_path)
+    table = ("\n附表 主要指标\n指标名称                单位        2025年预计      增长%      2026年目标      增长%\n"
+             "居民消费价格指数        上年=100    100.3           —          —               —\n")
+    doc = raw / "a.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + table, encoding="utf-8")
+    (raw / "manifest.csv").write_text("file,original_name,sha256,note\na.txt,a.txt,,x\n", encoding="utf-8")
+    out = tmp_path / "out"
+    _parse(raw, out)
+    assert (out / "i" / "quarantine.csv").read_text(encoding="utf-8") == "file,reason\n"
+    cpi = pl.read_parquet(out / "p" / "indicators.parquet").filter((pl.col("indicator") == "cpi") & (pl.col("origin") == "table"))
+    assert cpi.select("kind", "period_year", "growth_pct").rows() == [("actual", 2025, 0.3)]
+
+
 def test_unchanged_raw_files_are_not_read_again_and_a_touched_one_is_rehashed(tmp_path, monkeypatch):
     raw = _project(tmp_path)
     out = tmp_path / "out"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from planwatch.parse.grammar import default_grammar
 from planwatch.parse.numbers import cn_numbers
 from planwatch.parse.text import normalise
 from planwatch.records import Record
@@ -40,6 +41,12 @@ def span_problem(raw: str, rec: Record) -> str | None:
     >>> raw = "扎实办好十\\n项重点民生实事。"
     >>> span_problem(raw, replace(r, value=10.0, unit="项", growth_pct=None, char_start=0, char_end=13, sentence=raw)) is None
     True
+    >>> raw = "居民消费价格指数    上年=100    100.3"
+    >>> span_problem(raw, replace(r, value=None, growth_pct=0.3, char_start=0, char_end=len(raw), sentence=raw)) is None
+    True
+    >>> pct = raw.replace("上年=100", "%")          # no index: 100.3 is not a growth of 0.3
+    >>> span_problem(pct, replace(r, value=None, growth_pct=0.3, char_start=0, char_end=len(pct), sentence=pct))
+    "growth_pct 0.3 is not in its span '居民消费价格指数    %    100.3'"
     """
     if not (0 <= rec.char_start <= rec.char_end <= len(raw)):
         return f"span [{rec.char_start}, {rec.char_end}) lies outside the text ({len(raw)} characters)"
@@ -49,6 +56,9 @@ def span_problem(raw: str, rec: Record) -> str | None:
     if not wanted:
         return None
     found = _fast_numbers(surface)
+    compact = _ANY_WS.sub("", surface)
+    if any(u.replace(" ", "") in compact for u in default_grammar().index_units):
+        found |= {d - 100 for d in found}       # 居民消费价格指数 上年=100 100.3: a growth of 0.3 (tables.py)
     if all(_dec(v) in found for _n, v in wanted):
         return None
     # The slow path, as the extractor reads the text (wraps and page furniture joined, spaces
