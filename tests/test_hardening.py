@@ -209,7 +209,7 @@ def test_the_parse_cache_holds_the_table_store_only(tmp_path):
     (out / "i" / "parse_cache").mkdir(parents=True)
     (out / "i" / "parse_cache" / "0123-old.json").write_text("{}", encoding="utf-8")
     _parse(raw, out)
-    assert sorted(p.name for p in (out / "i" / "parse_cache").iterdir()) == ["_tables"]
+    assert sorted(p.name for p in (out / "i" / "parse_cache").iterdir()) == ["_tables", "texts_state.json"]
 
 
 @pytest.mark.parametrize("damage", ["truncated", "deleted"])
