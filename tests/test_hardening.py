@@ -316,14 +316,21 @@ def test_text_of_record_missing_or_edited_is_rewritten_by_parsing_its_document(t
     assert text_of("a", out / "i") == original and (out / "p" / "indicators.parquet").read_bytes() == first
 
 
+def _copies(raw: Path, n: int, prefix: str = "c") -> Path:
+    """n more documents in raw: copies of its first text document under other names; returns that one."""
+    src = next(p for p in sorted(raw.iterdir()) if p.suffix == ".txt")
+    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
+        for i in range(n):
+            name = f"{prefix}{i}.txt" if n > 1 else f"{prefix}.txt"
+            (raw / name).write_bytes(src.read_bytes())
+            f.write(f"{name},{name},,copy\n")
+    return src
+
+
 def test_texts_of_record_are_packed_in_shards_not_a_file_per_document(tmp_path):
     """A corpus of 10,000 documents must not give DVC 10,000 files to check on every run."""
     raw = _project(tmp_path)
-    src = next(p for p in raw.iterdir() if p.suffix == ".txt")
-    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
-        for i in range(40):
-            (raw / f"c{i}.txt").write_bytes(src.read_bytes())
-            f.write(f"c{i}.txt,c{i}.txt,,copy\n")
+    src = _copies(raw, 40)
     out = tmp_path / "out"
     _parse(raw, out)
     files = sorted(p.name for p in (out / "i" / "text").iterdir())
@@ -343,17 +350,11 @@ def test_texts_of_record_are_packed_in_shards_not_a_file_per_document(tmp_path):
 
 def test_adding_a_document_rewrites_one_shard_only(tmp_path):
     raw = _project(tmp_path)
-    src = next(p for p in raw.iterdir() if p.suffix == ".txt")
-    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
-        for i in range(20):
-            (raw / f"c{i}.txt").write_bytes(src.read_bytes())
-            f.write(f"c{i}.txt,c{i}.txt,,copy\n")
+    _copies(raw, 20)
     out = tmp_path / "out"
     _parse(raw, out)
     before = {p.name: p.stat().st_mtime_ns for p in (out / "i" / "text").glob("*.parquet")}
-    (raw / "new.txt").write_bytes(src.read_bytes())
-    with (raw / "manifest.csv").open("a", encoding="utf-8") as f:
-        f.write("new.txt,new.txt,,copy\n")
+    _copies(raw, 1, prefix="new")
     assert _parse(raw, out)["documents_from_cache"] == 21
     after = {p.name: p.stat().st_mtime_ns for p in (out / "i" / "text").glob("*.parquet")}
     changed = sorted(n for n in after if before.get(n) != after[n])
