@@ -56,3 +56,34 @@ def test_approximate_actuals(name, target, qualifier, actual, aq, expected):
 def test_exact_actual_is_left_to_judge():
     from planwatch.analyse.attainment import judge_approximate
     assert judge_approximate(100.0, None, 90.0, None) is None
+
+
+# (what the document states, as (value_std, growth_pct, qualifier) per statement in document order
+# with table rows first) → the statements that stay targets. One region, year and indicator.
+ONE_ROW_CASES = [
+    ("prose growth and the table row that adds a level: one target",
+     [(428.12, 2.0, "以上"), (None, 2.0, "以上")], [0]),
+    ("the same growth stated twice in prose", [(None, 5.0, "以上"), (None, 5.0, "以上")], [0]),
+    ("two different growth targets stay two (a conflict for validation, not for here)",
+     [(None, 5.0, "以上"), (None, 6.0, "以上")], [0, 1]),
+    ("the same growth with another qualifier stays two", [(None, 5.0, "以上"), (None, 5.0, "左右")], [0, 1]),
+    ("a level target and a growth target are two targets", [(500.0, None, "以上"), (None, 5.0, "以上")], [0, 1]),
+    ("the same level stated twice", [(500.0, None, None), (500.0, None, None)], [0]),
+    ("稳定增长 beside a numeric target says less: dropped", [(None, 7.0, None), (None, None, "稳定增长")], [0]),
+    ("稳定增长 alone stays", [(None, None, "稳定增长")], [0]),
+    ("two qualitative targets alone both stay", [(None, None, "稳定增长"), (None, None, "与经济增长同步")], [0, 1]),
+]
+
+
+@pytest.mark.parametrize("name,statements,kept", ONE_ROW_CASES, ids=[c[0] for c in ONE_ROW_CASES])
+def test_each_target_counts_once(name, statements, kept):
+    import polars as pl
+
+    from planwatch.analyse.attainment import one_row_per_target
+    t = pl.DataFrame({"region": ["甲县"] * len(statements), "period_year": [2026] * len(statements),
+                      "indicator": ["budget_revenue"] * len(statements),
+                      "value_std": [s[0] for s in statements], "growth_pct": [s[1] for s in statements],
+                      "qualifier": [s[2] for s in statements], "char_start": list(range(len(statements)))},
+                     schema_overrides={"value_std": pl.Float64, "growth_pct": pl.Float64, "qualifier": pl.String})
+    assert one_row_per_target(t)["char_start"].to_list() == kept
+

@@ -134,3 +134,12 @@ def test_executed_notebooks_show_what_each_stage_did(repo):
     report = html("04_report")
     assert 'href="../../../reports/regions/%E6%B7%84%E5%8D%9A%E5%B8%82.html"' in report   # 淄博市, relative to the copy
     assert (dest / "data/interim/notebooks" / "../../../reports/regions/淄博市.html").resolve().exists()
+
+
+def test_each_catalogued_target_is_one_attainment_row(repo):
+    # 淄博市's 2026 plan states its budget-revenue target in prose and again in its annex table
+    # (the table adds the level): that was two rows, counted twice in every attainment figure
+    a = pl.read_parquet(repo[0] / "data/processed/attainment.parquet").filter(pl.col("indicator").is_not_null())
+    assert a.group_by("region", "year", "scope", "indicator").len().filter(pl.col("len") > 1).height == 0
+    zibo = a.filter((pl.col("region") == "淄博市") & (pl.col("year") == 2026) & (pl.col("indicator") == "budget_revenue"))
+    assert zibo.select("target_value", "target_start").rows() == [(2.0, 17214)]    # the table's row, with its level

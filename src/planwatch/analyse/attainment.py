@@ -98,8 +98,7 @@ def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: 
     indicators = annual_only(indicators.lazy()).collect()   # a 年均 or 前三季度 figure is no year's target or actual
     targets = indicators.filter(pl.col("kind") == "target").sort(
         ["region", "period_year", "indicator", "origin", "doc_id", "char_start"], descending=[False, False, False, True, False, False])
-    # the same target stated in prose and in the annex table (or twice in prose) counts once
-    targets = targets.unique(["region", "period_year", "indicator", "value_std", "growth_pct", "qualifier"], keep="first", maintain_order=True)
+    targets = one_row_per_target(targets)
     # derived levels are not statements: a target is judged against stated figures only
     sidx = {(r["region"], r["indicator"], r["year"]): r for r in series.filter(~pl.col("derived")).to_dicts()}
     results_docs = {(d["region"], d["doc_year"] - 1) for d in documents.to_dicts() if d["doc_type"] in RESULT_DOC_TYPES}
@@ -151,6 +150,29 @@ def build_attainment(indicators: pl.DataFrame, series: pl.DataFrame, documents: 
         })
     df = schemas.frame(rows, schemas.ATTAINMENT)
     return df.sort(["region", "year", "scope", "indicator", "target_doc", "target_start"])
+
+
+def one_row_per_target(targets: pl.DataFrame) -> pl.DataFrame:
+    """The catalogued targets of a region and year, each target once (rows already in preference order).
+
+    A target is judged on its growth when it states one, else on its level, so two statements
+    of it that agree on what is judged are one target: 增长2%以上 in prose and the annex table's
+    row 428.12亿元 | 2以上 (which adds a level) count once, the first row (the table's) kept. A
+    qualitative statement (稳定增长, no number) of an indicator that also has a numeric target
+    that year says less than that target and is dropped.
+
+    >>> t = pl.DataFrame({"region": ["甲"] * 4, "period_year": [2026] * 4, "indicator": ["r", "r", "d", "d"],
+    ...                   "value_std": [428.12, None, None, None], "growth_pct": [2.0, 2.0, 7.0, None],
+    ...                   "qualifier": ["以上", "以上", None, "稳定增长"], "char_start": [9, 1, 5, 2]})
+    >>> one_row_per_target(t).select("indicator", "char_start").rows()
+    [('r', 9), ('d', 5)]
+    """
+    judged = pl.when(pl.col("growth_pct").is_not_null()).then(pl.col("growth_pct")).otherwise(pl.col("value_std"))
+    keyed = targets.with_columns(judged.alias("_judged"), pl.col("growth_pct").is_not_null().alias("_on_growth"))
+    keyed = keyed.unique(["region", "period_year", "indicator", "_on_growth", "_judged", "qualifier"],
+                         keep="first", maintain_order=True)
+    numeric = pl.col("_judged").is_not_null().any().over(["region", "period_year", "indicator"])
+    return keyed.filter(pl.col("_judged").is_not_null() | ~numeric).drop("_judged", "_on_growth")
 
 
 def _target_text(t: dict) -> str:
