@@ -57,8 +57,13 @@ def describe(issues: pl.DataFrame, indicators: pl.DataFrame, documents: pl.DataF
     statement it was compared with (empty when none)."""
     titles = documents.select("doc_id", pl.concat_str(pl.lit("《"), pl.col("title").fill_null(pl.col("doc_id")), pl.lit("》"))
                               .alias("_title"), pl.col("region").alias("_doc_region"), "doc_year")
-    stmt = indicators.select("doc_id", "char_start", "indicator", "kind", "value", "unit", "value_std", "growth_pct", "sentence",
-                             "indicator_zh").unique(["doc_id", "char_start", "indicator"], keep="first", maintain_order=True)
+    # only the statements the findings name (either side), before the unique: a corpus has a million rows
+    named = pl.concat([issues.select("doc_id", "char_start", "indicator"),
+                       issues.select(pl.col("other_doc_id").alias("doc_id"), pl.col("other_start").alias("char_start"),
+                                     "indicator")]).drop_nulls().unique()
+    stmt = indicators.join(named, on=["doc_id", "char_start", "indicator"], how="semi", maintain_order="left").select(
+        "doc_id", "char_start", "indicator", "kind", "value", "unit", "value_std", "growth_pct", "sentence",
+        "indicator_zh").unique(["doc_id", "char_start", "indicator"], keep="first", maintain_order=True)
     a = stmt.rename({c: f"a_{c}" for c in stmt.columns if c not in ("doc_id", "char_start", "indicator")})
     b = stmt.rename({c: f"b_{c}" for c in stmt.columns}).rename({"b_doc_id": "other_doc_id", "b_char_start": "other_start",
                                                                "b_indicator": "indicator"})

@@ -10,6 +10,7 @@ import html
 import os
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import polars as pl
@@ -72,6 +73,9 @@ def _context():
     return gx, context
 
 
+_SUITES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()    # context → {suite name: its GX suite}
+
+
 def run_suites(tables: dict[str, pl.DataFrame], suites: list[Suite], context=None,
                source_name: str = "planwatch") -> tuple[list[dict], dict]:
     """Validate each table with its suites (in ``context``, a new ephemeral one by default);
@@ -85,7 +89,13 @@ def run_suites(tables: dict[str, pl.DataFrame], suites: list[Suite], context=Non
     for suite in suites:
         asset = source.add_dataframe_asset(name=suite.name)
         batch = asset.add_batch_definition_whole_dataframe(f"{suite.name}.all")
-        gx_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.name, expectations=list(suite.expectations)))
+        # each suite is added to the context once and shared by the blocks of a run: GX's add_or_update
+        # compares every expectation with the stored ones, which a corpus paid for once per block
+        known = _SUITES.setdefault(context, {})
+        gx_suite = known.get(suite.name)
+        if gx_suite is None:
+            gx_suite = known[suite.name] = context.suites.add(
+                gx.ExpectationSuite(name=suite.name, expectations=list(suite.expectations)))
         vd = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
         result = vd.run(batch_parameters={"dataframe": pandas_frames[suite.table]}, result_format="COMPLETE")
         c = {"evaluated": 0, "passed": 0, "warnings": 0, "errors": 0}
