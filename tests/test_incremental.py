@@ -76,13 +76,14 @@ def test_adding_a_document_recomputes_its_region_only_and_matches_a_cold_build(t
     capsys.readouterr()
     build_site(raw, tmp_path / "warm")
     err = capsys.readouterr().err
+    assert "[analyse series] 1 of 3 regions recomputed" in err
     assert "[analyse attainment] 1 of 3 regions recomputed" in err and "[validate]" in err and "(1 regions checked" in err
     build_site(raw, tmp_path / "cold")
     for m in ("analyse.json", "validation.json", "parse.json"):      # metrics do not depend on what was reused
         assert ((tmp_path / "warm" / "reports" / "metrics" / m).read_bytes()
                 == (tmp_path / "cold" / "reports" / "metrics" / m).read_bytes()), m
     for table in ("processed/attainment.parquet", "processed/series.parquet", "processed/indicators.parquet",
-                  "interim/documents.parquet", "interim/issues.parquet"):
+                  "interim/documents.parquet", "interim/issues.parquet", "interim/implied_growth.parquet"):
         warm, cold = (pl.read_parquet(tmp_path / d / table) for d in ("warm", "cold"))
         assert warm.equals(cold), table
     assert text_of("xinjia_2026_plan", tmp_path / "warm" / "interim") == text_of("xinjia_2026_plan", tmp_path / "cold" / "interim")
@@ -109,3 +110,31 @@ def test_report_renders_only_the_pages_whose_rows_changed(tmp_path, capsys):
     after = {p.name: p.read_bytes() for p in (reports / "regions").glob("*.html")}
     changed = sorted(n for n in before if before[n] != after.get(n))
     assert changed == [f"{region}.html"] and "改过的目标" in after[f"{region}.html"].decode("utf-8")
+
+
+@pytest.mark.slow
+def test_a_statement_withheld_later_recomputes_its_region_in_analyse(tmp_path, capsys):
+    """Validation withholds one more statement (its issues change, its statements do not): analyse
+    recomputes that region only, and the statement leaves its series."""
+    from planwatch.analyse import stage as analyse
+    from planwatch.catalogue import REFERENCE_DIR
+    from tests.conftest import build_site
+    build_site(RAW, tmp_path)
+    interim, processed = tmp_path / "interim", tmp_path / "processed"
+    series = pl.read_parquet(processed / "series.parquet")
+    row = series.filter((pl.col("region") == "博山区") & ~pl.col("derived") & (pl.col("indicator") == "gdp")).row(0, named=True)
+    issues = pl.read_parquet(interim / "issues.parquet")
+    error = {c: None for c in issues.columns} | {
+        "severity": "error", "suite": "indicators.plausibility", "rule": "expect_column_values_to_be_in_set(level_in_range)",
+        "table": "indicators", "region": "博山区", "indicator": "gdp", "year": row["year"], "message": "test",
+        "doc_id": row["doc_id"], "char_start": row["char_start"], "char_end": row["char_end"]}
+    pl.concat([issues, pl.DataFrame([error], schema=issues.schema)]).write_parquet(interim / "issues.parquet")
+    capsys.readouterr()
+    analyse.run(str(interim), str(processed), str(REFERENCE_DIR), str(tmp_path / "analyse.json"), 0.5, 2.0, 0.55)
+    err = capsys.readouterr().err
+    assert "[analyse series] 1 of 2 regions recomputed" in err and "[analyse attainment] 1 of 2 regions recomputed" in err
+    after = pl.read_parquet(processed / "series.parquet")
+    gone = after.filter((pl.col("region") == "博山区") & (pl.col("indicator") == "gdp") & (pl.col("year") == row["year"])
+                        & (pl.col("doc_id") == row["doc_id"]) & (pl.col("char_start") == row["char_start"]))
+    assert gone.is_empty()
+    assert after.filter(pl.col("region") != "博山区").equals(series.filter(pl.col("region") != "博山区"))

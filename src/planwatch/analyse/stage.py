@@ -18,6 +18,9 @@ from planwatch.params import check as check_params
 from planwatch.validate.checks import withheld_rows
 
 
+IMPLIED_GROWTH = dict(implied_growth(pl.LazyFrame(schema=schemas.SERIES)).collect_schema())
+
+
 def unmatched_overrides(overrides: list, indicators: pl.DataFrame) -> list:
     """links.yml entries that name no target statement of their region and year."""
     targets = indicators.filter(pl.col("kind") == "target").select(
@@ -43,40 +46,57 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     tolerance_pp, tolerance_level_pct, link_threshold = p.tolerance_pp, p.tolerance_level_pct, p.link_threshold
     interim, processed = Path(interim_dir), Path(processed_dir)
     catalogue = load_catalogue(reference_dir)
-    indicators = pl.read_parquet(processed / "indicators.parquet").cast(schemas.INDICATORS)
+    statements = pl.read_parquet(processed / "indicators.parquet").cast(schemas.INDICATORS)
+    documents = pl.read_parquet(interim / "documents.parquet")
     withheld = withheld_rows(pl.read_parquet(interim / "issues.parquet")).select(
         "doc_id", "char_start", "indicator").unique()
-    indicators = indicators.join(withheld, on=["doc_id", "char_start", "indicator"], how="anti")
-    documents = pl.read_parquet(interim / "documents.parquet")
-    series = build_series(indicators.lazy(), documents.lazy(), catalogue).collect()
-    write_table(series, processed / "series.parquet", ["region", "indicator", "year"])
-    write_table(implied_growth(series.lazy()).collect(), interim / "implied_growth.parquet",
-                ["region", "indicator", "year"], csv_twin=False)
+    on = ["doc_id", "char_start", "indicator"]
+
+    def published(rows: pl.DataFrame) -> pl.DataFrame:
+        """The statements validation did not withhold (rows of the same documents as in ``rows``)."""
+        return rows.join(withheld, on=on, how="anti", maintain_order="left")
+
+    targets = published(statements.filter(pl.col("kind") == "target"))
     links_path = Path(reference_dir) / "links.yml"
     overrides = load_overrides(links_path)
-    unmatched = unmatched_overrides(overrides, indicators)
+    unmatched = unmatched_overrides(overrides, targets)
     for o in unmatched:
         print(f"warning: {links_path}: the {o.action} entry for {o.region} {o.year} target {o.target!r} matches no "
               "target statement; it has no effect (check the region, year and text)", file=sys.stderr)
+    rules = Rules(tolerance_pp, tolerance_level_pct, link_threshold)
+    # A region's series, implied growth and attainment depend on its own statements, documents and
+    # withheld rows only: a region whose inputs did not change since the last run keeps its rows
+    # (incremental.py), the others are recomputed — adding a document to a corpus of 10,000 redoes
+    # one region, not the whole table.
+    version = code_version(package_version(), files_version(Path(reference_dir).glob("*.yml")), repr(rules))
+    keys = region_keys({"indicators": statements, "documents": documents,
+                        "withheld": withheld.join(statements.select(*on, "region"), on=on, how="inner")})
+
+    def of(regions: list[str], frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(pl.col("region").is_in(pl.Series(regions, dtype=pl.String).implode()))
+
+    series, _stats = by_region(RegionStore(interim / "analyse_cache", "series", version), keys,
+                               lambda regions: build_series(published(of(regions, statements)).lazy(),
+                                                            of(regions, documents).lazy(), catalogue).collect(),
+                               schemas.SERIES, label="analyse series")
+    write_table(series, processed / "series.parquet", ["region", "indicator", "year"])
+    implied, _stats = by_region(RegionStore(interim / "analyse_cache", "implied_growth", version), keys,
+                                lambda regions: implied_growth(of(regions, series).lazy()).collect(),
+                                IMPLIED_GROWTH, label="")
+    write_table(implied, interim / "implied_growth.parquet", ["region", "indicator", "year"], csv_twin=False)
     write_table(district_vs_city(series.lazy(), documents.lazy()).collect(), processed / "district_vs_city.parquet",
                 ["region", "indicator", "year"])
     write_table(compound_growth(series.lazy()).collect(), processed / "trends.parquet", ["region", "indicator", "from_year"])
-    rules = Rules(tolerance_pp, tolerance_level_pct, link_threshold)
 
     def attainment_of(regions: list[str]) -> pl.DataFrame:
-        sel = pl.Series(regions, dtype=pl.String).implode()
-        return build_attainment(indicators.filter(pl.col("region").is_in(sel)), series.filter(pl.col("region").is_in(sel)),
-                                documents.filter(pl.col("region").is_in(sel)), catalogue, rules, overrides)
+        return build_attainment(published(of(regions, statements)), of(regions, series), of(regions, documents),
+                                catalogue, rules, overrides)
 
-    # Each region's targets are judged against its own statements only: a region whose rows did
-    # not change since the last run keeps its rows (incremental.py); the others are recomputed.
-    store = RegionStore(interim / "analyse_cache", "attainment",
-                        code_version(package_version(), files_version(Path(reference_dir).glob("*.yml")), repr(rules)))
-    attainment, _stats = by_region(store, region_keys({"indicators": indicators, "documents": documents}),
-                                        attainment_of, schemas.ATTAINMENT, label="analyse attainment")
+    attainment, _stats = by_region(RegionStore(interim / "analyse_cache", "attainment", version), keys,
+                                   attainment_of, schemas.ATTAINMENT, label="analyse attainment")
     write_table(attainment, processed / "attainment.parquet",
                 ["region", "year", "scope", "indicator", "target_doc", "target_start"])
-    forms = target_form_counts(indicators.lazy()).collect()
+    forms = target_form_counts(targets.lazy()).collect()
     write_text(processed / "target_forms.csv", forms.write_csv(line_terminator="\n"))
     by_form = forms.group_by("target_form").agg(pl.col("targets").sum(), pl.col("hard").sum()).sort("target_form", nulls_last=True)
     # plot data for `dvc plots` (analyse/plots.py); beside the metrics folder unless given
