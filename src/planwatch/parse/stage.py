@@ -28,7 +28,7 @@ from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
 from planwatch.parse.forms import indicator_frame
 from planwatch.parse.limits import Limits
-from planwatch.parse.store import DOCS_SCHEMA, ROWS_SCHEMA, TableStore
+from planwatch.parse.store import DOCS_SCHEMA, ROWS_ORDER, ROWS_SCHEMA, TableStore
 from planwatch.parse.verify import span_problem
 from planwatch.records import DocumentFacts, Record
 from planwatch.texts import TextStore
@@ -306,8 +306,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
             stale.unlink(missing_ok=True)
     new_store_docs = schemas.frame(new_docs, {**DOCS_SCHEMA, "published": pl.String}).with_columns(
         pl.col("published").str.to_date(strict=False))
-    new_rows = (pl.concat(frames, how="vertical") if frames else schemas.frame([], schemas.INDICATORS)).join(
-        new_store_docs.select("doc_id", "store_key"), on="doc_id", how="left")
+    new_rows = pl.concat(frames, how="vertical") if frames else schemas.frame([], schemas.INDICATORS)
     if stored is not None and hits:
         hit_keys = pl.Series("store_key", hits).implode()
         kept = sdocs.filter(pl.col("store_key").is_in(hit_keys))
@@ -317,17 +316,16 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
             kept = kept.join(t, on="store_key", how="left", maintain_order="left").with_columns(
                 pl.coalesce("_size", "raw_size").alias("raw_size"), pl.coalesce("_mtime", "raw_mtime_ns").alias("raw_mtime_ns"))
         store_docs = pl.concat([kept.select(list(DOCS_SCHEMA)), new_store_docs.select(list(DOCS_SCHEMA))], how="vertical")
-        store_rows = pl.concat([srows.filter(pl.col("store_key").is_in(hit_keys)), new_rows.select(list(ROWS_SCHEMA))],
-                               how="vertical")
+        store_rows = pl.concat([srows.filter(pl.col("doc_id").is_in(kept["doc_id"].implode())),
+                                new_rows.select(list(ROWS_SCHEMA))], how="vertical")
     else:
         store_docs, store_rows = new_store_docs.select(list(DOCS_SCHEMA)), new_rows.select(list(ROWS_SCHEMA))
-    if misses or restat or stored is None or len(hits) != len(by_key):
-        store.save(store_docs, store_rows)
     documents = store_docs.select(list(schemas.DOCUMENTS))
-    indicators = store_rows.select(list(schemas.INDICATORS))
+    indicators = store_rows.select(list(schemas.INDICATORS)).cast(schemas.INDICATORS)
     write_table(documents, interim / "documents.parquet", ["doc_id"], csv_twin=False)
-    write_table(indicators, processed / "indicators.parquet",
-                ["doc_id", "char_start", "char_end", "indicator", "kind", "period_year", "origin"])
+    write_table(indicators, processed / "indicators.parquet", ROWS_ORDER)
+    if misses or restat or stored is None or len(hits) != len(by_key):
+        store.save(store_docs, processed / "indicators.parquet")
     buf = io.StringIO()
     w = csv.DictWriter(buf, ["file", "reason"], lineterminator="\n")
     w.writeheader()

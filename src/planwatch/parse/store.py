@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from planwatch.io import atomic_path, write_text
 DOC_EXTRA = {"store_key": pl.String, "rejected": pl.List(pl.String), "text_sha256": pl.String,
              "raw_size": pl.Int64, "raw_mtime_ns": pl.Int64}     # the raw file's state when it was read
 DOCS_SCHEMA = {**DOC_EXTRA, **schemas.DOCUMENTS}
-ROWS_SCHEMA = {"store_key": pl.String, **schemas.INDICATORS}
+ROWS_SCHEMA = dict(schemas.INDICATORS)    # a document's rows are found by its doc_id
+# the published table's order: the store's rows file is a copy of data/processed/indicators.parquet
+ROWS_ORDER = ["doc_id", "char_start", "char_end", "indicator", "kind", "period_year", "origin"]
 
 
 def _sha(path: Path) -> str:
@@ -57,14 +60,19 @@ class TableStore:
                   "every document again", file=sys.stderr)
             return None
 
-    def save(self, docs: pl.DataFrame, rows: pl.DataFrame) -> None:
+    def save(self, docs: pl.DataFrame, rows: pl.DataFrame | Path) -> None:
+        """Store the documents and their rows: a frame, or the path of the published indicators
+        table holding exactly these rows (copied, not encoded a second time)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         docs = docs.select(list(DOCS_SCHEMA)).cast(DOCS_SCHEMA).sort("store_key")
-        rows = rows.select(list(ROWS_SCHEMA)).cast(ROWS_SCHEMA).sort(["store_key", "char_start", "char_end", "indicator",
-                                                                      "kind", "period_year", "origin"], nulls_last=True)
-        for df, path in ((docs, self.docs_path), (rows, self.rows_path)):
-            with atomic_path(path) as tmp:
-                df.write_parquet(tmp, statistics=False, compression="zstd")
+        with atomic_path(self.docs_path) as tmp:
+            docs.write_parquet(tmp, statistics=False, compression="zstd")
+        with atomic_path(self.rows_path) as tmp:
+            if isinstance(rows, pl.DataFrame):
+                rows.select(list(ROWS_SCHEMA)).cast(ROWS_SCHEMA).sort(ROWS_ORDER, nulls_last=True, maintain_order=True) \
+                    .write_parquet(tmp, statistics=False, compression="zstd")
+            else:
+                shutil.copyfile(rows, tmp)
         write_text(self.stamp_path, json.dumps({"fingerprint": self.fingerprint, "polars": pl.__version__,
                                                 "documents": _sha(self.docs_path), "indicators": _sha(self.rows_path)},
                                                sort_keys=True) + "\n")

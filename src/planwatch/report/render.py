@@ -412,8 +412,10 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     sources = {"series": series_v, "attainment": att_v, "implied": implied, "comparison": comparison, "trends": trends,
                "docs": documents, "issues": issues_v.drop_nulls("_page_region").filter(
                    pl.int_range(pl.len()).over("_page_region") < MAX_REGION_FINDINGS), "withheld": withheld}
-    finding_counts = issues_v.drop_nulls("_page_region").group_by("_page_region", "severity").len() \
-        .sort("_page_region", "severity").partition_by("_page_region", as_dict=True, maintain_order=True)
+    finding_counts: dict[str, dict[str, int]] = {}     # region → {severity: findings}, one pass (no frame per region)
+    for region, severity, n in issues_v.drop_nulls("_page_region").group_by("_page_region", "severity").len() \
+            .sort("_page_region", "severity").iter_rows():
+        finding_counts.setdefault(region, {})[severity] = n
     empty = {"series": series_v.clear(), "attainment": att_v.clear(), "implied": None if implied is None else implied.clear(),
              "comparison": None if comparison is None else comparison.clear(), "trends": None if trends is None else trends.clear(),
              "docs": documents.clear(), "issues": issues_v.clear(), "withheld": withheld.clear()}
@@ -438,8 +440,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     present = {p.name for p in pages_dir.glob("*.html")}
     dirty, keys, written = [], {}, []
     for region in regions:
-        counts = finding_counts.get((region,))
-        counts = {} if counts is None else dict(zip(counts["severity"].to_list(), counts["len"].to_list()))
+        counts = finding_counts.get(region, {})
         h = version_h.copy()
         h.update(region.encode("utf-8", "surrogatepass"))
         for k in sorted(sources):
@@ -447,7 +448,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         h.update(json.dumps([archive.get(region, []), counts], sort_keys=True).encode("utf-8"))
         stem = region_slug(region).split("/", 1)[1].removesuffix(".html")
         names_of = [f"{stem}.html", *(f"{stem}.{y}.html" for y in archive.get(region, []))]
-        written.extend(confined(pages_dir, n, what="region page") for n in names_of)
+        written.extend(pages_dir / n for n in names_of)    # region_slug made the names safe; a page is confined when written
         for n in names_of:
             keys[n] = h.hexdigest()
         if any(ledger.get(n) != keys[n] or n not in present for n in names_of):
