@@ -280,8 +280,10 @@ def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, 
     return quantity, masks, (_cn_chars(g) if g.cn_digits else None), _unit_factors(g)
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None) -> list[Quantity]:
-    """Quantities in text[start:end], minus masked numbers.
+def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None,
+                    with_unit: bool = False) -> list[Quantity]:
+    """Quantities in text[start:end], minus masked numbers; with_unit: only those with a unit
+    (the same as filtering the result on q.unit, without building or masking the others).
 
     >>> [(str(q.value), q.unit, q.approx, q.qualifier) for q in find_quantities("完成技改投资超30亿元，举办活动400余场，增长5.5%以上")]
     [('30', '亿元', '超', None), ('400', '场', '余', None), ('5.5', '%', None, '以上')]
@@ -304,6 +306,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     out: list[Quantity] = []
     k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
     for m in (quantity.finditer(text, start, end) if digits else ()):
+        before, num, pct, sep, high, mag, after, unit_word, qual = m.group(*_QUANTITY_GROUPS)
+        if with_unit and not (mag or unit_word or pct):
+            continue    # no unit (written below is None): dropped before the masks are scanned for it
         if masked is None:      # masked_spans(text, start, end, g), inline
             masked = [mm.span() for mm in masks.finditer(text, start, end)]
         ns, ne = m.span("num")
@@ -311,7 +316,6 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             k += 1
         if k < len(masked) and masked[k][0] < ne:
             continue
-        before, num, pct, sep, high, mag, after, unit_word, qual = m.group(*_QUANTITY_GROUPS)
         if num.startswith("-") and not unit_word and not pct:
             continue
         mag, unit_word = mag or "", unit_word or ""

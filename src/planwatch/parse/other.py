@@ -91,7 +91,7 @@ def _lead_verb(subject: str, g: Grammar) -> str | None:
 
 def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quantity, int, int]]:
     """(subject, quantity, span start, span end) items of one clause text[c0:c1]."""
-    qs = [q for q in find_quantities(text, c0, c1, g) if q.unit]
+    qs = find_quantities(text, c0, c1, g, with_unit=True)     # only figures with a unit make an item
     if not qs:
         return []
     clause = text[c0:c1]
