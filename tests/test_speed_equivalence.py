@@ -24,13 +24,14 @@ def unguarded(p: re.Pattern) -> re.Pattern:
 
 PATTERNS = {
     "quantity": _patterns(G)[0], "masks": _patterns(G)[1], "cn": _cn_pattern(G),
-    "period_marks": statements._period_marks(G), "H3": G.heading_h3,
+    "period_marks": statements._period_marks(G), "H3": G.heading_h3, "growth_verb": statements._growth_verb(G),
 }
 WORDS = (G.unit_names + list(G.magnitudes) + G.approx_before + G.approx_after + G.qualifiers_after
          + list(G.cn_digits) + list(G.cn_multipliers) + [w for _s, p in G.period_marks for w in re.findall(r"[\u4e00-\u9fff]+", p)]
          + ["2025年", "3月21日", "〔2024〕5号", "1+6", "2×350", "G341", "5G", "第15", "前30位", "500强", "“3510”",
             "跨越", "台阶", "一是", "二是", "十四五", "“", "”", "，", "。", "\n", "；", "-", "—", "至", ".", "%",
-            "A", "x", " ", "增长", "完成", "亿元"])
+            "A", "x", " ", "增长", "完成", "亿元"]
+         + G.growth_up + G.growth_down + G.growth_verb_suffixes + G.list_joiners)
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.integers(0, 99999).map(str),
                            st.decimals("0", "999", places=2).map(str)), max_size=40).map("".join)
 
@@ -300,3 +301,12 @@ def test_sentences_without_a_whole_text_name_start_have_no_mention(text):
 def test_a_list_cue_ends_in_the_colon_it_is_prefiltered_on(text):
     for m in statements._list_cue(G).finditer(text):
         assert m.group().endswith(statements._CUE_COLON)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(NAME_WORDS), max_size=30).map("".join), a=st.integers(0, 200), b=st.integers(0, 200))
+def test_the_guarded_name_matcher_finds_what_the_plain_one_finds(text, a, b):
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    p = statements._matcher(_catalogue(), G)
+    assert p.pattern.startswith("(?=[")
+    assert [m.span() for m in p.finditer(text, start, end)] == [m.span() for m in unguarded(p).finditer(text, start, end)]
