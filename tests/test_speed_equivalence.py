@@ -310,3 +310,17 @@ def test_the_guarded_name_matcher_finds_what_the_plain_one_finds(text, a, b):
     p = statements._matcher(_catalogue(), G)
     assert p.pattern.startswith("(?=[")
     assert [m.span() for m in p.finditer(text, start, end)] == [m.span() for m in unguarded(p).finditer(text, start, end)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts)
+def test_a_clause_without_a_digit_in_a_sentence_without_a_numeral_match_has_no_item(text):
+    """_other_statements skips a clause without a digit when the numeral pattern finds nothing in the
+    sentence: a numeral match in a clause is found in the whole sentence too."""
+    from planwatch.parse.numbers import _DIGIT
+    if _cn_pattern(G).search(text) is None:
+        for cm in statements._CLAUSE.finditer(text):
+            c0, c1 = cm.span()
+            assert _cn_pattern(G).search(text, c0, c1) is None
+            if _DIGIT.search(text, c0, c1) is None:
+                assert other.other_items(text, c0, c1, G) == []

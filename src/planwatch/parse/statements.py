@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import Quantity, _number_chars, convert, find_quantities, guarded
+from planwatch.parse.numbers import _DIGIT, Quantity, _cn_pattern, _number_chars, convert, find_quantities, guarded
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, SENTENCE_END, NormText, sentences
@@ -640,7 +640,10 @@ LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at
 def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
     text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
     verbs = _growth_verbs_longest_first(g)
-    number_chars = _number_chars(g)
+    # A numeral's first character (一, 三 …) is in most clauses, a numeral the pattern reads with a
+    # unit (三千余家) in few: one search of the sentence (a clause's match is found there too) lets
+    # a clause without a digit be skipped when the sentence has none (other_items finds nothing in it)
+    number_chars = _number_chars(g) if _cn_pattern(g).search(text, s0, s1) else _DIGIT
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
