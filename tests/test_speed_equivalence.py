@@ -324,3 +324,14 @@ def test_a_clause_without_a_digit_in_a_sentence_without_a_numeral_match_has_no_i
             assert _cn_pattern(G).search(text, c0, c1) is None
             if _DIGIT.search(text, c0, c1) is None:
                 assert other.other_items(text, c0, c1, G) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts, a=st.integers(0, 60), b=st.integers(0, 60))
+def test_no_numeral_scan_where_the_caller_found_no_numeral(text, a, b):
+    from planwatch.parse.numbers import find_quantities
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    if _cn_pattern(G).search(text) is None:
+        for unit in (False, True):
+            assert find_quantities(text, start, end, G, with_unit=unit, numerals=False) == \
+                find_quantities(text, start, end, G, with_unit=unit)

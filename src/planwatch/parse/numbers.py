@@ -284,9 +284,11 @@ def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, 
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None,
-                    with_unit: bool = False) -> list[Quantity]:
+                    with_unit: bool = False, numerals: bool = True) -> list[Quantity]:
     """Quantities in text[start:end], minus masked numbers; with_unit: only those with a unit
-    (the same as filtering the result on q.unit, without building or masking the others).
+    (the same as filtering the result on q.unit, without building or masking the others);
+    numerals=False: the caller found no match of the Chinese-numeral pattern in a text holding
+    text[start:end] (so there is none here either), and it is not scanned for again.
 
     >>> [(str(q.value), q.unit, q.approx, q.qualifier) for q in find_quantities("完成技改投资超30亿元，举办活动400余场，增长5.5%以上")]
     [('30', '亿元', '超', None), ('400', '场', '余', None), ('5.5', '%', None, '以上')]
@@ -302,7 +304,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     # each pattern runs only where its number can be: a digit, a Chinese numeral's first character
     digits = _DIGIT.search(text, start, end) is not None
     quantity, masks, cn_chars, factors, groups = _find_tools(g)
-    numerals = cn_chars is not None and cn_chars.search(text, start, end) is not None
+    numerals = numerals and cn_chars is not None and cn_chars.search(text, start, end) is not None
     if not digits and not numerals:
         return []
     masked: list[tuple[int, int]] | None = None     # scanned once there is a number to mask (most clauses have none)

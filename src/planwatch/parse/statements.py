@@ -643,7 +643,9 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
     # A numeral's first character (一, 三 …) is in most clauses, a numeral the pattern reads with a
     # unit (三千余家) in few: one search of the sentence (a clause's match is found there too) lets
     # a clause without a digit be skipped when the sentence has none (other_items finds nothing in it)
-    number_chars = _number_chars(g) if _cn_pattern(g).search(text, s0, s1) else _DIGIT
+    # (nor does any clause need the numeral scan of find_quantities then)
+    numerals = _cn_pattern(g).search(text, s0, s1) is not None
+    number_chars = _number_chars(g) if numerals else _DIGIT
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
@@ -655,7 +657,7 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
             continue
         if not number_chars.search(text, c0, c1):
             continue     # no number, no item (find_quantities would find none)
-        for subject, q, span_start, span_end in other_items(text, c0, c1, g):
+        for subject, q, span_start, span_end in other_items(text, c0, c1, g, numerals):
             sign = _is_growth(text, c0, q, g)
             if subject.endswith(verbs):        # one C-level test; the loop finds the longest verb
                 for v in verbs:
