@@ -24,7 +24,7 @@ def unguarded(p: re.Pattern) -> re.Pattern:
 
 PATTERNS = {
     "quantity": _patterns(G)[0], "masks": _patterns(G)[1], "cn": _cn_pattern(G),
-    "period_marks": statements._period_marks(G), "H3": G.heading_h3, "growth_verb": statements._growth_verb(G),
+    "period_marks": statements._period_marks(G), "H3": G.heading_h3
 }
 WORDS = (G.unit_names + list(G.magnitudes) + G.approx_before + G.approx_after + G.qualifiers_after
          + list(G.cn_digits) + list(G.cn_multipliers) + [w for _s, p in G.period_marks for w in re.findall(r"[\u4e00-\u9fff]+", p)]
@@ -301,15 +301,6 @@ def test_sentences_without_a_whole_text_name_start_have_no_mention(text):
 def test_a_list_cue_ends_in_the_colon_it_is_prefiltered_on(text):
     for m in statements._list_cue(G).finditer(text):
         assert m.group().endswith(statements._CUE_COLON)
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=st.lists(st.sampled_from(NAME_WORDS), max_size=30).map("".join), a=st.integers(0, 200), b=st.integers(0, 200))
-def test_the_guarded_name_matcher_finds_what_the_plain_one_finds(text, a, b):
-    start, end = min(a, b, len(text)), min(max(a, b), len(text))
-    p = statements._matcher(_catalogue(), G)
-    assert p.pattern.startswith("(?=[")
-    assert [m.span() for m in p.finditer(text, start, end)] == [m.span() for m in unguarded(p).finditer(text, start, end)]
 
 
 @settings(max_examples=400, deadline=None)

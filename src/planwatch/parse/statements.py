@@ -226,7 +226,7 @@ def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
     for name in cat.names():
         esc = re.escape(name)
         parts.append(f"{esc}(?=[{bare}]|{follow}|\\d)" if cat.is_bare(name) else esc)
-    return guarded("|".join(parts))     # a lookahead on the names' first characters: a faster scan, the same matches
+    return re.compile("|".join(parts))     # (behind numbers.guarded's lookahead it scans no faster)
 
 
 @lru_cache(maxsize=8)
@@ -388,8 +388,9 @@ def _growth_verb(g: Grammar) -> re.Pattern:
     verbs = "|".join(re.escape(v) for v in sorted(g.growth_up + g.growth_down, key=len, reverse=True))
     suffixes = "|".join(re.escape(w) for w in g.growth_verb_suffixes)
     joiners = "|".join(re.escape(w) for w in g.list_joiners)
-    # behind a lookahead on the verbs' first characters: each call scans up to GROWTH_WINDOW positions
-    return guarded(rf"({verbs})(?:{suffixes})?(?:[\d.%]+(?:{joiners}))*$")
+    # no first-character lookahead (numbers.guarded): the engine's own scan for the verbs' first
+    # characters is faster here (measured: 4.7 against 3.7 ms for a pass's 3,500 searches)
+    return re.compile(rf"({verbs})(?:{suffixes})?(?:[\d.%]+(?:{joiners}))*$")
 
 
 GROWTH_WINDOW = 80   # a growth verb governs numbers at most this far after it (增长5%、6%、7% …)
