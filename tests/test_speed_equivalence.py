@@ -24,13 +24,14 @@ def unguarded(p: re.Pattern) -> re.Pattern:
 
 PATTERNS = {
     "quantity": _patterns(G)[0], "masks": _patterns(G)[1], "cn": _cn_pattern(G),
-    "period_marks": statements._period_marks(G), "H3": G.heading_h3,
+    "period_marks": statements._period_marks(G), "H3": G.heading_h3
 }
 WORDS = (G.unit_names + list(G.magnitudes) + G.approx_before + G.approx_after + G.qualifiers_after
          + list(G.cn_digits) + list(G.cn_multipliers) + [w for _s, p in G.period_marks for w in re.findall(r"[\u4e00-\u9fff]+", p)]
          + ["2025年", "3月21日", "〔2024〕5号", "1+6", "2×350", "G341", "5G", "第15", "前30位", "500强", "“3510”",
             "跨越", "台阶", "一是", "二是", "十四五", "“", "”", "，", "。", "\n", "；", "-", "—", "至", ".", "%",
-            "A", "x", " ", "增长", "完成", "亿元"])
+            "A", "x", " ", "增长", "完成", "亿元"]
+         + G.growth_up + G.growth_down + G.growth_verb_suffixes + G.list_joiners)
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.integers(0, 99999).map(str),
                            st.decimals("0", "999", places=2).map(str)), max_size=40).map("".join)
 
@@ -260,3 +261,68 @@ def test_gazetteer_find_by_two_characters_is_the_first_character_loop(text):
     gz = Gazetteer([Place(f"{i:06d}", n, "district", None, None, "x", "current", None) for i, n in enumerate(names)],
                    Path("x"))
     assert gz.find(text) == _find_by_first_char(gz, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts, a=st.integers(0, 200), b=st.integers(0, 200))
+def test_quantities_with_a_unit_are_the_quantities_filtered_on_their_unit(text, a, b):
+    """other_items asks find_quantities for figures with a unit only (no mask scan for the others)."""
+    from planwatch.parse.numbers import find_quantities
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    assert find_quantities(text, start, end, G, with_unit=True) == [q for q in find_quantities(text, start, end, G) if q.unit]
+
+
+def _catalogue():
+    from planwatch.catalogue import default_catalogue
+    return default_catalogue()
+
+
+NAME_WORDS = (sorted(_catalogue().names())[::7] + sorted(G.level_verbs + G.growth_up + G.name_follow_words)[::3]
+              + [G.bare_name_follow[:1], "5", "。", "！", "？", "\n", "，", "城镇", "、", "x", "占", "比重"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(NAME_WORDS), max_size=30).map("".join))
+def test_sentences_without_a_whole_text_name_start_have_no_mention(text):
+    """extract_prose scans the name matcher once over the text and skips find_mentions in a
+    sentence without a match start: find_mentions finds nothing there."""
+    from planwatch.parse.text import sentences
+    cat = _catalogue()
+    starts = statements._name_starts(text, cat, G)
+    assert starts is not None
+    for s0, s1 in sentences(text):
+        if not statements._any_in(starts, s0, s1):
+            assert statements.find_mentions(text, s0, s1, cat, G) == []
+            assert not list(statements._matcher(cat, G).finditer(text, s0, s1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(G.target_list_cues + ["：", ":", "，", "是", "x", "2025年"]), max_size=12).map("".join))
+def test_a_list_cue_ends_in_the_colon_it_is_prefiltered_on(text):
+    for m in statements._list_cue(G).finditer(text):
+        assert m.group().endswith(statements._CUE_COLON)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts)
+def test_a_clause_without_a_digit_in_a_sentence_without_a_numeral_match_has_no_item(text):
+    """_other_statements skips a clause without a digit when the numeral pattern finds nothing in the
+    sentence: a numeral match in a clause is found in the whole sentence too."""
+    from planwatch.parse.numbers import _DIGIT
+    if _cn_pattern(G).search(text) is None:
+        for cm in statements._CLAUSE.finditer(text):
+            c0, c1 = cm.span()
+            assert _cn_pattern(G).search(text, c0, c1) is None
+            if _DIGIT.search(text, c0, c1) is None:
+                assert other.other_items(text, c0, c1, G) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts, a=st.integers(0, 60), b=st.integers(0, 60))
+def test_no_numeral_scan_where_the_caller_found_no_numeral(text, a, b):
+    from planwatch.parse.numbers import find_quantities
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    if _cn_pattern(G).search(text) is None:
+        for unit in (False, True):
+            assert find_quantities(text, start, end, G, with_unit=unit, numerals=False) == \
+                find_quantities(text, start, end, G, with_unit=unit)

@@ -61,6 +61,9 @@ class Catalogue:
                         " keep it under one indicator")
                 self._by_name[name] = ind.code
             self._bare.update(ind.bare)
+        # sorted once (the names are fixed here): match_name runs per table row label
+        self._longest_first = tuple(sorted(self._by_name, key=lambda n: (-len(n), n)))
+        self._labels_longest_first = tuple(n for n in self._longest_first if n not in self._bare)
 
     def code_for(self, name: str) -> str | None:
         """Catalogue code of an exact name or synonym.
@@ -75,7 +78,7 @@ class Catalogue:
 
     def names(self) -> list[str]:
         """All surface names, longest first (the order a matcher must try them)."""
-        return sorted(self._by_name, key=lambda n: (-len(n), n))
+        return list(self._longest_first)
 
     def match_name(self, text: str) -> tuple[str, str] | None:
         """The indicator a table row label denotes: exact synonym, else the longest one it contains.
@@ -86,8 +89,8 @@ class Catalogue:
         label = re.sub(r"^[一二三四五六七八九十]+、|^\d+[.、]", "", text.strip())
         if label in self._by_name:
             return self._by_name[label], label
-        for name in self.names():
-            if name in label and not self.is_bare(name):
+        for name in self._labels_longest_first:      # names(), without the bare ones
+            if name in label:
                 return self._by_name[name], name
         return None
 

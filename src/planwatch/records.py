@@ -65,7 +65,7 @@ class DocumentFacts:
 def fast_constructor(cls):
     """cls(**values) for a frozen dataclass without default factories, for the extractor's hot loops:
     a generated function with the same keyword-only parameters (and defaults) that sets the
-    instance's fields in one dict update, in field order (equal, hashed, printed and pickled as
+    instance's fields straight into its dict, in field order (equal, hashed, printed and pickled as
     cls(**values) is; a missing or unknown field is a TypeError, as there). The __init__ that
     dataclasses generates for a frozen class calls object.__setattr__ once per field instead:
     about twice as slow.
@@ -76,13 +76,16 @@ def fast_constructor(cls):
     ...      "d", "f", "s", "r", "city", None, "plan", 2025, None, None, 1, "utf-8")
     True
     """
-    assert all(f.default_factory is MISSING for f in fields(cls)), cls
+    assert all(f.default_factory is MISSING and not f.name.startswith("__") for f in fields(cls)), cls
     names = [f.name for f in fields(cls)]
     params = ", ".join(n if f.default is MISSING else f"{n}=__defaults[{n!r}]" for n, f in zip(names, fields(cls)))
+    # one store per field into the new instance's dict, in field order (an update(**fields) call
+    # first builds a dict of them: ~1.5x slower)
     source = (f"def make(*, {params}):\n"
-              f"    obj = __new(__cls)\n"
-              f"    obj.__dict__.update({', '.join(f'{n}={n}' for n in names)})\n"
-              f"    return obj\n")
+              f"    __obj = __new(__cls)\n"
+              f"    __d = __obj.__dict__\n"       # (local names no field can have: a field is no dunder)
+              + "".join(f"    __d[{n!r}] = {n}\n" for n in names)
+              + "    return __obj\n")
     scope = {"__new": object.__new__, "__cls": cls,
              "__defaults": {f.name: f.default for f in fields(cls) if f.default is not MISSING}}
     exec(source, scope)     # as dataclasses builds __init__: the parameters are the fields

@@ -273,15 +273,22 @@ def _unit_factor(written: str, g: Grammar) -> tuple[str, Decimal] | None:
 
 
 @lru_cache(maxsize=4)
-def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, dict]:
+def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, dict, tuple[int, ...]]:
     """What find_quantities uses on every call, in one cached lookup: the quantity and mask patterns,
-    the numeral-character test (None without numerals) and the unit-factor cache (_unit_factor's)."""
+    the numeral-character test (None without numerals), the unit-factor cache (_unit_factor's) and
+    the numbers of the quantity pattern's _QUANTITY_GROUPS (a group is read faster by number than
+    by name)."""
     quantity, masks = _patterns(g)
-    return quantity, masks, (_cn_chars(g) if g.cn_digits else None), _unit_factors(g)
+    groups = tuple(quantity.groupindex[name] for name in _QUANTITY_GROUPS)
+    return quantity, masks, (_cn_chars(g) if g.cn_digits else None), _unit_factors(g), groups
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None) -> list[Quantity]:
-    """Quantities in text[start:end], minus masked numbers.
+def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None,
+                    with_unit: bool = False, numerals: bool = True) -> list[Quantity]:
+    """Quantities in text[start:end], minus masked numbers; with_unit: only those with a unit
+    (the same as filtering the result on q.unit, without building or masking the others);
+    numerals=False: the caller found no match of the Chinese-numeral pattern in a text holding
+    text[start:end] (so there is none here either), and it is not scanned for again.
 
     >>> [(str(q.value), q.unit, q.approx, q.qualifier) for q in find_quantities("完成技改投资超30亿元，举办活动400余场，增长5.5%以上")]
     [('30', '亿元', '超', None), ('400', '场', '余', None), ('5.5', '%', None, '以上')]
@@ -296,22 +303,24 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     end = len(text) if end is None else end
     # each pattern runs only where its number can be: a digit, a Chinese numeral's first character
     digits = _DIGIT.search(text, start, end) is not None
-    quantity, masks, cn_chars, factors = _find_tools(g)
-    numerals = cn_chars is not None and cn_chars.search(text, start, end) is not None
+    quantity, masks, cn_chars, factors, groups = _find_tools(g)
+    numerals = numerals and cn_chars is not None and cn_chars.search(text, start, end) is not None
     if not digits and not numerals:
         return []
     masked: list[tuple[int, int]] | None = None     # scanned once there is a number to mask (most clauses have none)
     out: list[Quantity] = []
     k = 0      # masks and matches both come in text order: walk them together (linear, not all-pairs)
     for m in (quantity.finditer(text, start, end) if digits else ()):
+        before, num, pct, sep, high, mag, after, unit_word, qual = m.group(*groups)     # _QUANTITY_GROUPS
+        if with_unit and not (mag or unit_word or pct):
+            continue    # no unit (written below is None): dropped before the masks are scanned for it
         if masked is None:      # masked_spans(text, start, end, g), inline
             masked = [mm.span() for mm in masks.finditer(text, start, end)]
-        ns, ne = m.span("num")
+        ns, ne = m.span(groups[1])      # "num"
         while k < len(masked) and masked[k][1] <= ns:
             k += 1
         if k < len(masked) and masked[k][0] < ne:
             continue
-        before, num, pct, sep, high, mag, after, unit_word, qual = m.group(*_QUANTITY_GROUPS)
         if num.startswith("-") and not unit_word and not pct:
             continue
         mag, unit_word = mag or "", unit_word or ""

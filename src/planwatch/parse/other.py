@@ -89,9 +89,10 @@ def _lead_verb(subject: str, g: Grammar) -> str | None:
     return m.group() if m else None
 
 
-def other_items(text: str, c0: int, c1: int, g: Grammar) -> list[tuple[str, Quantity, int, int]]:
-    """(subject, quantity, span start, span end) items of one clause text[c0:c1]."""
-    qs = [q for q in find_quantities(text, c0, c1, g) if q.unit]
+def other_items(text: str, c0: int, c1: int, g: Grammar, numerals: bool = True) -> list[tuple[str, Quantity, int, int]]:
+    """(subject, quantity, span start, span end) items of one clause text[c0:c1] (numerals: as
+    find_quantities takes it)."""
+    qs = find_quantities(text, c0, c1, g, with_unit=True, numerals=numerals)     # only figures with a unit make an item
     if not qs:
         return []
     clause = text[c0:c1]
