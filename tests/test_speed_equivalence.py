@@ -78,13 +78,14 @@ def _strip_plain(subject, g):
         for w in g.subject_strip_before:
             if s.startswith(w):
                 s, changed = s[len(w):].lstrip("“”\"' "), True
-        for w in g.subject_strip_after + g.approx_before:
+        for w in sorted(g.subject_strip_after + g.approx_before + list(g.qualifier_verbs), key=len, reverse=True):
             if s.endswith(w):
                 s, changed = s[: -len(w)].rstrip("“”\"' "), True
     return s.strip("“”\"'《》 ")
 
 
-subjects = st.lists(st.sampled_from(G.subject_strip_before + G.subject_strip_after + G.approx_before + G.task_verbs
+subjects = st.lists(st.sampled_from(G.subject_strip_before + G.subject_strip_after + G.approx_before + list(G.qualifier_verbs)
+                                    + G.task_verbs
                                     + ["企业", "项目", "“", "”", " ", "《", "工业"]), max_size=8).map("".join)
 
 

@@ -178,6 +178,13 @@ NUMBER = [
     ("固定资产投资增长不低于8%。", "targets", [("fixed_asset_investment", T, 2026, None, None, 8.0, "以上", ANNUAL)]),
     ("城镇新增就业不低于1万人。", "targets", [("urban_new_jobs", T, 2026, 1.0, "万人", None, "以上", ANNUAL)]),
     ("地区生产总值增长5%，低于全省0.3个百分点。", "results", [("gdp", A, 2025, None, None, 5.0, None, ANNUAL)]),
+    # a ceiling: 不超过 / 不高于 hold 超过 / 高于, which must not read as "over" (an approximation) or end the clause
+    ("一般公共预算支出增长不超过3%。", "targets", [("budget_expenditure", T, 2026, None, None, 3.0, "以内", ANNUAL)]),
+    ("地区生产总值增长不超过6%。", "targets", [("gdp", T, 2026, None, None, 6.0, "以内", ANNUAL)]),
+    ("居民消费价格涨幅不超过3%。", "targets", [("cpi", T, 2026, None, None, 3.0, "以内", ANNUAL)]),
+    ("城镇调查失业率不高于5.5%。", "targets", [("urban_unemployment_rate", T, 2026, 5.5, "%", None, "以内", ANNUAL)]),
+    ("居民消费价格涨幅不高于3%。", "targets", [("cpi", T, 2026, None, None, 3.0, "以内", ANNUAL)]),
+    ("地区生产总值增长超过6%。", "targets", [("gdp", T, 2026, None, None, 6.0, "以上", ANNUAL)]),
 ]
 
 # Precision (issue 13): a number in the wrong row is worse than a missing row.
@@ -374,3 +381,15 @@ def test_only_annual_rows_feed_series_and_attainment():
     assert kept["period_scope"].to_list() == ["annual", None]     # null: a table from before the column
     legacy = schemas.frame([base], {k: v for k, v in schemas.INDICATORS.items() if k != "period_scope"})
     assert annual_only(legacy.lazy()).collect().height == 1
+
+
+@pytest.mark.parametrize("phrase,name", [
+    ("能耗强度下降不低于2%。", "能耗强度"),
+    ("新增市场主体不少于3万户。", "新增市场主体"),
+    ("污水处理率控制在95%。", "污水处理率"),
+    ("完成造林面积不超过5万亩。", "完成造林面积"),
+])
+def test_an_uncatalogued_subject_ends_before_its_qualifier_verb(phrase, name):
+    # the subject of an other: row is its name, not the name with 不低于 / 控制在 attached
+    _facts, records = extract(wrap(phrase, "targets"))
+    assert [r.indicator_zh for r in records if r.indicator.startswith("other:")] == [name]

@@ -130,12 +130,27 @@ def guarded(pattern: str, flags: int = 0) -> re.Pattern:
         return re.compile(pattern, flags)
 
 
+def _approx_before(g: Grammar) -> str:
+    """The approximation words before a number, each refused where it is part of a qualifier verb
+    of the grammar: 不超过3% is a ceiling (the verb's 以内), not 超过 3% (over 3).
+
+    >>> from planwatch.parse.grammar import default_grammar
+    >>> [m.group() for m in re.finditer(_approx_before(default_grammar()), "不超过，超过，不超，超")]
+    ['超过', '超']
+    """
+    parts = []
+    for w in sorted(g.approx_before, key=len, reverse=True):
+        heads = sorted({v[:v.find(w)] for v in g.qualifier_verbs if v.find(w) > 0})
+        parts.append("".join(f"(?<!{re.escape(h)})" for h in heads) + re.escape(w))
+    return "|".join(parts)
+
+
 @lru_cache(maxsize=4)
 def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
     units = _alt(g.unit_names)
     mags = _alt(g.magnitudes)
     quantity = guarded(rf"""
-        (?P<before>{_alt(g.approx_before)})?
+        (?P<before>{_approx_before(g)})?
         (?<![A-Za-z0-9.])                 # not inside a code or a longer number
         (?P<num>-?\d+(?:\.\d+)?)
         (?P<pct1>%)?
@@ -161,7 +176,7 @@ def _cn_pattern(g: Grammar) -> re.Pattern:
     numeral = digits + "".join(g.cn_multipliers)
     first = _cn_first(g)
     return guarded(rf"""
-        (?P<before>{_alt(g.approx_before)})?
+        (?P<before>{_approx_before(g)})?
         (?<![{numeral}万亿])               # not inside a longer numeral (一万二千 is not read)
         (?P<num>[{first}][{numeral}]*+)
         (?P<after0>{_alt(g.approx_after)})?

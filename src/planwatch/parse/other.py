@@ -46,7 +46,10 @@ def code_for(subject: str) -> str:
 def _strip_words(g: Grammar) -> tuple[list[str], list[str], frozenset, frozenset]:
     """The words _strip removes, and the characters they start / end with (a subject whose
     first or last character is not among them skips the loop over the words)."""
-    before, after = list(g.subject_strip_before), list(g.subject_strip_after) + list(g.approx_before)
+    # a subject ends before its qualifier verb as before an approximation word (能耗强度下降不低于 → 能耗强度下降)
+    # (longest first: 不超过 goes whole, not as 超过 leaving 不)
+    before = list(g.subject_strip_before)
+    after = sorted(list(g.subject_strip_after) + list(g.approx_before) + list(g.qualifier_verbs), key=len, reverse=True)
     return before, after, frozenset(w[0] for w in before if w), frozenset(w[-1] for w in after if w)
 
 
