@@ -393,3 +393,16 @@ def test_an_uncatalogued_subject_ends_before_its_qualifier_verb(phrase, name):
     # the subject of an other: row is its name, not the name with 不低于 / 控制在 attached
     _facts, records = extract(wrap(phrase, "targets"))
     assert [r.indicator_zh for r in records if r.indicator.startswith("other:")] == [name]
+
+
+LONG = "中央预算内投资专项债券超长期特别国债新型政策性金融工具" * 2     # a subject list longer than MAX_SUBJECT * 2
+
+
+@pytest.mark.parametrize("phrase,names", [
+    (f"全年{LONG}等政策性资金120亿元。", ["政策性资金"]),                    # a list ending in 等X: the measure is X
+    (f"全年{LONG}、政策性资金120亿元。", ["政策性资金"]),                    # the last item of a 、 list
+    (f"全年{LONG}120亿元。", []),                                     # neither: no subject, no row
+])
+def test_a_long_subject_list_is_cut_to_its_measure(phrase, names):
+    _facts, records = extract(wrap(phrase, "results"))
+    assert [r.indicator_zh for r in records if r.indicator.startswith("other:")] == names

@@ -97,7 +97,14 @@ def html_to_text(html: str) -> str:
 
 
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - )\s*")
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|日期)[:：]\s*(20\d\d[-年./]\d{1,2}[-月./]\d{1,2}日?)")
+
+
+def _published():
+    """A page's date line (grammar published_labels), and the label the date is written under."""
+    from planwatch.parse.grammar import default_grammar
+    labels = default_grammar().published_labels
+    alt = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?:{alt})[:：]\s*(20\d\d[-年./]\d{{1,2}}[-月./]\d{{1,2}}日?)"), labels[0]
 
 
 def _page_head(soup, body) -> list[str]:
@@ -122,12 +129,13 @@ def _page_head(soup, body) -> list[str]:
         out.append(" ".join(title.split()))
     meta = soup.find("meta", attrs={"name": re.compile(r"(?i)^(pubdate|publishdate|firstpublishedtime)$")})
     m = re.match(r"(20\d\d-\d{1,2}-\d{1,2})", meta.get("content", "").strip()) if meta else None
+    published, label = _published()
     if m:
-        out.append(f"发布时间：{m.group(1)}")
+        out.append(f"{label}：{m.group(1)}")
     elif body is not None:
-        m = _PUBLISHED.search(body.get_text(" "))
+        m = published.search(body.get_text(" "))
         if m:
-            out.append(f"发布时间：{m.group(1)}")
+            out.append(f"{label}：{m.group(1)}")
     return out
 
 

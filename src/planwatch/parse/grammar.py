@@ -93,6 +93,7 @@ class Headings(_Model):
     annex: Pattern
     h3: Pattern
     numbered_line: Pattern
+    line_start: Pattern
 
 
 class RegionRules(_Model):
@@ -183,6 +184,9 @@ class GrammarFile(_Model):
     period_first_years: Pattern
     period_so_far_words: Words
     stretch_qualifier: Word
+    range_words: Words
+    list_end_words: Words
+    published_labels: Words
 
 
 class Grammar:
@@ -240,6 +244,7 @@ class Grammar:
         from planwatch.parse.numbers import guarded     # here: numbers imports this module
         self.heading_h3 = guarded(h["h3"], re.M)        # behind a first-character lookahead (numbers.guarded)
         self.numbered_line = re.compile(h["numbered_line"])
+        self.line_start = re.compile(h["line_start"])
         self.title_words = re.compile("|".join(re.escape(w) for w in data["title_words"]))
         r = data["regions"]
         self.region_levels: dict[str, str] = r["suffixes"]
@@ -272,6 +277,9 @@ class Grammar:
         self.period_first_years = re.compile(data["period_first_years"])
         self.period_so_far_words: list[str] = data["period_so_far_words"]
         self.stretch_qualifier: str = data["stretch_qualifier"]
+        self.range_words: list[str] = sorted(data["range_words"], key=len, reverse=True)
+        self.list_end_words: list[str] = data["list_end_words"]
+        self.published_labels: list[str] = data["published_labels"]
 
     def unit_factor(self, unit: str) -> tuple[str, Decimal] | None:
         """(family, factor to the family's base) of a written unit, magnitude prefixes included.

@@ -154,7 +154,7 @@ def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
         (?<![A-Za-z0-9.])                 # not inside a code or a longer number
         (?P<num>-?\d+(?:\.\d+)?)
         (?P<pct1>%)?
-        (?:(?P<sep>—|-|~|至|到)(?P<high>\d+(?:\.\d+)?))?   # ranges: 6%-6.5%, 6至6.5%
+        (?:(?P<sep>—|-|~|{_alt(g.range_words)})(?P<high>\d+(?:\.\d+)?))?   # ranges: 6%-6.5%, 6至6.5%
         (?P<mag>{mags})?
         (?P<after>{_alt(g.approx_after)})?
         (?P<unit>{units})?
@@ -167,7 +167,7 @@ def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
 
 def _cn_first(g: Grammar) -> str:
     """The characters a Chinese numeral that _cn_pattern reads may start with."""
-    return "".join(d for d in g.cn_digits if g.cn_digits[d]) + "十"
+    return "".join(d for d in g.cn_digits if g.cn_digits[d]) + "".join(m for m, v in g.cn_multipliers.items() if v == 10)
 
 
 @lru_cache(maxsize=4)
@@ -344,7 +344,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
             written = "%"
         if high and not sep:
             continue
-        if sep in ("至", "到") and not high:
+        if sep in g.range_words and not high:
             continue
         fam = (factors[written] if written in factors else _unit_factor(written, g)) if written else None
         if written and fam is None:

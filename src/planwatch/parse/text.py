@@ -19,7 +19,6 @@ from planwatch.parse.grammar import Grammar, default_grammar
 
 SENTENCE_END = "。！？"
 _LINE_END_OK = "。；！？：”）…"
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|附件|附表)")
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9%]")
 WRAPPED_LINE_MIN = 25   # a line this long ending without punctuation was wrapped mid-sentence
 
@@ -201,7 +200,7 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
         if li < len(lines) - 1:
             j = nxt_content[li + 1]
             nxt = lines[j] if j < len(lines) else None
-            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=units):
+            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=units, heading=g.line_start):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
                 joined = True
             else:
@@ -333,17 +332,19 @@ def _unit_starts(g: Grammar) -> tuple[str, ...]:
 
 
 def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool = False,
-           units: tuple[str, ...] = tuple("0123456789.%")) -> bool:
+           units: tuple[str, ...] = tuple("0123456789.%"), heading: re.Pattern | None = None) -> bool:
     """Whether the break after line is the layout's, not the author's.
 
     A long line that ends without punctuation was wrapped; so was one whose last characters
     and the next line's first make a number (28. / 6件); a short line ending mid-sentence that
     continues a wrapped paragraph and is followed directly by more text was cut short by the
-    page (规模 / 以上工业增加值). Never before a heading or a table cell.
+    page (规模 / 以上工业增加值). Never before a heading or a table cell (heading: the grammar's
+    headings.line_start, the shipped grammar's by default).
     """
+    heading = heading or default_grammar().line_start
     if nxt is None or not line.strip():
         return False
-    if line.startswith("\t") or nxt.startswith("\t") or _HEADING.match(nxt):
+    if line.startswith("\t") or nxt.startswith("\t") or heading.match(nxt):
         return False
     body, head = line.strip(), nxt.strip()
     if _BULLET_START.match(head) or _spaced_row(body) or _spaced_row(head):
@@ -353,7 +354,7 @@ def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool =
     mid = body[-1] not in _LINE_END_OK and (bool(_CJK_OR_DIGIT.match(body[-1])) or body[-1] in "，,、（(“《")
     if len(body) >= WRAPPED_LINE_MIN:
         return mid
-    return mid and continued and adjacent and not _HEADING.match(body)
+    return mid and continued and adjacent and not heading.match(body)
 
 
 _NUMBER_END = re.compile(r"\d\.?$")
