@@ -295,6 +295,24 @@ def test_hand_edited_table_store_is_discarded(tmp_path, capsys):
     assert sorted(published["value"].drop_nulls().to_list()) == true_values
 
 
+def test_a_table_store_of_another_extractor_says_why_everything_is_parsed_again(tmp_path, capsys):
+    from planwatch.parse.store import TableStore
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    folder = out / "i" / "parse_cache" / "_tables"
+    stamp = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
+    capsys.readouterr()
+    assert TableStore(folder, "another fingerprint").load() is None
+    assert "written by another version of the extractor" in capsys.readouterr().err
+    pl.read_parquet(folder / "indicators.parquet").with_columns(pl.lit("x").alias("store_key")) \
+        .write_parquet(folder / "indicators.parquet")            # a store of the session-4 layout
+    stamp["indicators"] = hashlib.sha256((folder / "indicators.parquet").read_bytes()).hexdigest()
+    (folder / "stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+    assert TableStore(folder, stamp["fingerprint"]).load() is None
+    assert "written by an earlier planwatch" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("damage", ["deleted", "edited", "stamp"])
 def test_text_of_record_missing_or_edited_is_rewritten_by_parsing_its_document(tmp_path, capsys, damage):
     raw = _project(tmp_path)

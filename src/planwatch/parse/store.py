@@ -45,6 +45,8 @@ class TableStore:
         try:
             stamp = json.loads(self.stamp_path.read_text(encoding="utf-8"))
             if stamp.get("fingerprint") != self.fingerprint or stamp.get("polars") != pl.__version__:
+                print(f"[parse] {self.folder}: written by another version of the extractor, its rule data or "
+                      "catalogue (or of polars): parsing every document again", file=sys.stderr)
                 return None
             if stamp.get("documents") != _sha(self.docs_path) or stamp.get("indicators") != _sha(self.rows_path):
                 print(f"warning: {self.folder}: the table store does not match its checksum (edited by hand?); "
@@ -53,6 +55,8 @@ class TableStore:
             docs = pl.read_parquet(self.docs_path)
             rows = pl.read_parquet(self.rows_path)
             if docs.schema != pl.Schema(DOCS_SCHEMA) or rows.schema != pl.Schema(ROWS_SCHEMA):
+                print(f"[parse] {self.folder}: written by an earlier planwatch (other columns): parsing every "
+                      "document again", file=sys.stderr)
                 return None
             return docs, rows
         except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
