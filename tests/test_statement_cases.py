@@ -297,6 +297,12 @@ def rows(phrase, section):
             for r in records if not r.indicator.startswith("other:")]
 
 
+def other_names(phrase, section):
+    """The names of the uncatalogued (other:) rows read from the phrase."""
+    _facts, records = extract(wrap(phrase, section))
+    return [r.indicator_zh for r in records if r.indicator.startswith("other:")]
+
+
 def _ids(group, name):
     return [f"{name}-{i:02d}-{c[0][:16] if isinstance(c, tuple) else c.values[0][:16]}" for i, c in enumerate(group)]
 
@@ -391,8 +397,7 @@ def test_only_annual_rows_feed_series_and_attainment():
 ])
 def test_an_uncatalogued_subject_ends_before_its_qualifier_verb(phrase, name):
     # the subject of an other: row is its name, not the name with 不低于 / 控制在 attached
-    _facts, records = extract(wrap(phrase, "targets"))
-    assert [r.indicator_zh for r in records if r.indicator.startswith("other:")] == [name]
+    assert other_names(phrase, "targets") == [name]
 
 
 LONG = "中央预算内投资专项债券超长期特别国债新型政策性金融工具" * 2     # a subject list longer than MAX_SUBJECT * 2
@@ -404,5 +409,4 @@ LONG = "中央预算内投资专项债券超长期特别国债新型政策性金
     (f"全年{LONG}120亿元。", []),                                     # neither: no subject, no row
 ])
 def test_a_long_subject_list_is_cut_to_its_measure(phrase, names):
-    _facts, records = extract(wrap(phrase, "results"))
-    assert [r.indicator_zh for r in records if r.indicator.startswith("other:")] == names
+    assert other_names(phrase, "results") == names

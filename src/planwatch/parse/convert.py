@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from planwatch.errors import PlanwatchError
@@ -99,6 +100,7 @@ def html_to_text(html: str) -> str:
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - )\s*")
 
 
+@lru_cache(maxsize=1)
 def _published():
     """A page's date line (grammar published_labels), and the label the date is written under."""
     from planwatch.parse.grammar import default_grammar

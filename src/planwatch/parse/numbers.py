@@ -342,10 +342,6 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
         written = (mag + unit_word) or (pct or None)
         if high and pct and not unit_word:
             written = "%"
-        if high and not sep:
-            continue
-        if sep in g.range_words and not high:
-            continue
         fam = (factors[written] if written in factors else _unit_factor(written, g)) if written else None
         if written and fam is None:
             continue

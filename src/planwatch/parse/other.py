@@ -131,8 +131,7 @@ def other_items(text: str, c0: int, c1: int, g: Grammar, numerals: bool = True) 
         prev_end = end
         if len(subject) > MAX_SUBJECT * 2:
             # a long list of things ending in 等X: the measure is X (…新型政策性金融工具等政策性资金)
-            ends = (subject.rfind(w) for w in g.list_end_words)
-            cut = max([subject.rfind("、"), *(i + len(w) - 1 for i, w in zip(ends, g.list_end_words) if i >= 0)])
+            cut = max([subject.rfind("、")] + [i + len(w) - 1 for w in g.list_end_words if (i := subject.rfind(w)) >= 0])
             if cut < 0:
                 continue
             start += len(subject[: cut + 1])

@@ -64,19 +64,15 @@ class TableStore:
                   "every document again", file=sys.stderr)
             return None
 
-    def save(self, docs: pl.DataFrame, rows: pl.DataFrame | Path) -> None:
-        """Store the documents and their rows: a frame, or the path of the published indicators
-        table holding exactly these rows (copied, not encoded a second time)."""
+    def save(self, docs: pl.DataFrame, rows: Path) -> None:
+        """Store the documents, and their rows as a copy of ``rows``: the published indicators table,
+        which holds exactly these rows in ROWS_ORDER (copied, not encoded a second time)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         docs = docs.select(list(DOCS_SCHEMA)).cast(DOCS_SCHEMA).sort("store_key")
         with atomic_path(self.docs_path) as tmp:
             docs.write_parquet(tmp, statistics=False, compression="zstd")
         with atomic_path(self.rows_path) as tmp:
-            if isinstance(rows, pl.DataFrame):
-                rows.select(list(ROWS_SCHEMA)).cast(ROWS_SCHEMA).sort(ROWS_ORDER, nulls_last=True, maintain_order=True) \
-                    .write_parquet(tmp, statistics=False, compression="zstd")
-            else:
-                shutil.copyfile(rows, tmp)
+            shutil.copyfile(rows, tmp)
         write_text(self.stamp_path, json.dumps({"fingerprint": self.fingerprint, "polars": pl.__version__,
                                                 "documents": _sha(self.docs_path), "indicators": _sha(self.rows_path)},
                                                sort_keys=True) + "\n")
