@@ -607,6 +607,28 @@ def test_stage_runner_stops_its_kernel(tmp_path, how):
         assert "stopped by SIGTERM" in proc.stderr.read().decode()
 
 
+def test_stage_runner_preloads_modules_in_the_kernel_binding_no_name(tmp_path):
+    nb = tmp_path / "nb.py"
+    nb.write_text("# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3 (ipykernel)\n#     language: python\n"
+                  "#     name: python3\n# ---\n\n# %% tags=[\"parameters\"]\nx = 1\n\n# %%\nimport sys\n"
+                  "print('colorsys' in sys.modules, 'no_such_module_xyz' in sys.modules, 'colorsys' in dir(), "
+                  "'importlib' in dir())\n", encoding="utf-8")
+    runner = [sys.executable, str(ROOT / "pipelines" / "run_notebook.py"), str(nb), str(tmp_path / "out.ipynb")]
+
+    def printed(*preload):
+        r = subprocess.run(runner + list(preload), cwd=tmp_path, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return ["".join(o["text"]) for c in json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))["cells"]
+                for o in c.get("outputs", [])]
+
+    assert printed() == ["False False False False\n"]
+    # a module that cannot be imported is left to the notebook: the run goes on
+    assert printed("--preload", "colorsys", "--preload", "no_such_module_xyz") == ["True False False False\n"]
+    assert _kernel_pids(os.getpid()) == []
+    r = subprocess.run(runner + ["--preload", "os; import shutil"], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr == "run_notebook: --preload 'os; import shutil' is not a module name\n"
+
+
 # --- the pipeline's deps are complete by construction ------------------------------------------------
 
 def test_every_stage_depends_on_the_whole_package_and_the_reference_data_it_reads():
