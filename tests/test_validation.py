@@ -1,4 +1,7 @@
 """Validation: the five documents pass with no error; seeded corruptions are caught by the intended expectation."""
+import subprocess
+import sys
+
 import polars as pl
 import pytest
 
@@ -134,3 +137,15 @@ def test_validation_page_writes_findings_as_sentences_errors_first_and_bounded(t
     assert "&lt;script&gt;6&lt;/script&gt;" in html and "<script>" not in html  # document text escaped
     assert "indicators (doc_id=b)" in html                                      # the technical message beside it
     assert "price change" not in html and "1 more findings are not listed here: all 3" in html
+
+
+def test_scipy_stats_is_imported_only_when_used():
+    # Great Expectations imports scipy.stats for expectations planwatch does not run; validate defers
+    # it (0.8 s of every run) — and it still works, whole, the first time anything uses it
+    code = ("import sys\nimport planwatch.validate.stage\n"
+            "assert 'scipy.stats._stats_py' not in sys.modules, 'scipy.stats was imported'\n"
+            "from scipy import stats\nimport scipy.stats.distributions\n"
+            "print(round(float(stats.entropy([0.5, 0.5], [0.9, 0.1])), 4), type(sys.modules['scipy.stats']).__name__)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0.5108 module\n"
