@@ -128,10 +128,18 @@ def test_validation_page_writes_findings_as_sentences_errors_first_and_bounded(t
         {"severity": "info", "suite": "cross.price_change", "rule": "r", "table": "t", "message": "price change"},
         {"severity": "error", "suite": "indicators.contract", "rule": "r", "table": "t", "message": "indicators (doc_id=b)"},
     ], schemas.ISSUES)
-    described = pl.DataFrame({"text": ["《甲》一处写<script>6</script>万人，另一处写5万人，两者不一致。", None, "乙的单位不对。"]})
+    texts = {"within_document (doc_id=a)": "《甲》一处写<script>6</script>万人，另一处写5万人，两者不一致。",
+             "indicators (doc_id=b)": "乙的单位不对。"}
+    asked = []
+
+    def describe(shown):
+        asked.extend(shown["message"])
+        return pl.DataFrame({"text": [texts.get(m) for m in shown["message"]]}, schema={"text": pl.String})
+
     monkeypatch.setattr(stage, "MAX_PAGE_FINDINGS", 2)
     page = tmp_path / "index.html"
-    stage.write_validation_page(issues, {}, page, described)
+    stage.write_validation_page(issues, {}, page, describe)
+    assert asked == ["indicators (doc_id=b)", "within_document (doc_id=a)"]   # only the findings shown are described
     html = page.read_text(encoding="utf-8")
     assert html.index("乙的单位不对") < html.index("两者不一致")               # errors first
     assert "&lt;script&gt;6&lt;/script&gt;" in html and "<script>" not in html  # document text escaped

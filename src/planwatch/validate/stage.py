@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -289,7 +290,7 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
     from planwatch.report import findings      # the same sentences as the index's findings
     names = {c: i.name_zh for c, i in load_catalogue(reference_dir).indicators.items()}
     write_validation_page(page_issues, counts, Path(reports_dir) / "validation" / "index.html",
-                          findings.describe(page_issues, indicators, documents, names))
+                          lambda shown: findings.describe(shown, indicators, documents, names))
     from planwatch.validate import datadocs   # GX's own Data Docs of this run, made offline (datadocs.py)
     t_docs = time.perf_counter()
     docs = datadocs.build(Path(reports_dir) / "validation" / "gx", context=gx_context)
@@ -315,18 +316,20 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, reports_dir: s
 MAX_PAGE_FINDINGS = 1000   # findings listed on the validation page (errors first); all are in issues.parquet
 
 
-def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path, described: pl.DataFrame | None = None) -> None:
+def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path,
+                          describe: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> None:
     """A self-contained page of the validation results: the suites, then the findings written as
-    sentences (report/findings.py: which document says what, which other one disagrees) with the
-    technical message beside each — at most MAX_PAGE_FINDINGS, errors first."""
+    sentences (``describe``, report/findings.py: which document says what, which other one
+    disagrees) with the technical message beside each — at most MAX_PAGE_FINDINGS, errors first.
+    Only the findings shown are described: a corpus has a hundred times more."""
     e = html.escape
     suite_rows = "".join(f"<tr><td>{e(n)}</td><td>{c['evaluated']}</td><td>{c['passed']}</td><td>{c['warnings']}</td><td>{c['errors']}</td></tr>"
                          for n, c in sorted(counts.items()))
-    rows = issues.with_columns(pl.Series("text", described["text"] if described is not None else issues["message"],
-                                         dtype=pl.String)).with_columns(pl.col("text").fill_null(pl.col("message")))
-    rows = rows.with_columns(pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2, return_dtype=pl.Int8)
-                             .alias("_rank")).sort("_rank", maintain_order=True)
+    rows = issues.with_columns(pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2, return_dtype=pl.Int8)
+                               .alias("_rank")).sort("_rank", maintain_order=True).drop("_rank")
     shown = rows.head(MAX_PAGE_FINDINGS)
+    shown = shown.with_columns(pl.Series("text", describe(shown)["text"] if describe is not None else shown["message"],
+                                         dtype=pl.String)).with_columns(pl.col("text").fill_null(pl.col("message")))
     issue_rows = "".join(f"<tr class='{e(r['severity'])}'><td>{e(r['severity'])}</td><td>{e(r['suite'])}</td><td>{e(r['text'])}"
                          + (f"<details><summary>detail</summary><code>{e(r['message'])}</code></details>" if r["text"] != r["message"] else "")
                          + "</td></tr>" for r in shown.to_dicts())
