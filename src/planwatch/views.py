@@ -101,6 +101,23 @@ def findings_by_rule(issues: pl.DataFrame) -> pl.DataFrame:
                   descending=[False, True, False, False]))
 
 
+def sentences(indicators: pl.DataFrame, *positions: pl.DataFrame) -> pl.DataFrame:
+    """doc_id, char_start and sentence of the statements at these positions (each frame: a document
+    column, then a start column), one row per position (its first statement's sentence). The
+    positions are joined first: a corpus has a million statements, a view asks for a few.
+
+    >>> ind = pl.DataFrame({"doc_id": ["a", "a", "b"], "char_start": [3, 3, 9], "sentence": ["s1", "s2", "s3"]})
+    >>> sentences(ind, pl.DataFrame({"d": ["a", None], "s": [3, None]})).rows()
+    [('a', 3, 's1')]
+    """
+    schema = {"doc_id": indicators.schema["doc_id"], "char_start": indicators.schema["char_start"]}
+    wanted = pl.concat([p.select(pl.col(p.columns[0]).alias("doc_id"), pl.col(p.columns[1]).alias("char_start")).cast(schema)
+                        for p in positions]).drop_nulls().unique()
+    return (indicators.select("doc_id", "char_start", "sentence")
+            .join(wanted, on=["doc_id", "char_start"], how="semi", maintain_order="left")
+            .unique(["doc_id", "char_start"], keep="first", maintain_order=True))
+
+
 def top_findings(issues: pl.DataFrame, indicators: pl.DataFrame, top: int = TOP) -> pl.DataFrame:
     """The first ``top`` findings, errors first, with the sentence of the statement each names (when it names one).
 
@@ -111,10 +128,9 @@ def top_findings(issues: pl.DataFrame, indicators: pl.DataFrame, top: int = TOP)
     >>> top_findings(iss, ind).select("severity", "message", "sentence").rows()
     [('error', 'm2', '增长5%。'), ('info', 'm1', None)]
     """
-    sentences = indicators.select("doc_id", "char_start", "sentence").unique(["doc_id", "char_start"], keep="first")
-    return (issues.sort(pl.col("severity").replace_strict(_SEVERITY_ORDER, default=9), "suite", "message")
-            .head(top)
-            .join(sentences, on=["doc_id", "char_start"], how="left", maintain_order="left")
+    shown = issues.sort(pl.col("severity").replace_strict(_SEVERITY_ORDER, default=9), "suite", "message").head(top)
+    return (shown.join(sentences(indicators, shown.select("doc_id", "char_start")), on=["doc_id", "char_start"], how="left",
+                       maintain_order="left")
             .select("severity", "suite", "rule", "region", "message", "doc_id", "char_start", "char_end", "sentence"))
 
 
@@ -146,15 +162,16 @@ def headline_scorecard(attainment: pl.DataFrame, indicators: pl.DataFrame, top: 
     >>> headline_scorecard(att, ind).select("region", "status", "target_sentence", "actual_sentence").rows()
     [('乙', 'missed', None, None), ('甲', 'met', '目标句', '实际句')]
     """
-    sentences = indicators.select("doc_id", "char_start", "sentence").unique(["doc_id", "char_start"], keep="first")
     order = {s: i for i, s in enumerate(_STATUS_ORDER)}
-    return (attainment.filter((pl.col("scope") == "headline") & (pl.col("status") != "pending"))
-            .sort(pl.col("year"), pl.col("status").replace_strict(order, default=9), "region", "indicator",
-                  descending=[True, False, False, False])
-            .head(top)
-            .join(sentences.rename({"doc_id": "target_doc", "char_start": "target_start", "sentence": "target_sentence"}),
+    shown = (attainment.filter((pl.col("scope") == "headline") & (pl.col("status") != "pending"))
+             .sort(pl.col("year"), pl.col("status").replace_strict(order, default=9), "region", "indicator",
+                   descending=[True, False, False, False])
+             .head(top))
+    said = sentences(indicators, shown.select("target_doc", "target_start"), shown.select("actual_doc", "actual_start"))
+    return (shown
+            .join(said.rename({"doc_id": "target_doc", "char_start": "target_start", "sentence": "target_sentence"}),
                   on=["target_doc", "target_start"], how="left", maintain_order="left")
-            .join(sentences.rename({"doc_id": "actual_doc", "char_start": "actual_start", "sentence": "actual_sentence"}),
+            .join(said.rename({"doc_id": "actual_doc", "char_start": "actual_start", "sentence": "actual_sentence"}),
                   on=["actual_doc", "actual_start"], how="left", maintain_order="left")
             .select("region", "year", "indicator", "target_text", "actual_text", "status", "margin",
                     "target_doc", "target_start", "target_end", "actual_doc", "actual_start", "actual_end",

@@ -22,6 +22,7 @@ from planwatch.incremental import region_keys
 from planwatch.io import confined, write_text
 from planwatch.report import charts, findings, targets
 from planwatch.report.targets import FORM_ZH
+from planwatch.views import sentences
 
 STATUS_ICON = {"met": "✔", "missed": "✖", "pending": "…", "no_actual": "∅", "unclear": "?"}
 STATUS_ZH = {"met": "达成", "missed": "未达成", "pending": "待公布", "no_actual": "未报告", "unclear": "无法判断"}
@@ -377,9 +378,6 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     out.mkdir(parents=True, exist_ok=True)
     write_asset(out)
 
-    # sources and sentences by join, once for the whole table
-    sent = indicators.select("doc_id", "char_start", "sentence").unique(["doc_id", "char_start"], keep="first")
-
     def with_source(df: pl.DataFrame, doc: str, start: str, end: str, name: str = "source") -> pl.DataFrame:
         # the document id, not its title: a page names each document's title once (its header and
         # the sentence list), where the title repeated per number was most of a large page
@@ -390,6 +388,8 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         .with_columns(short_note(NOTE_ITEMS).alias("note"))
     att_v = with_source(with_source(targets.with_form(attainment, indicators), "target_doc", "target_start", "target_end", "target_source"),
                         "actual_doc", "actual_start", "actual_end", "actual_source")
+    # the sentences of the statements attainment names, by join (views.sentences: those rows only)
+    sent = sentences(indicators, att_v.select("target_doc", "target_start"), att_v.select("actual_doc", "actual_start"))
     att_v = att_v.join(sent.rename({"doc_id": "target_doc", "char_start": "target_start", "sentence": "target_sentence"}),
                        on=["target_doc", "target_start"], how="left") \
         .join(sent.rename({"doc_id": "actual_doc", "char_start": "actual_start", "sentence": "actual_sentence"}),
