@@ -147,13 +147,16 @@ def test_validation_page_writes_findings_as_sentences_errors_first_and_bounded(t
     assert "price change" not in html and "1 more findings are not listed here: all 3" in html
 
 
-def test_scipy_stats_is_imported_only_when_used():
-    # Great Expectations imports scipy.stats for expectations planwatch does not run; validate defers
-    # it (0.8 s of every run) — and it still works, whole, the first time anything uses it
+def test_scipy_stats_and_altair_are_imported_only_when_used():
+    # Great Expectations imports them for an expectation planwatch does not run; validate defers them
+    # (1.2 s of every run) — and each still works, whole, the first time anything uses it
     code = ("import sys\nimport planwatch.validate.stage\n"
             "assert 'scipy.stats._stats_py' not in sys.modules, 'scipy.stats was imported'\n"
+            "assert 'altair.vegalite' not in sys.modules, 'altair was imported'\n"
             "from scipy import stats\nimport scipy.stats.distributions\n"
-            "print(round(float(stats.entropy([0.5, 0.5], [0.9, 0.1])), 4), type(sys.modules['scipy.stats']).__name__)\n")
+            "print(round(float(stats.entropy([0.5, 0.5], [0.9, 0.1])), 4), type(sys.modules['scipy.stats']).__name__)\n"
+            "import altair as alt\nfrom altair import Chart\n"
+            "print(Chart is alt.Chart, sorted(alt.Chart(alt.Data(values=[{'a': 1}])).mark_point().encode(x='a:Q').to_dict()))\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert r.stdout == "0.5108 module\n"
+    assert r.stdout == "0.5108 module\nTrue ['$schema', 'config', 'data', 'encoding', 'mark']\n"

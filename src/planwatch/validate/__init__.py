@@ -29,8 +29,10 @@ def _defer(name: str) -> None:
     _sys.modules[name] = stand_in
 
 
-# Great Expectations imports scipy.stats at module level for three expectations planwatch does not
-# use (KL divergence and two KS tests) and calls it only inside their functions: 0.8 s of GX's 3.5 s
-# import, in every validate run. Deferred, scipy.stats is imported only if one of them ever runs.
+# Great Expectations imports scipy.stats and altair at module level for one expectation planwatch
+# does not use (KL divergence; scipy.stats serves two KS tests too) and calls them only inside its
+# functions: 1.2 s of GX's 3.5 s import, in every validate run. Deferred, each is imported the first
+# time anything uses it (the report and analyse stages import altair for themselves).
 # (importlib's LazyLoader does not help: the import system reads the module's __spec__, which loads it.)
 _defer("scipy.stats")
+_defer("altair")
