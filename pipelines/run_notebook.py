@@ -149,6 +149,12 @@ def main(argv: list[str]) -> int:
             return 2
         params[rest[1]] = yaml.safe_load(rest[2])
         rest = rest[3:]
+    try:
+        source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{source}: cannot be read as a notebook ({exc.strerror if isinstance(exc, OSError) else exc.reason})",
+              file=sys.stderr)
+        return 2
     _install_stop_handlers(source)
     sys.modules.setdefault("rfc3987_syntax", None)   # an ImportError for jsonschema's optional iri check (see above)
     # The kernel is started before papermill and jupytext are imported: it boots on the other core
@@ -159,7 +165,11 @@ def main(argv: list[str]) -> int:
     from traitlets.config import Config
 
     km = AsyncKernelManager(kernel_name="python3", config=Config({"KernelManager": {"transport": KERNEL_TRANSPORT}}))
-    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGS + [_preload_line(m) for m in preload], cwd=str(Path.cwd()))
+    try:
+        run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGS + [_preload_line(m) for m in preload], cwd=str(Path.cwd()))
+    except Exception as exc:    # no python3 kernel in this environment, …: one line, not jupyter_client's traceback
+        print(f"{source}: the notebook kernel could not be started ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
     try:
         import jupytext
         import papermill as pm
@@ -169,7 +179,7 @@ def main(argv: list[str]) -> int:
         nb = jupytext.read(source)
         try:
             pm.execute_notebook(nb, str(output), parameters=params, cwd=str(Path.cwd()), progress_bar=False,
-                                kernel_name="python3", log_output=False, km=km,
+                                kernel_name="python3", language="python", log_output=False, km=km,
                                 record_timing=False,    # papermill records each cell's times; nbclient's second copy is noise
                                 coalesce_streams=True)  # one stderr output per cell, however the kernel happened to flush it
         except PapermillExecutionError as exc:

@@ -96,3 +96,15 @@ def test_build_refuses_a_page_that_still_loads_from_another_host(tmp_path, monke
         _validate_and_build(tmp_path / "gx")
     assert not (tmp_path / "gx").exists()
     assert not list(tmp_path.glob(".gx.*"))
+
+
+def test_shared_compiled_templates_change_no_page(tmp_path, monkeypatch):
+    # GX's views share one cache of compiled templates (datadocs._CompiledTemplates); a build with
+    # GX's own per-view compiling gives the same bytes
+    from great_expectations.render.view.view import DefaultJinjaView
+    _validate_and_build(tmp_path / "shared" / "gx")
+    assert datadocs._TEMPLATES.code           # the views did use it
+    monkeypatch.setattr(DefaultJinjaView, "__init__", DefaultJinjaView.__init__.gx_init)
+    monkeypatch.setattr(datadocs, "_share_compiled_templates", lambda: None)
+    _validate_and_build(tmp_path / "own" / "gx")
+    assert _digest(tmp_path / "shared" / "gx") == _digest(tmp_path / "own" / "gx")

@@ -629,6 +629,21 @@ def test_stage_runner_preloads_modules_in_the_kernel_binding_no_name(tmp_path):
     assert r.returncode == 2 and r.stderr == "run_notebook: --preload 'os; import shutil' is not a module name\n"
 
 
+def test_stage_runner_reads_a_notebook_without_kernelspec_and_refuses_an_unreadable_one_in_a_line(tmp_path):
+    runner = [sys.executable, str(ROOT / "pipelines" / "run_notebook.py")]
+    plain = tmp_path / "plain.py"          # a percent script with no jupytext header: Python, as every stage is
+    plain.write_text('# %% tags=["parameters"]\nx = 1\n\n# %%\nprint(x + 1)\n', encoding="utf-8")
+    r = subprocess.run(runner + [str(plain), str(tmp_path / "out.ipynb"), "-p", "x", "5"], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    outputs = ["".join(o["text"]) for c in json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))["cells"]
+               for o in c.get("outputs", [])]
+    assert outputs == ["6\n"]
+    (tmp_path / "bad.py").write_bytes(b"x = 1\n\xff\xfe")
+    for name, why in (("missing.py", "No such file or directory"), ("bad.py", "invalid start byte")):
+        r = subprocess.run(runner + [str(tmp_path / name), str(tmp_path / "o.ipynb")], cwd=tmp_path, capture_output=True, text=True)
+        assert (r.returncode, r.stderr) == (2, f"{tmp_path / name}: cannot be read as a notebook ({why})\n")
+
+
 # --- the pipeline's deps are complete by construction ------------------------------------------------
 
 def test_every_stage_depends_on_the_whole_package_and_the_reference_data_it_reads():

@@ -89,8 +89,8 @@ def confined(base: Path | str, name: str, what: str = "name") -> Path:
     """
     base = Path(base)
     bad = (not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name
-           or Path(name).is_absolute())
-    target = (base / name)
+           or os.path.isabs(name))
+    target = base / name
     if not bad and os.path.islink(target):
         # a plain name that is not a symlink stays in base by construction (one lstat: a corpus
         # checks 10,000 names); a symlink must resolve to a file of base itself

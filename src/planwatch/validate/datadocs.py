@@ -32,6 +32,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from planwatch.catalogue import REPO_ROOT
 from planwatch.errors import PlanwatchError
 
@@ -229,6 +231,42 @@ def _rewrite(page: Path, site: Path, vendor: dict[str, Path]) -> str:
     return _UUID.sub(lambda m: ids.setdefault(m.group(0), f"u{len(ids) + 1}"), text)
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, in memory, shared by every GX view of the process: each of GX's
+    Data Docs views makes a Jinja environment of its own and compiled the same 24 templates again
+    (54 compiles a build, ~0.25 s). Keyed by Jinja: the template's name and a checksum of its source."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
+
+
+def _share_compiled_templates() -> None:
+    """Give GX's Data Docs views the shared compiled templates (once per process)."""
+    from great_expectations.render.view.view import DefaultJinjaView
+
+    if getattr(DefaultJinjaView.__init__, "gx_init", None) is not None:
+        return
+    gx_init = DefaultJinjaView.__init__
+
+    def __init__(self, *args, **kwargs):
+        gx_init(self, *args, **kwargs)
+        if isinstance(getattr(self, "env", None), jinja2.Environment):
+            self.env.bytecode_cache = _TEMPLATES
+
+    __init__.gx_init = gx_init
+    DefaultJinjaView.__init__ = __init__
+
+
 def build(out_dir: Path | str, context=None, cache: Path = ASSET_CACHE) -> dict:
     """Build GX's Data Docs of the validation results held by ``context`` into ``out_dir``, offline.
 
@@ -241,6 +279,7 @@ def build(out_dir: Path | str, context=None, cache: Path = ASSET_CACHE) -> dict:
         from great_expectations.data_context.data_context.context_factory import project_manager
         context = project_manager.get_current_project()
     _fix_run_ids(context)
+    _share_compiled_templates()
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=_mkdir(out_dir.parent)))
     try:
         site_config = {
