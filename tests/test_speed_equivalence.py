@@ -327,3 +327,20 @@ def test_no_numeral_scan_where_the_caller_found_no_numeral(text, a, b):
         for unit in (False, True):
             assert find_quantities(text, start, end, G, with_unit=unit, numerals=False) == \
                 find_quantities(text, start, end, G, with_unit=unit)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts, a=st.integers(0, 60), b=st.integers(0, 60))
+def test_number_clauses_are_the_clauses_holding_a_number_character(text, a, b):
+    """_other_statements walks the clauses holding a number character with one anchored match each
+    (_number_clause), not a search of every clause."""
+    from planwatch.parse.numbers import _DIGIT, _number_chars
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    for numerals in (False, True):
+        chars = _number_chars(G) if numerals else _DIGIT
+        want = [cm.span() for cm in statements._CLAUSE.finditer(text, start, end) if chars.search(text, *cm.span())]
+        got, pos = [], start
+        while cm := statements._number_clause(G, numerals).match(text, pos, end):
+            got.append(cm.span(1))
+            pos = cm.end(1)
+        assert got == want

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import _DIGIT, Quantity, _cn_pattern, _number_chars, convert, find_quantities, guarded
+from planwatch.parse.numbers import Quantity, _cn_first, _cn_pattern, convert, find_quantities, guarded
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, SENTENCE_END, NormText, sentences
@@ -23,7 +23,8 @@ from planwatch.records import Record, fast_constructor
 
 _new_record = fast_constructor(Record)     # Record(**fields), for the statements of every sentence
 
-_CLAUSE = re.compile(r"[^，；：。！？\n]+")
+_CLAUSE_MARKS = "，；：。！？\n"
+_CLAUSE = re.compile(f"[^{_CLAUSE_MARKS}]+")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
 MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
 
@@ -635,6 +636,18 @@ def _growth_verbs_longest_first(g: Grammar) -> tuple[str, ...]:
     return tuple(sorted(g.growth_up + g.growth_down, key=len, reverse=True))
 
 
+@lru_cache(maxsize=8)
+def _number_clause(g: Grammar, numerals: bool) -> re.Pattern:
+    """From a clause start (or a mark before one), the next clause as _CLAUSE splits the text that
+    holds a number character (group 1): a digit, and with numerals the first character of a
+    Chinese numeral (numbers._number_chars). Clauses without one are skipped inside one match
+    (possessively: no backtracking), not one search per clause; anchored (.match), so a text
+    with no such clause left fails at once."""
+    number = "\\d" + (re.escape(_cn_first(g)) if numerals and g.cn_digits else "")
+    marks = re.escape(_CLAUSE_MARKS)
+    return re.compile(rf"(?:[^{marks}{number}]*+[{marks}])*+([^{marks}{number}]*+[{number}][^{marks}]*+)")
+
+
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
 
 
@@ -646,18 +659,18 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
     # a clause without a digit be skipped when the sentence has none (other_items finds nothing in it)
     # (nor does any clause need the numeral scan of find_quantities then)
     numerals = _cn_pattern(g).search(text, s0, s1) is not None
-    number_chars = _number_chars(g) if numerals else _DIGIT
+    next_clause = _number_clause(g, numerals).match
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
-    for cm in _CLAUSE.finditer(text, s0, s1):
-        c0, c1 = cm.span()
+    pos = s0
+    while cm := next_clause(text, pos, s1):     # only clauses holding a number: no number, no item
+        c0, c1 = cm.span(1)
+        pos = c1
         while k < len(taken) and taken[k][1] <= c0:
             k += 1
         if k < len(taken) and taken[k][0] < c1:
             continue
-        if not number_chars.search(text, c0, c1):
-            continue     # no number, no item (find_quantities would find none)
         for subject, q, span_start, span_end in other_items(text, c0, c1, g, numerals):
             sign = _is_growth(text, c0, q, g)
             if subject.endswith(verbs):        # one C-level test; the loop finds the longest verb
