@@ -308,7 +308,8 @@ def test_a_list_cue_ends_in_the_colon_it_is_prefiltered_on(text):
 @given(text=number_texts)
 def test_a_clause_without_a_digit_in_a_sentence_without_a_numeral_match_has_no_item(text):
     """_other_statements skips a clause without a digit when the numeral pattern finds nothing in the
-    sentence: a numeral match in a clause is found in the whole sentence too."""
+    sentence: a numeral match in a clause is found in the whole sentence too (and extract_prose
+    skips a sentence with neither a digit nor a numeral match: none of its clauses has an item)."""
     from planwatch.parse.numbers import _DIGIT
     if _cn_pattern(G).search(text) is None:
         for cm in statements._CLAUSE.finditer(text):

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import Quantity, _cn_first, _cn_pattern, convert, find_quantities, guarded
+from planwatch.parse.numbers import _DIGIT, Quantity, _cn_first, _cn_pattern, convert, find_quantities, guarded
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, SENTENCE_END, NormText, sentences
@@ -477,7 +477,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
     records: list[Record] = []
     carry: ListCarry | None = None
     starts = [x.start for x in sections]     # section_at's binary search, without a key call per step
-    numerals = _numerals(g)
+    numeral_chars, cn = _numerals(g), _cn_pattern(g)
     named = _name_starts(text, cat, g)
     for s0, s1 in sentences(text):
         if text.startswith("\t", s0, s1):
@@ -495,12 +495,20 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         if len(mentions) > 1:
             mentions.sort(key=lambda m: m.start)
         groups = _group(mentions, text, g) if mentions else []
-        counted = with_other and numerals.search(text, s0, s1) is not None
+        # An uncatalogued statement needs a figure: a digit, or a numeral the pattern reads with a
+        # unit (三千余家). A numeral's first character (一, 万 …) is in most sentences, a numeral
+        # match in few: one search of the sentence (a clause's match is found there too) tells
+        # _other_statements whether to read clauses without a digit, and a sentence with neither
+        # is not walked at all.
+        numerals = counted = False
+        if with_other and numeral_chars.search(text, s0, s1):
+            numerals = cn.search(text, s0, s1) is not None
+            counted = numerals or _DIGIT.search(text, s0, s1) is not None
         if not groups and not counted:
             continue      # nothing to read: no name, and no figure for an uncatalogued statement
         ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         if not groups:        # (most sentences) uncatalogued statements only
-            records.extend(_other_statements(ctx, []))
+            records.extend(_other_statements(ctx, [], numerals))
             continue
         spans = []
         for gi, group in enumerate(groups):
@@ -519,7 +527,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
                 records.append(restated)
                 taken[gi] = (taken[gi][0], max(taken[gi][1], _clause_end(text, p1 + 1, limit)))
         if counted:
-            records.extend(_other_statements(ctx, taken))
+            records.extend(_other_statements(ctx, taken, numerals))
     return records
 
 
@@ -552,7 +560,8 @@ def _any_in(sorted_starts: list[int], a: int, b: int) -> bool:
 @lru_cache(maxsize=4)
 def _numerals(g: Grammar) -> re.Pattern:
     """A character every quantity holds (find_quantities reads a number only from a digit or a
-    Chinese numeral): a sentence without one has no uncatalogued statement."""
+    Chinese numeral): a sentence without one has no uncatalogued statement (a first test, before
+    the digit and numeral searches)."""
     return re.compile("[0-9" + re.escape("".join(list(g.cn_digits) + list(g.cn_multipliers))) + "]")
 
 
@@ -651,14 +660,12 @@ def _number_clause(g: Grammar, numerals: bool) -> re.Pattern:
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
 
 
-def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
+def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]], numerals: bool) -> list[Record]:
+    """The uncatalogued statements of the sentence's clauses outside the taken spans; numerals:
+    whether the numeral pattern matches in the sentence (without, a clause without a digit holds no
+    item, and find_quantities need not scan a clause for numerals)."""
     text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
     verbs = _growth_verbs_longest_first(g)
-    # A numeral's first character (一, 三 …) is in most clauses, a numeral the pattern reads with a
-    # unit (三千余家) in few: one search of the sentence (a clause's match is found there too) lets
-    # a clause without a digit be skipped when the sentence has none (other_items finds nothing in it)
-    # (nor does any clause need the numeral scan of find_quantities then)
-    numerals = _cn_pattern(g).search(text, s0, s1) is not None
     next_clause = _number_clause(g, numerals).match
     out = []
     sentence = None
