@@ -345,3 +345,23 @@ def test_number_clauses_are_the_clauses_holding_a_number_character(text, a, b):
             got.append(cm.span(1))
             pos = cm.end(1)
         assert got == want
+
+
+word_texts = st.lists(st.sampled_from(G.multi_year_avg_words + G.cumulative_words + G.stretch_words + G.level_verbs
+                                      + G.respectively_words + G.scope_words + ["增长", "亿元", "5%", "，", "x", "年"]),
+                      max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=word_texts, a=st.integers(0, 40), b=st.integers(0, 40))
+def test_word_searches_are_the_any_word_in_text_loops(text, a, b):
+    """statements._words: one alternation searched in place for any(w in text[a:b] for w in words)."""
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    words = statements._words(G)
+    for name, wordlist in (("multi_year_avg", G.multi_year_avg_words), ("cumulative", G.cumulative_words),
+                           ("stretch", G.stretch_words), ("level_verbs", G.level_verbs),
+                           ("respectively", G.respectively_words)):
+        assert (getattr(words, name)(text, start, end) is not None) == any(w in text[start:end] for w in wordlist), name
+    assert other._scope_word(G).match(text[start:]) is None or \
+        other._scope_word(G).match(text[start:]).group() == next(w for w in G.scope_words if text[start:].startswith(w))
+    assert (other._scope_word(G).match(text[start:]) is None) == (not any(text[start:].startswith(w) for w in G.scope_words))

@@ -142,7 +142,28 @@ def _list_cue(g: Grammar) -> re.Pattern:
 def _after_base_mark(text: str, s0: int, pos: int, g: Grammar, marks: list[str] | None = None) -> bool:
     """Whether a base-of-comparison word (较, 比上半年, 由2010年的) stands right before pos."""
     before = text[max(s0, pos - 2):pos]
-    return any(before.endswith(w) for w in (g.base_marks if marks is None else marks))
+    return before.endswith(tuple(g.base_marks if marks is None else marks))     # one C-level test of them all
+
+
+class _Words:
+    """Per grammar, one search pattern for each word list the statement readers test with
+    ``any(w in text for w in words)``: a literal alternation finds a match exactly where one of the
+    words occurs (an empty word matches everywhere, as "" in text; no words: never), searched in
+    place with pos and endpos instead of a slice and a generator over the words."""
+
+    __slots__ = ("multi_year_avg", "cumulative", "stretch", "level_verbs", "respectively")
+
+    def __init__(self, g: Grammar):
+        def search(words):
+            return re.compile("|".join(re.escape(w) for w in words) or "(?!)").search
+        self.multi_year_avg, self.cumulative = search(g.multi_year_avg_words), search(g.cumulative_words)
+        self.stretch, self.level_verbs = search(g.stretch_words), search(g.level_verbs)
+        self.respectively = search(g.respectively_words)
+
+
+@lru_cache(maxsize=4)
+def _words(g: Grammar) -> _Words:
+    return _Words(g)
 
 
 @lru_cache(maxsize=4)
@@ -181,15 +202,17 @@ SCOPE_WINDOW = 40    # 年均 / 累计 stand at most this far before their figur
 def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Grammar) -> tuple[str, str | None, int | None]:
     """(period_scope, period_note, last year of the period or None) of the figure q, whose own
     words start at lead (its clause, or the end of the figure before it)."""
-    own = text[max(lead, q.start - SCOPE_WINDOW):q.start]
+    w0 = max(lead, q.start - SCOPE_WINDOW)     # the figure's own words are text[w0:q.start]
+    words = _words(g)
     mark = scan.mark_before(q.start)
     multi = mark if mark and mark[0] == "multi_year" else None
-    if any(w in own for w in g.multi_year_avg_words):
+    if words.multi_year_avg(text, w0, q.start):
+        own = text[w0:q.start]
         return "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in own)), \
             (multi[2] if multi else None)
     if mark and mark[0] == "partial_year":
         return "partial_year", mark[1], None
-    if multi and any(w in own for w in g.cumulative_words):
+    if multi and words.cumulative(text, w0, q.start):
         return "cumulative", multi[1], multi[2]
     return "annual", None, None
 
@@ -289,7 +312,7 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     """Names that one written name stands for, in order: 城镇、农村居民人均可支配收入 → the urban and
     the rural income; 存、贷款余额 → deposits and loans; 城乡居民人均可支配收入分别… → urban and
     rural. Empty when the name stands for itself."""
-    respectively = any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words)
+    respectively = _words(g).respectively(text, m1, m1 + PAIRED_WINDOW) is not None
     for prefix, parts in g.paired_prefixes.items() if respectively else ():
         for a in range(len(prefix)):
             if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]):
@@ -666,6 +689,7 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]], numera
     item, and find_quantities need not scan a clause for numerals)."""
     text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
     verbs = _growth_verbs_longest_first(g)
+    stretch_in = _words(g).stretch
     next_clause = _number_clause(g, numerals).match
     out = []
     sentence = None
@@ -691,8 +715,7 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]], numera
                 continue
             kind, period = ctx.kind_period(q.start)
             w0 = max(c0, q.start - LEAD_WINDOW)
-            lead = text[w0:q.start]
-            stretch = kind == "target" and any(w in lead for w in g.stretch_words)
+            stretch = kind == "target" and stretch_in(text, w0, q.start) is not None
             qualifier = q.qualifier or _verb_qualifier(text, w0, q, kind, g)
             if qualifier is None and kind == "actual":
                 qualifier = q.approx
@@ -721,8 +744,8 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     kind, period = ctx.kind_period(group[0].start)
     if kind == "actual" and text[p0:_clause_end(text, p0, p1)].endswith(tuple(g.restated_target_ends)):
         kind = "target"    # 年初确定地区生产总值增长6%左右的目标: a target stated in the review is no actual
-    lead = text[clause_start:group[0].start]
-    stretch = kind == "target" and any(w in lead or w in text[p0:p1] for w in g.stretch_words)
+    words = _words(g)
+    stretch = kind == "target" and (words.stretch(text, clause_start, group[0].start) or words.stretch(text, p0, p1)) is not None
     estimated = kind == "actual" and scan.estimate_end <= group[0].start
     pred = Predicate(p0, p1, kind, period, estimated, stretch)
 
@@ -740,7 +763,7 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
         sign = _is_growth(text, p0, q, g)
         if sign and q.unit == "%":
             growths.append((sign, q))
-        elif not sign and signed_end is not None and not any(v in text[signed_end:q.start] for v in g.level_verbs):
+        elif not sign and signed_end is not None and not words.level_verbs(text, signed_end, q.start):
             pass        # 增长4.6%\n44.1亿元——: a level after a growth needs its own verb (增长5%，达到…)
         elif not sign:
             levels.append(q)
@@ -751,15 +774,14 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     if shared is not _OWN and n == 1:
         growths = [shared] if shared else []
         listed = len(levels)
-    if any(w in text[p0:p1] for w in g.respectively_words) and listed > 1 and listed != n:
+    if listed > 1 and listed != n and words.respectively(text, p0, p1):
         return []   # 分别 pairs names and numbers one to one; a mismatch means uncatalogued names are in the list
     per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
     dated: list[Quantity] = []
     for i, m in enumerate(group):
         lv = [q for q in levels if _family_ok(m.indicator, q, g)]
         if lv and lv[0].start - p0 > MAX_LEVEL_GAP + (len(lv[0].approx or "")):
-            first_gap = text[p0:lv[0].start]
-            if not any(v in first_gap for v in g.level_verbs):
+            if not words.level_verbs(text, p0, lv[0].start):
                 lv = []
         gr = growths
         if n == 1 and len(lv) > 1 and all(_figure_year(text, q, g) for q in lv):
