@@ -302,6 +302,12 @@ def test_sentences_without_a_whole_text_name_start_have_no_mention(text):
 def test_a_list_cue_ends_in_the_colon_it_is_prefiltered_on(text):
     for m in statements._list_cue(G).finditer(text):
         assert m.group().endswith(statements._CUE_COLON)
+    # so a sentence without the colon hands on the list it is in (extract_prose makes no scan of it)
+    from planwatch.parse.sections import Section
+    carry = statements.ListCarry(0, 2025, None)
+    if statements._CUE_COLON not in text:
+        for before in (None, carry):
+            assert statements.SentenceScan(text, 0, len(text), G, before).next_carry(Section(0, 9, "", None, None)) is before
 
 
 @settings(max_examples=400, deadline=None)

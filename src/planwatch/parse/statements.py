@@ -241,6 +241,9 @@ class Mention:
     indicator: Indicator
 
 
+_new_mention = fast_constructor(Mention)     # Mention(**fields), for the names of every sentence
+
+
 @lru_cache(maxsize=8)
 def _matcher(cat: Catalogue, g: Grammar) -> re.Pattern:
     verbs = g.level_verbs + g.growth_up + g.growth_down + g.name_follow_words
@@ -279,7 +282,7 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
         if listed:
             out.extend(listed)
             continue
-        out.append(Mention(m.start(), m.end(), m.group(), ind))
+        out.append(_new_mention(start=m.start(), end=m.end(), name=m.group(), indicator=ind))
         shared = _shared_head_mention(text, m.end(), end, m.group(), cat, g)
         if shared:
             out.append(shared)
@@ -509,8 +512,6 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         sec = sections[i - 1] if i > 0 else sections[0]
         if carry and carry.section_start != sec.start:
             carry = None      # a list of targets ends at the next heading
-        scan = SentenceScan(text, s0, s1, g, carry)
-        carry = scan.next_carry(sec)
         if named is None or _any_in(named, s0, s1):
             mentions = find_mentions(text, s0, s1, cat, g)     # a new list: sorted in place
         else:
@@ -528,7 +529,13 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             numerals = cn.search(text, s0, s1) is not None
             counted = numerals or _DIGIT.search(text, s0, s1) is not None
         if not groups and not counted:
-            continue      # nothing to read: no name, and no figure for an uncatalogued statement
+            # nothing to read: no name, and no figure for an uncatalogued statement. Only a sentence
+            # with the colon every list cue ends in can open a list of targets for the next ones
+            if text.find(_CUE_COLON, s0, s1) >= 0:
+                carry = SentenceScan(text, s0, s1, g, carry).next_carry(sec)
+            continue
+        scan = SentenceScan(text, s0, s1, g, carry)
+        carry = scan.next_carry(sec)
         ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         if not groups:        # (most sentences) uncatalogued statements only
             records.extend(_other_statements(ctx, [], numerals))
