@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from planwatch.parse import other, statements
 from planwatch.parse.grammar import default_grammar
 from planwatch.parse.numbers import _cn_pattern, _patterns, first_chars, guarded
-from planwatch.parse.text import _fold_table, fold_char, load_t2s
+from planwatch.parse.text import _drop, _fold_table, fold_char, load_t2s
 
 G = default_grammar()
 _GUARD = re.compile(r"^\(\?=\[(?:\\.|[^\]\\])*\]\)\(\?:(.*?)\n?\)$", re.S)
@@ -24,12 +24,12 @@ def unguarded(p: re.Pattern) -> re.Pattern:
 
 PATTERNS = {
     "quantity": _patterns(G)[0], "masks": _patterns(G)[1], "cn": _cn_pattern(G),
-    "period_marks": statements._period_marks(G), "H3": G.heading_h3
+    "period_marks": statements._period_marks(G), "H3": G.heading_h3, "drop": _drop()
 }
 WORDS = (G.unit_names + list(G.magnitudes) + G.approx_before + G.approx_after + G.qualifiers_after
          + list(G.cn_digits) + list(G.cn_multipliers) + [w for _s, p in G.period_marks for w in re.findall(r"[\u4e00-\u9fff]+", p)]
          + ["2025年", "3月21日", "〔2024〕5号", "1+6", "2×350", "G341", "5G", "第15", "前30位", "500强", "“3510”",
-            "跨越", "台阶", "一是", "二是", "十四五", "“", "”", "，", "。", "\n", "；", "-", "—", "至", ".", "%",
+            "跨越", "台阶", "一是", "二是", "十四五", "“", "”", "，", "。", "\n", "；", "\t", "\r", "1，234", "-", "—", "至", ".", "%",
             "A", "x", " ", "增长", "完成", "亿元"]
          + G.growth_up + G.growth_down + G.growth_verb_suffixes + G.list_joiners)
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.integers(0, 99999).map(str),
