@@ -371,3 +371,27 @@ def test_word_searches_are_the_any_word_in_text_loops(text, a, b):
     assert other._scope_word(G).match(text[start:]) is None or \
         other._scope_word(G).match(text[start:]).group() == next(w for w in G.scope_words if text[start:].startswith(w))
     assert (other._scope_word(G).match(text[start:]) is None) == (not any(text[start:].startswith(w) for w in G.scope_words))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=texts, a=st.integers(0, 200), b=st.integers(0, 200))
+def test_a_text_without_a_character_every_mask_holds_has_no_mask(text, a, b):
+    """find_quantities scans for masks only where one of numbers.required_chars is."""
+    from planwatch.parse.numbers import _masks_source, required_chars
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    chars = required_chars(_masks_source(G))
+    assert chars is not None
+    if chars.search(text, start, end) is None:
+        assert list(_patterns(G)[1].finditer(text, start, end)) == []
+
+
+def test_required_chars_are_in_every_match_of_each_mask():
+    from planwatch.parse.numbers import required_chars
+    examples = ["2025年3月21日", "2025年", "3月21日", "〔2024〕5号", "1+6", "5+N", "2×350", "G341", "5G", "4A级",
+                "2016—2020年", "第15", "前30位", "500强", "“3510”", "跨越1.5万亿元、1.6万亿元两个台阶"]
+    for p in G.not_numbers:
+        chars = required_chars(p)
+        assert chars is not None, p
+        for m in (m for t in examples for m in re.finditer(p, t)):
+            assert chars.search(m.group()), (p, m.group())
+    assert required_chars(r"\d+|x") is None and required_chars(r"a?b*") is None and required_chars(r"[^a]") is None
