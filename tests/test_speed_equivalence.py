@@ -395,3 +395,12 @@ def test_required_chars_are_in_every_match_of_each_mask():
         for m in (m for t in examples for m in re.finditer(p, t)):
             assert chars.search(m.group()), (p, m.group())
     assert required_chars(r"\d+|x") is None and required_chars(r"a?b*") is None and required_chars(r"[^a]") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=texts, a=st.integers(0, 200), b=st.integers(0, 200))
+def test_a_growth_verb_match_ends_on_one_of_its_end_characters(text, a, b):
+    """_is_growth searches only when the character before the figure is one _growth_verb_ends allows."""
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    if statements._growth_verb(G).search(text, start, end):
+        assert text[end - 1] in statements._growth_verb_ends(G)

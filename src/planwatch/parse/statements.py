@@ -420,11 +420,24 @@ def _growth_verb(g: Grammar) -> re.Pattern:
     return re.compile(rf"({verbs})(?:{suffixes})?(?:[\d.%]+(?:{joiners}))*$")
 
 
+@lru_cache(maxsize=4)
+def _growth_verb_ends(g: Grammar) -> frozenset[str] | None:
+    """What the character before a figure is when _growth_verb matches up to it: the last of a verb,
+    a suffix or a list joiner (the pattern's last word), or a line break ($ matches before a final
+    one). A figure after anything else (完成, 实现 …: most levels) is no growth, without a search.
+    None with an empty word: the match could end on anything then."""
+    words = g.growth_up + g.growth_down + g.growth_verb_suffixes + g.list_joiners
+    return frozenset(w[-1] for w in words) | {"\n"} if all(words) else None
+
+
 GROWTH_WINDOW = 80   # a growth verb governs numbers at most this far after it (增长5%、6%、7% …)
 
 
 def _is_growth(text: str, clause_start: int, q: Quantity, g: Grammar) -> int:
     """+1 / -1 when q follows a growth verb (增长 / 下降), else 0."""
+    ends = _growth_verb_ends(g)
+    if q.start <= clause_start or (ends is not None and text[q.start - 1] not in ends):
+        return 0       # (an empty window holds no verb)
     m = _growth_verb(g).search(text, max(clause_start, q.start - GROWTH_WINDOW), q.start)
     if not m:
         return 0
