@@ -368,6 +368,8 @@ def test_word_searches_are_the_any_word_in_text_loops(text, a, b):
                            ("stretch", G.stretch_words), ("level_verbs", G.level_verbs),
                            ("respectively", G.respectively_words)):
         assert (getattr(words, name)(text, start, end) is not None) == any(w in text[start:end] for w in wordlist), name
+        found = [i for w in wordlist if (i := text.find(w, start, end)) >= 0]    # the earliest occurrence of any
+        assert (m.start() if (m := getattr(words, name)(text, start, end)) else -1) == (min(found) if found else -1)
     assert other._scope_word(G).match(text[start:]) is None or \
         other._scope_word(G).match(text[start:]).group() == next(w for w in G.scope_words if text[start:].startswith(w))
     assert (other._scope_word(G).match(text[start:]) is None) == (not any(text[start:].startswith(w) for w in G.scope_words))

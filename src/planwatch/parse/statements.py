@@ -217,12 +217,6 @@ def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Gramm
     return "annual", None, None
 
 
-def _first_start(text: str, start: int, end: int, words) -> int:
-    """Start of the earliest occurrence of any word in text[start:end] (-1 if none)."""
-    found = [i for w in words if (i := text.find(w, start, end)) >= 0]
-    return min(found) if found else -1
-
-
 def _first_end(text: str, start: int, end: int, words) -> int:
     """End of the earliest-ending occurrence of any word in text[start:end] (a large number if none)."""
     best = 1 << 62
@@ -659,10 +653,12 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
     such a list (None: the list and the growths do not pair, so no growth is sure)."""
     out: dict[int, tuple[int, Quantity] | None] = {}
     starts = [a for a, _b in spans]
+    respectively = _words(g).respectively
     for gi, (p0, p1) in enumerate(spans):
-        fb = _first_start(text, p0, p1, g.respectively_words)
-        if fb < 0:
+        first = respectively(text, p0, p1)       # the leftmost match starts where the earliest word does
+        if first is None:
             continue
+        fb = first.start()
         growths = [(sg, q) for q in find_quantities(text, fb, p1, g) if (sg := _is_growth(text, fb, q, g)) and q.unit == "%"]
         if len(growths) < 2 or len(growths) == len(groups[gi]):
             continue
