@@ -853,9 +853,10 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     p0, p1, kind, period, estimated, stretch = pred.p0, pred.p1, pred.kind, pred.period, pred.estimated, pred.stretch
     ind = m.indicator
     qualifier = None
-    used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
+    gq = growth[1] if growth else None
+    used = (level, gq) if level and gq else (level or gq,) if level or gq else ()     # the figures stated
     scope_name, note, last_year = scope
-    if not used and any(w in text[p0:p1] for w in g.multi_year_avg_words):
+    if not used and _words(g).multi_year_avg(text, p0, p1):
         mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
         multi = mark if mark and mark[0] == "multi_year" else None
         scope_name, note = "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in text[p0:p1]))
@@ -877,9 +878,9 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
             return None
         qualifier, end = phrase
     else:
-        end = max(q.end for q in used)
-        main = growth[1] if growth and (level is None or kind == "target") else level
-        qualifier = main.qualifier or (level.qualifier if level else None) or (growth[1].qualifier if growth else None)
+        end = max(level.end if level else 0, gq.end if gq else 0)
+        main = gq if gq and (level is None or kind == "target") else level
+        qualifier = main.qualifier or (level.qualifier if level else None) or (gq.qualifier if gq else None)
         if qualifier is None:
             qualifier = _verb_qualifier(text, p0, main, kind, g)
         if qualifier is None and kind == "actual":
