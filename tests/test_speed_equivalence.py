@@ -406,3 +406,23 @@ def test_a_growth_verb_match_ends_on_one_of_its_end_characters(text, a, b):
     start, end = min(a, b, len(text)), min(max(a, b), len(text))
     if statements._growth_verb(G).search(text, start, end):
         assert text[end - 1] in statements._growth_verb_ends(G)
+
+
+def _sentences_plain(text):
+    spans, start = [], 0
+    for m in re.finditer(r"[。！？]|\n", text):
+        end = m.end() if m.group() != "\n" else m.start()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(["。", "！", "？", "\n", " ", "\t", "\u3000", "\r", "x", "增长", "5%", "，"]),
+                     max_size=30).map("".join))
+def test_sentences_by_one_pattern_are_the_split_loop(text):
+    from planwatch.parse.text import sentences
+    assert sentences(text) == _sentences_plain(text)

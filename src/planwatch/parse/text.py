@@ -402,13 +402,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> [ "ab。c\\nd"[s:e] for s, e in sentences("ab。c\\nd")]
     ['ab。', 'c', 'd']
     """
-    spans = []
-    start = 0
-    for m in re.finditer(r"[。！？]|\n", text):
-        end = m.end() if m.group() != "\n" else m.start()
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
+    # a run up to and with its 。！？, or up to a line break (or the end) without it; blank runs dropped
+    return [m.span() for m in _SENTENCE.finditer(text) if not m.group().isspace()]
+
+
+_SENTENCE = re.compile(f"[^{SENTENCE_END}\n]*[{SENTENCE_END}]|[^{SENTENCE_END}\n]+")
