@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from planwatch.parse import other, statements
 from planwatch.parse.grammar import default_grammar
 from planwatch.parse.numbers import _cn_pattern, _patterns, first_chars, guarded
-from planwatch.parse.text import _fold_table, fold_char, load_t2s
+from planwatch.parse.text import _drop, _fold_table, fold_char, load_t2s
 
 G = default_grammar()
 _GUARD = re.compile(r"^\(\?=\[(?:\\.|[^\]\\])*\]\)\(\?:(.*?)\n?\)$", re.S)
@@ -24,12 +24,12 @@ def unguarded(p: re.Pattern) -> re.Pattern:
 
 PATTERNS = {
     "quantity": _patterns(G)[0], "masks": _patterns(G)[1], "cn": _cn_pattern(G),
-    "period_marks": statements._period_marks(G), "H3": G.heading_h3
+    "period_marks": statements._period_marks(G), "H3": G.heading_h3, "drop": _drop()
 }
 WORDS = (G.unit_names + list(G.magnitudes) + G.approx_before + G.approx_after + G.qualifiers_after
          + list(G.cn_digits) + list(G.cn_multipliers) + [w for _s, p in G.period_marks for w in re.findall(r"[\u4e00-\u9fff]+", p)]
          + ["2025年", "3月21日", "〔2024〕5号", "1+6", "2×350", "G341", "5G", "第15", "前30位", "500强", "“3510”",
-            "跨越", "台阶", "一是", "二是", "十四五", "“", "”", "，", "。", "\n", "；", "-", "—", "至", ".", "%",
+            "跨越", "台阶", "一是", "二是", "十四五", "“", "”", "，", "。", "\n", "；", "\t", "\r", "1，234", "-", "—", "至", ".", "%",
             "A", "x", " ", "增长", "完成", "亿元"]
          + G.growth_up + G.growth_down + G.growth_verb_suffixes + G.list_joiners)
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.integers(0, 99999).map(str),
@@ -302,13 +302,20 @@ def test_sentences_without_a_whole_text_name_start_have_no_mention(text):
 def test_a_list_cue_ends_in_the_colon_it_is_prefiltered_on(text):
     for m in statements._list_cue(G).finditer(text):
         assert m.group().endswith(statements._CUE_COLON)
+    # so a sentence without the colon hands on the list it is in (extract_prose makes no scan of it)
+    from planwatch.parse.sections import Section
+    carry = statements.ListCarry(0, 2025, None)
+    if statements._CUE_COLON not in text:
+        for before in (None, carry):
+            assert statements.SentenceScan(text, 0, len(text), G, before).next_carry(Section(0, 9, "", None, None)) is before
 
 
 @settings(max_examples=400, deadline=None)
 @given(text=number_texts)
 def test_a_clause_without_a_digit_in_a_sentence_without_a_numeral_match_has_no_item(text):
     """_other_statements skips a clause without a digit when the numeral pattern finds nothing in the
-    sentence: a numeral match in a clause is found in the whole sentence too."""
+    sentence: a numeral match in a clause is found in the whole sentence too (and extract_prose
+    skips a sentence with neither a digit nor a numeral match: none of its clauses has an item)."""
     from planwatch.parse.numbers import _DIGIT
     if _cn_pattern(G).search(text) is None:
         for cm in statements._CLAUSE.finditer(text):
@@ -327,3 +334,95 @@ def test_no_numeral_scan_where_the_caller_found_no_numeral(text, a, b):
         for unit in (False, True):
             assert find_quantities(text, start, end, G, with_unit=unit, numerals=False) == \
                 find_quantities(text, start, end, G, with_unit=unit)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=number_texts, a=st.integers(0, 60), b=st.integers(0, 60))
+def test_number_clauses_are_the_clauses_holding_a_number_character(text, a, b):
+    """_other_statements walks the clauses holding a number character with one anchored match each
+    (_number_clause), not a search of every clause."""
+    from planwatch.parse.numbers import _DIGIT, _number_chars
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    for numerals in (False, True):
+        chars = _number_chars(G) if numerals else _DIGIT
+        want = [cm.span() for cm in statements._CLAUSE.finditer(text, start, end) if chars.search(text, *cm.span())]
+        got, pos = [], start
+        while cm := statements._number_clause(G, numerals).match(text, pos, end):
+            got.append(cm.span(1))
+            pos = cm.end(1)
+        assert got == want
+
+
+word_texts = st.lists(st.sampled_from(G.multi_year_avg_words + G.cumulative_words + G.stretch_words + G.level_verbs
+                                      + G.respectively_words + G.scope_words + ["增长", "亿元", "5%", "，", "x", "年"]),
+                      max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=word_texts, a=st.integers(0, 40), b=st.integers(0, 40))
+def test_word_searches_are_the_any_word_in_text_loops(text, a, b):
+    """statements._words: one alternation searched in place for any(w in text[a:b] for w in words)."""
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    words = statements._words(G)
+    for name, wordlist in (("multi_year_avg", G.multi_year_avg_words), ("cumulative", G.cumulative_words),
+                           ("stretch", G.stretch_words), ("level_verbs", G.level_verbs),
+                           ("respectively", G.respectively_words)):
+        assert (getattr(words, name)(text, start, end) is not None) == any(w in text[start:end] for w in wordlist), name
+        found = [i for w in wordlist if (i := text.find(w, start, end)) >= 0]    # the earliest occurrence of any
+        assert (m.start() if (m := getattr(words, name)(text, start, end)) else -1) == (min(found) if found else -1)
+    assert other._scope_word(G).match(text[start:]) is None or \
+        other._scope_word(G).match(text[start:]).group() == next(w for w in G.scope_words if text[start:].startswith(w))
+    assert (other._scope_word(G).match(text[start:]) is None) == (not any(text[start:].startswith(w) for w in G.scope_words))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=texts, a=st.integers(0, 200), b=st.integers(0, 200))
+def test_a_text_without_a_character_every_mask_holds_has_no_mask(text, a, b):
+    """find_quantities scans for masks only where one of numbers.required_chars is."""
+    from planwatch.parse.numbers import _masks_source, required_chars
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    chars = required_chars(_masks_source(G))
+    assert chars is not None
+    if chars.search(text, start, end) is None:
+        assert list(_patterns(G)[1].finditer(text, start, end)) == []
+
+
+def test_required_chars_are_in_every_match_of_each_mask():
+    from planwatch.parse.numbers import required_chars
+    examples = ["2025年3月21日", "2025年", "3月21日", "〔2024〕5号", "1+6", "5+N", "2×350", "G341", "5G", "4A级",
+                "2016—2020年", "第15", "前30位", "500强", "“3510”", "跨越1.5万亿元、1.6万亿元两个台阶"]
+    for p in G.not_numbers:
+        chars = required_chars(p)
+        assert chars is not None, p
+        for m in (m for t in examples for m in re.finditer(p, t)):
+            assert chars.search(m.group()), (p, m.group())
+    assert required_chars(r"\d+|x") is None and required_chars(r"a?b*") is None and required_chars(r"[^a]") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=texts, a=st.integers(0, 200), b=st.integers(0, 200))
+def test_a_growth_verb_match_ends_on_one_of_its_end_characters(text, a, b):
+    """_is_growth searches only when the character before the figure is one _growth_verb_ends allows."""
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    if statements._growth_verb(G).search(text, start, end):
+        assert text[end - 1] in statements._growth_verb_ends(G)
+
+
+def _sentences_plain(text):
+    spans, start = [], 0
+    for m in re.finditer(r"[。！？]|\n", text):
+        end = m.end() if m.group() != "\n" else m.start()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(["。", "！", "？", "\n", " ", "\t", "\u3000", "\r", "x", "增长", "5%", "，"]),
+                     max_size=30).map("".join))
+def test_sentences_by_one_pattern_are_the_split_loop(text):
+    from planwatch.parse.text import sentences
+    assert sentences(text) == _sentences_plain(text)

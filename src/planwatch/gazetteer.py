@@ -118,9 +118,11 @@ class Gazetteer:
 
 def load_gazetteer(reference_dir: Path | str) -> Gazetteer | None:
     path = Path(reference_dir) / "gazetteer.csv"
-    if not path.exists():
+    try:
+        st = path.stat()      # one system call per document (was three: exists, then stat twice)
+    except (FileNotFoundError, NotADirectoryError):      # as Path.exists() answers False
         return None
-    return _load(path, path.stat().st_mtime_ns, path.stat().st_size)
+    return _load(path, st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=4)

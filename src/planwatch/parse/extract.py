@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import attrgetter
 
 from planwatch.catalogue import Catalogue, default_catalogue
 from planwatch.parse.document import Facts, detect_facts
@@ -11,6 +12,9 @@ from planwatch.parse.statements import extract_prose
 from planwatch.parse.tables import extract_tables
 from planwatch.parse.text import fold, normalise
 from planwatch.records import Record
+
+
+_POSITION = attrgetter("char_start", "char_end", "indicator", "kind")     # records' order: one C call per record
 
 
 def extract(raw: str, *, region: str | None = None, doc_year: int | None = None,
@@ -33,7 +37,7 @@ def extract(raw: str, *, region: str | None = None, doc_year: int | None = None,
 
     tables = extract_tables(raw, cat, g, raw_to_section=section_of)
     records = _without_table_rows(records, tables) + tables
-    records.sort(key=lambda r: (r.char_start, r.char_end, r.indicator, r.kind))
+    records.sort(key=_POSITION)
     return facts, records
 
 

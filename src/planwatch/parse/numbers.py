@@ -111,6 +111,61 @@ def first_chars(pattern: str, flags: int = 0) -> str | None:
     return None if empty or not items else "[" + "".join(dict.fromkeys(items)) + "]"
 
 
+def _required(items) -> frozenset[str] | None:
+    """Characters one of which every match of a parsed sequence holds, from its first mandatory item
+    that is a literal or a class of literals other than digits (a digit is in every text a mask is
+    searched in); None when no such item is found."""
+    for op, av in items:
+        name = str(op)
+        found = None
+        if name == "LITERAL":
+            found = frozenset(chr(av))
+        elif name == "IN":
+            chars = set()
+            for iop, iav in av:
+                iname = str(iop)
+                if iname == "LITERAL":
+                    chars.add(chr(iav))
+                elif iname == "RANGE" and iav[1] - iav[0] < 256:
+                    chars.update(map(chr, range(iav[0], iav[1] + 1)))
+                else:
+                    chars = None           # NEGATE, a category (\d): not a short list of characters
+                    break
+            found = frozenset(chars) if chars else None
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+            found = _required(av[-1] if name == "SUBPATTERN" else av)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            found = _required(av[2])
+        elif name == "BRANCH":
+            parts = [_required(b) for b in av[1]]
+            found = frozenset().union(*parts) if all(parts) else None
+        if found and not any(c.isdigit() for c in found):
+            return found
+    return None
+
+
+def required_chars(pattern: str, flags: int = 0) -> re.Pattern | None:
+    r"""A class of characters, other than digits, one of which every match of pattern holds (from
+    _required); None when none can be told. A text without one has no match.
+
+    >>> required_chars(r"(?<!\d)\d++\+\d*+N?|第\d++|\d{4}年").pattern
+    '[\\+年第]'
+    >>> required_chars(r"\d+(?:亿|万)?") is None, required_chars(r"(?i)a") is None
+    (True, True)
+    """
+    if flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _parser
+        parsed = _parser.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        found = _required(parsed.data)
+    except (re.error, ImportError, AttributeError):
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(found)) + "]") if found else None
+
+
 def guarded(pattern: str, flags: int = 0) -> re.Pattern:
     r"""pattern compiled behind a lookahead on its possible first characters: the same matches,
     but the engine leaves a position after one class test instead of trying every alternative
@@ -145,6 +200,11 @@ def _approx_before(g: Grammar) -> str:
     return "|".join(parts)
 
 
+def _masks_source(g: Grammar) -> str:
+    """The grammar's not_numbers as one alternation (the masks pattern, before its guard)."""
+    return "|".join(f"(?:{p})" for p in g.not_numbers)
+
+
 @lru_cache(maxsize=4)
 def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
     units = _alt(g.unit_names)
@@ -161,8 +221,9 @@ def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
         (?![A-Za-z0-9])
         (?P<qual>{_alt(g.qualifiers_after)})?
         """, re.VERBOSE)
-    masks = guarded("|".join(f"(?:{p})" for p in g.not_numbers))
+    masks = guarded(_masks_source(g))
     return quantity, masks
+
 
 
 def _cn_first(g: Grammar) -> str:
@@ -288,14 +349,16 @@ def _unit_factor(written: str, g: Grammar) -> tuple[str, Decimal] | None:
 
 
 @lru_cache(maxsize=4)
-def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, dict, tuple[int, ...]]:
+def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, re.Pattern | None, dict, tuple[int, ...]]:
     """What find_quantities uses on every call, in one cached lookup: the quantity and mask patterns,
-    the numeral-character test (None without numerals), the unit-factor cache (_unit_factor's) and
-    the numbers of the quantity pattern's _QUANTITY_GROUPS (a group is read faster by number than
-    by name)."""
+    the characters one of which every mask holds (required_chars: two in three texts searched for
+    masks hold none, and are not scanned; None: always scan), the numeral-character test (None
+    without numerals), the unit-factor cache (_unit_factor's) and the numbers of the quantity
+    pattern's _QUANTITY_GROUPS (a group is read faster by number than by name)."""
     quantity, masks = _patterns(g)
     groups = tuple(quantity.groupindex[name] for name in _QUANTITY_GROUPS)
-    return quantity, masks, (_cn_chars(g) if g.cn_digits else None), _unit_factors(g), groups
+    return quantity, masks, required_chars(_masks_source(g)), (_cn_chars(g) if g.cn_digits else None), \
+        _unit_factors(g), groups
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None,
@@ -318,7 +381,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     end = len(text) if end is None else end
     # each pattern runs only where its number can be: a digit, a Chinese numeral's first character
     digits = _DIGIT.search(text, start, end) is not None
-    quantity, masks, cn_chars, factors, groups = _find_tools(g)
+    quantity, masks, mask_chars, cn_chars, factors, groups = _find_tools(g)
     numerals = numerals and cn_chars is not None and cn_chars.search(text, start, end) is not None
     if not digits and not numerals:
         return []
@@ -329,8 +392,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
         before, num, pct, sep, high, mag, after, unit_word, qual = m.group(*groups)     # _QUANTITY_GROUPS
         if with_unit and not (mag or unit_word or pct):
             continue    # no unit (written below is None): dropped before the masks are scanned for it
-        if masked is None:      # masked_spans(text, start, end, g), inline
-            masked = [mm.span() for mm in masks.finditer(text, start, end)]
+        if masked is None:      # masked_spans(text, start, end, g), inline; none without a character every mask holds
+            masked = [mm.span() for mm in masks.finditer(text, start, end)] \
+                if mask_chars is None or mask_chars.search(text, start, end) else []
         ns, ne = m.span(groups[1])      # "num"
         while k < len(masked) and masked[k][1] <= ns:
             k += 1

@@ -87,6 +87,12 @@ def _lead_verbs(g: Grammar) -> re.Pattern:
     return re.compile("|".join(re.escape(v) for v in g.task_verbs) or "(?!)")
 
 
+@lru_cache(maxsize=4)
+def _scope_word(g: Grammar) -> re.Pattern:
+    # the alternatives in scope_words' order: .match finds the first word a text starts with
+    return re.compile("|".join(re.escape(w) for w in g.scope_words) or "(?!)")
+
+
 def _lead_verb(subject: str, g: Grammar) -> str | None:
     m = _lead_verbs(g).match(subject)
     return m.group() if m else None
@@ -142,10 +148,10 @@ def other_items(text: str, c0: int, c1: int, g: Grammar, numerals: bool = True) 
         if own:
             # items after the first inherit its verb and scope: 新培育省级以上专精特新企业100家、单项冠军15家
             rest = subject[len(own):]
-            scope = next((w for w in g.scope_words if rest.startswith(w)), "")
+            scope = m.group() if (m := _scope_word(g).match(rest)) else ""
             lead = own + scope
         elif lead:
-            has_scope = any(subject.startswith(w) for w in g.scope_words)
+            has_scope = _scope_word(g).match(subject) is not None
             subject = (lead if not has_scope else next(v for v in g.task_verbs if lead.startswith(v))) + subject
         out.append((subject[-MAX_SUBJECT * 2:], q, start, end))
     return out

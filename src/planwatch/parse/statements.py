@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import _DIGIT, Quantity, _cn_pattern, _number_chars, convert, find_quantities, guarded
+from planwatch.parse.numbers import _DIGIT, Quantity, _cn_first, _cn_pattern, convert, find_quantities, guarded
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, SENTENCE_END, NormText, sentences
@@ -23,7 +23,8 @@ from planwatch.records import Record, fast_constructor
 
 _new_record = fast_constructor(Record)     # Record(**fields), for the statements of every sentence
 
-_CLAUSE = re.compile(r"[^，；：。！？\n]+")
+_CLAUSE_MARKS = "，；：。！？\n"
+_CLAUSE = re.compile(f"[^{_CLAUSE_MARKS}]+")
 _YEAR_BEFORE = re.compile(r"(20\d\d)年")
 MAX_LEVEL_GAP = 10   # chars between a name and its level (完成, 达到, 预计超过 …)
 
@@ -141,7 +142,28 @@ def _list_cue(g: Grammar) -> re.Pattern:
 def _after_base_mark(text: str, s0: int, pos: int, g: Grammar, marks: list[str] | None = None) -> bool:
     """Whether a base-of-comparison word (较, 比上半年, 由2010年的) stands right before pos."""
     before = text[max(s0, pos - 2):pos]
-    return any(before.endswith(w) for w in (g.base_marks if marks is None else marks))
+    return before.endswith(tuple(g.base_marks if marks is None else marks))     # one C-level test of them all
+
+
+class _Words:
+    """Per grammar, one search pattern for each word list the statement readers test with
+    ``any(w in text for w in words)``: a literal alternation finds a match exactly where one of the
+    words occurs (an empty word matches everywhere, as "" in text; no words: never), searched in
+    place with pos and endpos instead of a slice and a generator over the words."""
+
+    __slots__ = ("multi_year_avg", "cumulative", "stretch", "level_verbs", "respectively")
+
+    def __init__(self, g: Grammar):
+        def search(words):
+            return re.compile("|".join(re.escape(w) for w in words) or "(?!)").search
+        self.multi_year_avg, self.cumulative = search(g.multi_year_avg_words), search(g.cumulative_words)
+        self.stretch, self.level_verbs = search(g.stretch_words), search(g.level_verbs)
+        self.respectively = search(g.respectively_words)
+
+
+@lru_cache(maxsize=4)
+def _words(g: Grammar) -> _Words:
+    return _Words(g)
 
 
 @lru_cache(maxsize=4)
@@ -180,23 +202,19 @@ SCOPE_WINDOW = 40    # 年均 / 累计 stand at most this far before their figur
 def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Grammar) -> tuple[str, str | None, int | None]:
     """(period_scope, period_note, last year of the period or None) of the figure q, whose own
     words start at lead (its clause, or the end of the figure before it)."""
-    own = text[max(lead, q.start - SCOPE_WINDOW):q.start]
+    w0 = max(lead, q.start - SCOPE_WINDOW)     # the figure's own words are text[w0:q.start]
+    words = _words(g)
     mark = scan.mark_before(q.start)
     multi = mark if mark and mark[0] == "multi_year" else None
-    if any(w in own for w in g.multi_year_avg_words):
+    if words.multi_year_avg(text, w0, q.start):
+        own = text[w0:q.start]
         return "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in own)), \
             (multi[2] if multi else None)
     if mark and mark[0] == "partial_year":
         return "partial_year", mark[1], None
-    if multi and any(w in own for w in g.cumulative_words):
+    if multi and words.cumulative(text, w0, q.start):
         return "cumulative", multi[1], multi[2]
     return "annual", None, None
-
-
-def _first_start(text: str, start: int, end: int, words) -> int:
-    """Start of the earliest occurrence of any word in text[start:end] (-1 if none)."""
-    found = [i for w in words if (i := text.find(w, start, end)) >= 0]
-    return min(found) if found else -1
 
 
 def _first_end(text: str, start: int, end: int, words) -> int:
@@ -215,6 +233,9 @@ class Mention:
     end: int
     name: str
     indicator: Indicator
+
+
+_new_mention = fast_constructor(Mention)     # Mention(**fields), for the names of every sentence
 
 
 @lru_cache(maxsize=8)
@@ -255,7 +276,7 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
         if listed:
             out.extend(listed)
             continue
-        out.append(Mention(m.start(), m.end(), m.group(), ind))
+        out.append(_new_mention(start=m.start(), end=m.end(), name=m.group(), indicator=ind))
         shared = _shared_head_mention(text, m.end(), end, m.group(), cat, g)
         if shared:
             out.append(shared)
@@ -288,7 +309,7 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     """Names that one written name stands for, in order: 城镇、农村居民人均可支配收入 → the urban and
     the rural income; 存、贷款余额 → deposits and loans; 城乡居民人均可支配收入分别… → urban and
     rural. Empty when the name stands for itself."""
-    respectively = any(w in text[m1:m1 + PAIRED_WINDOW] for w in g.respectively_words)
+    respectively = _words(g).respectively(text, m1, m1 + PAIRED_WINDOW) is not None
     for prefix, parts in g.paired_prefixes.items() if respectively else ():
         for a in range(len(prefix)):
             if text[max(start, m0 - a):m0] == prefix[:a] and m0 - a >= start and name.startswith(prefix[a:]):
@@ -393,11 +414,24 @@ def _growth_verb(g: Grammar) -> re.Pattern:
     return re.compile(rf"({verbs})(?:{suffixes})?(?:[\d.%]+(?:{joiners}))*$")
 
 
+@lru_cache(maxsize=4)
+def _growth_verb_ends(g: Grammar) -> frozenset[str] | None:
+    """What the character before a figure is when _growth_verb matches up to it: the last of a verb,
+    a suffix or a list joiner (the pattern's last word), or a line break ($ matches before a final
+    one). A figure after anything else (完成, 实现 …: most levels) is no growth, without a search.
+    None with an empty word: the match could end on anything then."""
+    words = g.growth_up + g.growth_down + g.growth_verb_suffixes + g.list_joiners
+    return frozenset(w[-1] for w in words) | {"\n"} if all(words) else None
+
+
 GROWTH_WINDOW = 80   # a growth verb governs numbers at most this far after it (增长5%、6%、7% …)
 
 
 def _is_growth(text: str, clause_start: int, q: Quantity, g: Grammar) -> int:
     """+1 / -1 when q follows a growth verb (增长 / 下降), else 0."""
+    ends = _growth_verb_ends(g)
+    if q.start <= clause_start or (ends is not None and text[q.start - 1] not in ends):
+        return 0       # (an empty window holds no verb)
     m = _growth_verb(g).search(text, max(clause_start, q.start - GROWTH_WINDOW), q.start)
     if not m:
         return 0
@@ -476,7 +510,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
     records: list[Record] = []
     carry: ListCarry | None = None
     starts = [x.start for x in sections]     # section_at's binary search, without a key call per step
-    numerals = _numerals(g)
+    numeral_chars, cn = _numerals(g), _cn_pattern(g)
     named = _name_starts(text, cat, g)
     for s0, s1 in sentences(text):
         if text.startswith("\t", s0, s1):
@@ -485,8 +519,6 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         sec = sections[i - 1] if i > 0 else sections[0]
         if carry and carry.section_start != sec.start:
             carry = None      # a list of targets ends at the next heading
-        scan = SentenceScan(text, s0, s1, g, carry)
-        carry = scan.next_carry(sec)
         if named is None or _any_in(named, s0, s1):
             mentions = find_mentions(text, s0, s1, cat, g)     # a new list: sorted in place
         else:
@@ -494,12 +526,26 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
         if len(mentions) > 1:
             mentions.sort(key=lambda m: m.start)
         groups = _group(mentions, text, g) if mentions else []
-        counted = with_other and numerals.search(text, s0, s1) is not None
+        # An uncatalogued statement needs a figure: a digit, or a numeral the pattern reads with a
+        # unit (三千余家). A numeral's first character (一, 万 …) is in most sentences, a numeral
+        # match in few: one search of the sentence (a clause's match is found there too) tells
+        # _other_statements whether to read clauses without a digit, and a sentence with neither
+        # is not walked at all.
+        numerals = counted = False
+        if with_other and numeral_chars.search(text, s0, s1):
+            numerals = cn.search(text, s0, s1) is not None
+            counted = numerals or _DIGIT.search(text, s0, s1) is not None
         if not groups and not counted:
-            continue      # nothing to read: no name, and no figure for an uncatalogued statement
+            # nothing to read: no name, and no figure for an uncatalogued statement. Only a sentence
+            # with the colon every list cue ends in can open a list of targets for the next ones
+            if text.find(_CUE_COLON, s0, s1) >= 0:
+                carry = SentenceScan(text, s0, s1, g, carry).next_carry(sec)
+            continue
+        scan = SentenceScan(text, s0, s1, g, carry)
+        carry = scan.next_carry(sec)
         ctx = SentenceContext(norm, raw, s0, s1, sec, doc_year, cat, g, scan)
         if not groups:        # (most sentences) uncatalogued statements only
-            records.extend(_other_statements(ctx, []))
+            records.extend(_other_statements(ctx, [], numerals))
             continue
         spans = []
         for gi, group in enumerate(groups):
@@ -518,7 +564,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
                 records.append(restated)
                 taken[gi] = (taken[gi][0], max(taken[gi][1], _clause_end(text, p1 + 1, limit)))
         if counted:
-            records.extend(_other_statements(ctx, taken))
+            records.extend(_other_statements(ctx, taken, numerals))
     return records
 
 
@@ -551,7 +597,8 @@ def _any_in(sorted_starts: list[int], a: int, b: int) -> bool:
 @lru_cache(maxsize=4)
 def _numerals(g: Grammar) -> re.Pattern:
     """A character every quantity holds (find_quantities reads a number only from a digit or a
-    Chinese numeral): a sentence without one has no uncatalogued statement."""
+    Chinese numeral): a sentence without one has no uncatalogued statement (a first test, before
+    the digit and numeral searches)."""
     return re.compile("[0-9" + re.escape("".join(list(g.cn_digits) + list(g.cn_multipliers))) + "]")
 
 
@@ -606,10 +653,12 @@ def _shared_growths(text: str, s0: int, groups: list[list[Mention]], spans: list
     such a list (None: the list and the growths do not pair, so no growth is sure)."""
     out: dict[int, tuple[int, Quantity] | None] = {}
     starts = [a for a, _b in spans]
+    respectively = _words(g).respectively
     for gi, (p0, p1) in enumerate(spans):
-        fb = _first_start(text, p0, p1, g.respectively_words)
-        if fb < 0:
+        first = respectively(text, p0, p1)       # the leftmost match starts where the earliest word does
+        if first is None:
             continue
+        fb = first.start()
         growths = [(sg, q) for q in find_quantities(text, fb, p1, g) if (sg := _is_growth(text, fb, q, g)) and q.unit == "%"]
         if len(growths) < 2 or len(growths) == len(groups[gi]):
             continue
@@ -635,29 +684,40 @@ def _growth_verbs_longest_first(g: Grammar) -> tuple[str, ...]:
     return tuple(sorted(g.growth_up + g.growth_down, key=len, reverse=True))
 
 
+@lru_cache(maxsize=8)
+def _number_clause(g: Grammar, numerals: bool) -> re.Pattern:
+    """From a clause start (or a mark before one), the next clause as _CLAUSE splits the text that
+    holds a number character (group 1): a digit, and with numerals the first character of a
+    Chinese numeral (numbers._number_chars). Clauses without one are skipped inside one match
+    (possessively: no backtracking), not one search per clause; anchored (.match), so a text
+    with no such clause left fails at once."""
+    number = "\\d" + (re.escape(_cn_first(g)) if numerals and g.cn_digits else "")
+    marks = re.escape(_CLAUSE_MARKS)
+    return re.compile(rf"(?:[^{marks}{number}]*+[{marks}])*+([^{marks}{number}]*+[{number}][^{marks}]*+)")
+
+
 LEAD_WINDOW = 60     # an item's own lead words (力争, 控制在 …) stand at most this far before its number
 
 
-def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> list[Record]:
+def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]], numerals: bool) -> list[Record]:
+    """The uncatalogued statements of the sentence's clauses outside the taken spans; numerals:
+    whether the numeral pattern matches in the sentence (without, a clause without a digit holds no
+    item, and find_quantities need not scan a clause for numerals)."""
     text, g, scan, s0, s1 = ctx.text, ctx.g, ctx.scan, ctx.s0, ctx.s1
     verbs = _growth_verbs_longest_first(g)
-    # A numeral's first character (一, 三 …) is in most clauses, a numeral the pattern reads with a
-    # unit (三千余家) in few: one search of the sentence (a clause's match is found there too) lets
-    # a clause without a digit be skipped when the sentence has none (other_items finds nothing in it)
-    # (nor does any clause need the numeral scan of find_quantities then)
-    numerals = _cn_pattern(g).search(text, s0, s1) is not None
-    number_chars = _number_chars(g) if numerals else _DIGIT
+    stretch_in = _words(g).stretch
+    next_clause = _number_clause(g, numerals).match
     out = []
     sentence = None
     k = 0      # taken spans and clauses are both in text order: walk them together
-    for cm in _CLAUSE.finditer(text, s0, s1):
-        c0, c1 = cm.span()
+    pos = s0
+    while cm := next_clause(text, pos, s1):     # only clauses holding a number: no number, no item
+        c0, c1 = cm.span(1)
+        pos = c1
         while k < len(taken) and taken[k][1] <= c0:
             k += 1
         if k < len(taken) and taken[k][0] < c1:
             continue
-        if not number_chars.search(text, c0, c1):
-            continue     # no number, no item (find_quantities would find none)
         for subject, q, span_start, span_end in other_items(text, c0, c1, g, numerals):
             sign = _is_growth(text, c0, q, g)
             if subject.endswith(verbs):        # one C-level test; the loop finds the longest verb
@@ -671,8 +731,7 @@ def _other_statements(ctx: SentenceContext, taken: list[tuple[int, int]]) -> lis
                 continue
             kind, period = ctx.kind_period(q.start)
             w0 = max(c0, q.start - LEAD_WINDOW)
-            lead = text[w0:q.start]
-            stretch = kind == "target" and any(w in lead for w in g.stretch_words)
+            stretch = kind == "target" and stretch_in(text, w0, q.start) is not None
             qualifier = q.qualifier or _verb_qualifier(text, w0, q, kind, g)
             if qualifier is None and kind == "actual":
                 qualifier = q.approx
@@ -701,8 +760,8 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     kind, period = ctx.kind_period(group[0].start)
     if kind == "actual" and text[p0:_clause_end(text, p0, p1)].endswith(tuple(g.restated_target_ends)):
         kind = "target"    # 年初确定地区生产总值增长6%左右的目标: a target stated in the review is no actual
-    lead = text[clause_start:group[0].start]
-    stretch = kind == "target" and any(w in lead or w in text[p0:p1] for w in g.stretch_words)
+    words = _words(g)
+    stretch = kind == "target" and (words.stretch(text, clause_start, group[0].start) or words.stretch(text, p0, p1)) is not None
     estimated = kind == "actual" and scan.estimate_end <= group[0].start
     pred = Predicate(p0, p1, kind, period, estimated, stretch)
 
@@ -720,7 +779,7 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
         sign = _is_growth(text, p0, q, g)
         if sign and q.unit == "%":
             growths.append((sign, q))
-        elif not sign and signed_end is not None and not any(v in text[signed_end:q.start] for v in g.level_verbs):
+        elif not sign and signed_end is not None and not words.level_verbs(text, signed_end, q.start):
             pass        # 增长4.6%\n44.1亿元——: a level after a growth needs its own verb (增长5%，达到…)
         elif not sign:
             levels.append(q)
@@ -731,15 +790,14 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     if shared is not _OWN and n == 1:
         growths = [shared] if shared else []
         listed = len(levels)
-    if any(w in text[p0:p1] for w in g.respectively_words) and listed > 1 and listed != n:
+    if listed > 1 and listed != n and words.respectively(text, p0, p1):
         return []   # 分别 pairs names and numbers one to one; a mismatch means uncatalogued names are in the list
     per_member: list[tuple[Quantity | None, tuple[int, Quantity] | None]] = []
     dated: list[Quantity] = []
     for i, m in enumerate(group):
         lv = [q for q in levels if _family_ok(m.indicator, q, g)]
         if lv and lv[0].start - p0 > MAX_LEVEL_GAP + (len(lv[0].approx or "")):
-            first_gap = text[p0:lv[0].start]
-            if not any(v in first_gap for v in g.level_verbs):
+            if not words.level_verbs(text, p0, lv[0].start):
                 lv = []
         gr = growths
         if n == 1 and len(lv) > 1 and all(_figure_year(text, q, g) for q in lv):
@@ -795,9 +853,10 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     p0, p1, kind, period, estimated, stretch = pred.p0, pred.p1, pred.kind, pred.period, pred.estimated, pred.stretch
     ind = m.indicator
     qualifier = None
-    used: list[Quantity] = [q for q in (level, growth[1] if growth else None) if q]
+    gq = growth[1] if growth else None
+    used = (level, gq) if level and gq else (level or gq,) if level or gq else ()     # the figures stated
     scope_name, note, last_year = scope
-    if not used and any(w in text[p0:p1] for w in g.multi_year_avg_words):
+    if not used and _words(g).multi_year_avg(text, p0, p1):
         mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
         multi = mark if mark and mark[0] == "multi_year" else None
         scope_name, note = "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in text[p0:p1]))
@@ -819,9 +878,9 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
             return None
         qualifier, end = phrase
     else:
-        end = max(q.end for q in used)
-        main = growth[1] if growth and (level is None or kind == "target") else level
-        qualifier = main.qualifier or (level.qualifier if level else None) or (growth[1].qualifier if growth else None)
+        end = max(level.end if level else 0, gq.end if gq else 0)
+        main = gq if gq and (level is None or kind == "target") else level
+        qualifier = main.qualifier or (level.qualifier if level else None) or (gq.qualifier if gq else None)
         if qualifier is None:
             qualifier = _verb_qualifier(text, p0, main, kind, g)
         if qualifier is None and kind == "actual":
