@@ -225,7 +225,6 @@ def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
     return quantity, masks
 
 
-
 def _cn_first(g: Grammar) -> str:
     """The characters a Chinese numeral that _cn_pattern reads may start with."""
     return "".join(d for d in g.cn_digits if g.cn_digits[d]) + "".join(m for m, v in g.cn_multipliers.items() if v == 10)
