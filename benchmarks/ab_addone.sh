@@ -9,6 +9,8 @@
 # (`dvc repro --single-item`, as bench_corpus.py does) and a no-op `dvc repro` after them. This
 # machine's speed moves by a third within a day, so runs made at different times compare
 # nothing; these alternate. Results of session 5: results/addone_ab_10k_session5.txt.
+# AB_TAG (default 比) starts the added regions' names: another tag for another series of rounds
+# on the same corpora (a document already added is refused as a duplicate).
 set -euo pipefail
 rounds=$1; shift
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +21,7 @@ for i in $(seq 1 "$rounds"); do
     corpus=$(cd "${@:$((k + 1)):1}" && pwd)
     cd "$corpus"
     export PYTHONPATH="$corpus/src"
-    name="比${syl[$(( (i - 1) % 10 ))]}${syl[$(( (i - 1) / 10 % 10 ))]}$([ $k = 0 ] && echo 甲 || echo 乙)"
+    name="${AB_TAG:-比}${syl[$(( (i - 1) % 10 ))]}${syl[$(( (i - 1) / 10 % 10 ))]}$([ $k = 0 ] && echo 甲 || echo 乙)"
     doc=$(mktemp -d)/"${name}_plan.txt"
     sed "s/博山区/${name}区/g; s/博山/${name}/g" "$root/data/raw/boshan_2026_plan.txt" > "$doc"
     python -m planwatch add "$doc" --raw-dir data/raw > /dev/null
