@@ -87,6 +87,19 @@ _CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_S
                "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
 
 
+def _parsed(pattern: str, flags: int = 0):
+    """pattern's parse tree by re's own parser, or None: case-insensitive (a character stands for
+    others then), not a pattern, or a Python without that parser."""
+    if flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _parser
+        parsed = _parser.parse(pattern, flags)
+    except (re.error, ImportError, AttributeError):
+        return None
+    return None if parsed.state.flags & re.IGNORECASE else parsed.data
+
+
 def first_chars(pattern: str, flags: int = 0) -> str | None:
     r"""A character class of every character a match of pattern can start with; None when the
     pattern may match the empty string or uses a construct this does not follow.
@@ -98,15 +111,10 @@ def first_chars(pattern: str, flags: int = 0) -> str | None:
     >>> first_chars(r"a?"), first_chars(r"[^a]b"), first_chars(r"(?i)a")
     (None, None, None)
     """
-    if flags & re.IGNORECASE:
-        return None
+    data = _parsed(pattern, flags)
     try:
-        from re import _parser
-        parsed = _parser.parse(pattern, flags)
-        if parsed.state.flags & re.IGNORECASE:
-            return None
-        items, empty = _first(parsed.data)
-    except (_Unknown, re.error, ImportError, AttributeError):
+        items, empty = _first(data) if data is not None else ((), True)
+    except (_Unknown, AttributeError):
         return None
     return None if empty or not items else "[" + "".join(dict.fromkeys(items)) + "]"
 
@@ -153,15 +161,10 @@ def required_chars(pattern: str, flags: int = 0) -> re.Pattern | None:
     >>> required_chars(r"\d+(?:亿|万)?") is None, required_chars(r"(?i)a") is None
     (True, True)
     """
-    if flags & re.IGNORECASE:
-        return None
+    data = _parsed(pattern, flags)
     try:
-        from re import _parser
-        parsed = _parser.parse(pattern, flags)
-        if parsed.state.flags & re.IGNORECASE:
-            return None
-        found = _required(parsed.data)
-    except (re.error, ImportError, AttributeError):
+        found = _required(data) if data is not None else None
+    except AttributeError:
         return None
     return re.compile("[" + "".join(re.escape(c) for c in sorted(found)) + "]") if found else None
 
