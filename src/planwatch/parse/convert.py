@@ -104,9 +104,9 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜| - )\s*")
 def _published():
     """A page's date line (grammar published_labels), and the label the date is written under."""
     from planwatch.parse.grammar import default_grammar
+    from planwatch.parse.numbers import _alt
     labels = default_grammar().published_labels
-    alt = "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"(?:{alt})[:：]\s*(20\d\d[-年./]\d{{1,2}}[-月./]\d{{1,2}}日?)"), labels[0]
+    return re.compile(rf"(?:{_alt(labels)})[:：]\s*(20\d\d[-年./]\d{{1,2}}[-月./]\d{{1,2}}日?)"), labels[0]
 
 
 def _page_head(soup, body) -> list[str]:

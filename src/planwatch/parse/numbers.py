@@ -39,6 +39,12 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def any_word(words) -> re.Pattern:
+    """The words as one literal alternation in their given order (at a position, the first listed
+    word that is there matches); a pattern that never matches when there are no words."""
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+
+
 class _Unknown(Exception):
     """A construct first_chars does not follow: the pattern is compiled without a guard."""
 
@@ -333,8 +339,12 @@ def _number_chars(g: Grammar) -> re.Pattern:
     """A character every quantity's number holds: a digit (the \\d of the quantity pattern) or the
     first character of a Chinese numeral (_cn_pattern, when the grammar has numerals). A text
     without one holds no quantity (most clauses have none)."""
-    cn = re.escape(_cn_first(g)) if g.cn_digits else ""
-    return re.compile(rf"[\d{cn}]")
+    return re.compile(f"[{_number_class(g)}]")
+
+
+def _number_class(g: Grammar) -> str:
+    """The inside of _number_chars' character class: \\d and the first characters of numerals."""
+    return "\\d" + (re.escape(_cn_first(g)) if g.cn_digits else "")
 
 
 @lru_cache(maxsize=4)

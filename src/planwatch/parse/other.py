@@ -14,9 +14,8 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import Quantity, find_quantities
+from planwatch.parse.numbers import Quantity, any_word, find_quantities
 
-_CLAUSE = re.compile(r"[^，；：。！？\n]+")
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _TWO_CJK = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 MAX_SUBJECT = 20
@@ -78,19 +77,19 @@ def _strip(subject: str, g: Grammar) -> str:
 
 @lru_cache(maxsize=4)
 def _respectively(g: Grammar) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in g.respectively_words) or "(?!)")
+    return any_word(g.respectively_words)
 
 
 @lru_cache(maxsize=4)
 def _lead_verbs(g: Grammar) -> re.Pattern:
     # the alternatives in task_verbs' order (longest first): the same verb the list scan found first
-    return re.compile("|".join(re.escape(v) for v in g.task_verbs) or "(?!)")
+    return any_word(g.task_verbs)
 
 
 @lru_cache(maxsize=4)
 def _scope_word(g: Grammar) -> re.Pattern:
     # the alternatives in scope_words' order: .match finds the first word a text starts with
-    return re.compile("|".join(re.escape(w) for w in g.scope_words) or "(?!)")
+    return any_word(g.scope_words)
 
 
 def _lead_verb(subject: str, g: Grammar) -> str | None:

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import _DIGIT, Quantity, _cn_first, _cn_pattern, convert, find_quantities, guarded
+from planwatch.parse.numbers import (_DIGIT, Quantity, _cn_pattern, _number_class, any_word, convert, find_quantities,
+                                     guarded)
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, SENTENCE_END, NormText, sentences
@@ -155,7 +156,7 @@ class _Words:
 
     def __init__(self, g: Grammar):
         def search(words):
-            return re.compile("|".join(re.escape(w) for w in words) or "(?!)").search
+            return any_word(words).search
         self.multi_year_avg, self.cumulative = search(g.multi_year_avg_words), search(g.cumulative_words)
         self.stretch, self.level_verbs = search(g.stretch_words), search(g.level_verbs)
         self.respectively = search(g.respectively_words)
@@ -370,7 +371,7 @@ def _predicate_words(g: Grammar) -> tuple[tuple[str, ...], re.Pattern]:
     """The words that open a clause adding growth (as one tuple), and any clause_stop word (one
     pattern: a clause without one skips the loop over them)."""
     lead = tuple(g.growth_lead + g.growth_up + g.growth_down) + tuple(g.respectively_words)
-    return lead, re.compile("|".join(re.escape(w) for w in g.clause_stop) or "(?!)")
+    return lead, any_word(g.clause_stop)
 
 
 def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
@@ -691,7 +692,7 @@ def _number_clause(g: Grammar, numerals: bool) -> re.Pattern:
     Chinese numeral (numbers._number_chars). Clauses without one are skipped inside one match
     (possessively: no backtracking), not one search per clause; anchored (.match), so a text
     with no such clause left fails at once."""
-    number = "\\d" + (re.escape(_cn_first(g)) if numerals and g.cn_digits else "")
+    number = _number_class(g) if numerals else "\\d"
     marks = re.escape(_CLAUSE_MARKS)
     return re.compile(rf"(?:[^{marks}{number}]*+[{marks}])*+([^{marks}{number}]*+[{number}][^{marks}]*+)")
 
