@@ -116,3 +116,29 @@ def test_a_sentence_stating_many_figures_is_stored_once_per_page():
     att = pl.DataFrame({"target_doc": ["a", "b"], "target_sentence": ["GDP增长5%，收入增长3%。", "GDP增长5%，收入增长3%。"]})
     store = sentence_ids([series, att])
     assert store.rows() == [(0, "a", "GDP增长5%，收入增长3%。"), (1, "a", "另一句。"), (2, "b", "GDP增长5%，收入增长3%。")]
+
+
+def test_document_rows_escape_every_cell_as_the_templates_do_and_show_a_missing_value_as_empty():
+    import datetime
+
+    import markupsafe
+
+    from planwatch import schemas
+    from planwatch.report.render import document_rows
+    docs = pl.DataFrame([
+        {"doc_id": "d<1>", "title": "《</td><script>alert(1)</script>》", "region": "甲&乙县", "region_level": "county",
+         "doc_type": "plan", "doc_year": 2024, "published": datetime.date(2024, 1, 5), "n_chars": 1200},
+        {"doc_id": "d2", "title": None, "region": "丙市\"'", "region_level": None, "doc_type": "work_report",
+         "doc_year": None, "published": None, "n_chars": None},
+    ], schema={c: schemas.DOCUMENTS[c] for c in ["doc_id", "title", "region", "region_level", "doc_type", "doc_year",
+                                                 "published", "n_chars"]})
+    rows = document_rows(docs)
+    assert isinstance(rows, markupsafe.Markup)
+    esc = lambda v: "" if v is None else str(markupsafe.escape(str(v)))
+    expected = "".join(
+        f"<tr><td><code>{esc(d['doc_id'])}</code></td><td>{esc(d['title'])}</td><td>{esc(d['region'])}</td>"
+        f"<td>{esc(d['region_level'])}</td><td>{esc(d['doc_type'])}</td><td>{esc(d['doc_year'])}</td>"
+        f"<td>{esc(d['published'])}</td><td class=\"num\">{esc(d['n_chars'])}</td></tr>\n" for d in docs.to_dicts())
+    assert str(rows) == expected
+    assert "<script>" not in rows and "&lt;/td&gt;&lt;script&gt;" in rows and "丙市&#34;&#39;" in rows
+    assert "<td>2024-01-05</td>" in rows and "None" not in rows

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import polars as pl
 
 from planwatch.catalogue import load_catalogue
@@ -469,9 +470,10 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
 
     # the index: one overview row per region (filterable), charts that follow the filter, documents, findings
     overview = region_overview(documents, series, att_v)
-    docs_list = documents.to_dicts()
-    write_text(out / "documents.html", env.get_template("documents.html.j2").render(documents=docs_list, quarantine=quarantine))
+    write_text(out / "documents.html", env.get_template("documents.html.j2").render(
+        n_documents=documents.height, rows=document_rows(documents), quarantine=quarantine))
     small = len(regions) <= SMALL_INDEX
+    docs_list = documents.to_dicts() if small else []
     headline = series_v.filter(pl.col("indicator").is_in(CHART_INDICATORS) & ~pl.col("derived")) if small else series_v.clear()
     status_counts = attainment.group_by("region", "year", "status").len().sort("region", "year", "status")
     summary: dict = {}
@@ -482,7 +484,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         pl.col("_page_region").replace_strict({r: region_slug(r) for r in regions}, default=None, return_dtype=pl.String)
         .alias("href")).to_dicts()
     index = env.get_template("index.html.j2").render(
-        documents=docs_list if small else [], n_documents=len(docs_list), small=small,
+        documents=docs_list, n_documents=documents.height, small=small,
         regions=[(r, region_slug(r)) for r in regions] if small else [],
         n_regions=overview.height,
         levels=sorted(overview["region_level"].drop_nulls().unique().to_list()),
@@ -497,6 +499,24 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
         heat_spec=charts.attainment_heat(pl.DataFrame(), "主要目标达成率 headline targets met, by year"))
     write_text(out / "index.html", index)
     return [out / "index.html", *written]
+
+
+def html_text(col: str | pl.Expr) -> pl.Expr:
+    """A column as HTML text, escaped as the templates escape (markupsafe: & < > ' "); null as ""."""
+    e = pl.col(col) if isinstance(col, str) else col
+    return e.cast(pl.String).str.replace_many(["&", "<", ">", "'", '"'], ["&amp;", "&lt;", "&gt;", "&#39;", "&#34;"]) \
+        .fill_null("")
+
+
+def document_rows(documents: pl.DataFrame) -> markupsafe.Markup:
+    """The documents page's table rows, one per document, escaped and joined in polars: a template
+    loop over 10,000 documents took ~0.9 s of every report run."""
+    cell = lambda col: pl.concat_str(pl.lit("<td>"), html_text(col), pl.lit("</td>"))
+    rows = documents.select(pl.concat_str(
+        pl.lit("<tr><td><code>"), html_text("doc_id"), pl.lit("</code></td>"), cell("title"), cell("region"),
+        cell("region_level"), cell("doc_type"), cell("doc_year"), cell("published"),
+        pl.lit("<td class=\"num\">"), html_text("n_chars"), pl.lit("</td></tr>\n")).alias("row"))["row"]
+    return markupsafe.Markup("".join(rows.to_list()))
 
 
 TABLE_PAGE = 100           # overview rows shown at a time (the filter and the charts see every row)
