@@ -29,14 +29,13 @@ from planwatch.io import chdir_project_root
 project_root = chdir_project_root()   # defaults are relative to the project root (DVC runs there; JupyterLab in notebooks/)
 
 # %%
-import altair as alt
 import polars as pl
 
 from planwatch import views
 from planwatch.analyse import stage
 
 pl.Config(**views.DISPLAY)   # bounded tables shown in full (views caps their rows)
-alt.renderers.enable("svg")  # static SVG in the notebook: no vega script from a CDN, readable offline
+views.enable_svg(f"{interim_dir}/chart_cache")  # static SVG: no vega script from a CDN, readable offline; kept while unchanged
 stage.run(interim_dir, processed_dir, reference_dir, metrics_path, tolerance_pp, tolerance_level_pct, link_threshold,
           plots_dir)
 

@@ -142,3 +142,22 @@ def test_document_rows_escape_every_cell_as_the_templates_do_and_show_a_missing_
     assert str(rows) == expected
     assert "<script>" not in rows and "&lt;/td&gt;&lt;script&gt;" in rows and "丙市&#34;&#39;" in rows
     assert "<td>2024-01-05</td>" in rows and "None" not in rows
+
+
+def test_every_chart_design_is_valid_vega_lite_and_an_invalid_one_is_caught():
+    # the designs are not validated at run time (charts.py): this is where a wrong one is caught
+    import jsonschema
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    from planwatch.report import charts
+    designs = {name: getattr(charts, name) for name in dir(charts) if name.startswith("_") and name.endswith("_design")}
+    assert {"_growth_design", "_levels_design", "_gdp_bands_design", "_heat_design", "_scorecard_design"} <= set(designs)
+    root = load_schema()
+    for name, design in designs.items():
+        args = {"_levels_design": ("亿元",), "_scorecard_design": ("增长 growth %",)}.get(name, ())
+        validate_jsonschema(design(*args), root)
+    broken = dict(charts._heat_design(), mark="no-such-mark")
+    broken.pop("layer", None)
+    with pytest.raises(jsonschema.ValidationError):
+        validate_jsonschema(broken, root)

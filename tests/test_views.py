@@ -75,3 +75,30 @@ def test_growth_trend_keeps_the_regions_with_most_points():
     assert sorted(points["region"].unique().to_list()) == ["丙", "甲"]
     chart = views.trend_chart(points).to_dict()
     assert len(chart["layer"]) == 2 and len(chart["data"]["values"]) == points.height
+
+
+def test_enable_svg_keeps_a_chart_by_its_spec_reuses_it_ignores_a_broken_entry_and_prunes(tmp_path, monkeypatch):
+    import altair as alt
+    points = pl.DataFrame({"region": ["甲市", "甲市"], "year": [2024, 2025], "kind": ["actual", "target"],
+                           "growth_pct": [5.0, 5.5], "doc_id": ["d1", "d2"], "char_start": [10, 20]})
+    chart = views.trend_chart(points)
+    try:
+        alt.renderers.enable("svg")
+        plain = chart._repr_mimebundle_()
+        cache = tmp_path / "chart_cache"
+        views.enable_svg(str(cache))
+        assert chart._repr_mimebundle_() == plain             # the same SVG as altair's own renderer
+        (entry,) = cache.glob("*.svg")
+        # a hit is read, not converted again: a valid SVG put in its place is what is shown
+        entry.write_text("<svg>kept</svg>", encoding="utf-8")
+        assert chart._repr_mimebundle_() == {"image/svg+xml": "<svg>kept</svg>"}
+        # a broken entry (truncated) is converted again and replaced
+        entry.write_text("<svg><g>", encoding="utf-8")
+        assert chart._repr_mimebundle_() == plain and entry.read_text(encoding="utf-8") == plain["image/svg+xml"]
+        # another chart is another entry; only the most recently used SVG_CACHE_KEEP are kept
+        monkeypatch.setattr(views, "SVG_CACHE_KEEP", 2)
+        for title in ["A", "B", "C"]:
+            views.trend_chart(points, title)._repr_mimebundle_()
+        assert len(list(cache.glob("*.svg"))) == 2
+    finally:
+        alt.renderers.enable("default")

@@ -218,6 +218,58 @@ def trend_chart(points: pl.DataFrame, title: str = "GDP growth %"):
     return (actual + target).properties(width=420, height=220, title=f"{title}: actual (line) and target (◆)")
 
 
+SVG_CACHE_KEEP = 16   # chart SVGs kept by enable_svg's cache (the most recently used)
+
+
+def enable_svg(cache_dir: str | None = None) -> None:
+    """Show altair charts as static SVG: readable offline, no vega script from a CDN. With
+    ``cache_dir``, each chart's SVG is kept there under the hash of its spec and of the converter's
+    version, and reused while the chart does not change: vl-convert's first conversion in a process
+    takes ~1 s, which every analyse run paid for a chart that adding a document rarely changes.
+    The cache never changes what is shown; an unusable cache folder only means no cache."""
+    import altair as alt
+    alt.renderers.enable("svg")
+    if cache_dir is None:
+        return
+    import hashlib
+    import json
+    import os
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from planwatch.io import write_text
+    convert = alt.renderers.get()
+    folder = Path(cache_dir)
+    salt = f"altair {alt.__version__}; vl-convert {version('vl-convert-python')}"
+
+    def cached(spec: dict, **metadata):
+        key = hashlib.sha256(json.dumps([salt, spec, metadata], ensure_ascii=False, sort_keys=True, default=str)
+                             .encode("utf-8", "surrogatepass")).hexdigest()
+        path = folder / f"{key}.svg"
+        try:
+            svg = path.read_text(encoding="utf-8")
+            if svg.startswith("<svg") and svg.rstrip().endswith("</svg>"):
+                os.utime(path)      # recently used: kept by the pruning below
+                return {"image/svg+xml": svg}
+        except (OSError, UnicodeDecodeError):
+            pass
+        bundle = convert(spec, **metadata)
+        svg = bundle.get("image/svg+xml") if isinstance(bundle, dict) else None
+        if isinstance(svg, str):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                write_text(path, svg)
+                kept = sorted(folder.glob("*.svg"), key=lambda f: (f.stat().st_mtime_ns, f.name), reverse=True)
+                for old in kept[SVG_CACHE_KEEP:]:
+                    old.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return bundle
+
+    alt.renderers.register("planwatch-svg", cached)
+    alt.renderers.enable("planwatch-svg")
+
+
 def pages_table(paths: list, notebook_dir: str, top: int = TOP) -> pl.DataFrame:
     """Report pages written (paths relative to the project root): kind, region and a link relative to
     ``notebook_dir`` (the folder of the notebook showing the table); index pages first, then at most
