@@ -519,6 +519,13 @@ def _refdir(tmp_path: Path, **files: str) -> Path:
     ("regions", "regions:\n  - {name: ../../x, level: city}\n", r"regions.yml:2: regions\[0\].name"),
     ("regions", "regions: [{name: 淄博市, level: town}]\n", r"regions.yml:1: regions\[0\].level"),
     ("regions", "regions:\n  - {name: 淄博市, level: city, prent: 山东省}\n", r"regions.yml:2: regions\[0\].prent: Extra inputs"),
+    # YAML keeps the last of two equal keys without a word: the first would be silently dropped
+    ("regions", "regions:\n  - {name: 淄博市, level: city, level: district}\n", r"regions.yml:2: .*key 'level' given twice"),
+    ("regions", "regions: []\nregions:\n  - {name: 淄博市, level: town}\n", r"regions.yml:2: .*key 'regions' given twice"),
+    # a NaN bound compares false with every value: nothing would ever be implausible
+    ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
+                   "  better: higher, level_range: [.nan, .nan], growth_range: [1, 2]}]\n",
+     r"indicators.yml:2: indicators\[0\].level_range\[0\]: Input should be a finite number"),
 ])
 def test_reference_data_errors_name_file_line_and_key(tmp_path, which, content, message):
     from planwatch.catalogue import load_catalogue

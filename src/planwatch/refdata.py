@@ -16,8 +16,26 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, f
 from planwatch.errors import PlanwatchError
 
 Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
-MAX_REFERENCE_BYTES = 5_000_000
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when the wheel has it: ~10× faster     # a reference file is reviewed by people: megabytes mean a mistake
+Finite = Annotated[float, Field(allow_inf_nan=False)]      # a NaN bound would let every value through
+MAX_REFERENCE_BYTES = 5_000_000     # a reference file is reviewed by people: megabytes mean a mistake
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml when the wheel has it: ~10× faster
+    """Refuses a key given twice in one mapping: YAML would keep the last one without a word."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key, _value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if (key.tag, key.value) in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key.value!r} given twice (first on line {seen[key.tag, key.value]}); "
+                        "keep one", key.start_mark)
+                seen[key.tag, key.value] = key.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_LOADER = _Loader
 
 
 class _Model(BaseModel):
@@ -39,8 +57,8 @@ class IndicatorEntry(_Model):
     std_unit: Name
     basis: Literal["real", "nominal", "none"]
     better: Literal["higher", "lower"]
-    level_range: tuple[float, float]
-    growth_range: tuple[float, float]
+    level_range: tuple[Finite, Finite]
+    growth_range: tuple[Finite, Finite]
     headline: bool = False
     growth_only: bool = False
     exclude_before: list[Name] = []
