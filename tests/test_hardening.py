@@ -184,6 +184,12 @@ def test_nul_inside_a_number_is_refused_not_read_as_another_number(tmp_path):
     assert "nul.txt:302: control character U+0000" in _one_line_error(_cli("extract", str(f)))
 
 
+@pytest.mark.parametrize("flag,value", [("--max-file-mb", "nan"), ("--max-unpacked-mb", "nan"), ("--max-file-mb", "inf")])
+def test_a_limit_that_is_no_finite_number_is_refused_not_switched_off(flag, value):
+    assert f"limit {flag[2:].replace('-', '_')} must be a positive number, got {value}" in _one_line_error(
+        _cli("extract", str(PLAN), flag, value))
+
+
 def test_limits_and_params_are_checked_with_the_key_named():
     with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.link_threshold = 7: .*less than or equal to 1"):
         params.check("analyse", tolerance_pp=0.5, tolerance_level_pct=2, link_threshold=7)
