@@ -110,6 +110,13 @@ def _preload_line(module: str) -> str:
             "except Exception:\n    pass")
 
 
+def _plain(value) -> bool:
+    """A stage parameter is a flat literal: a number, text, true/false or null. papermill writes any
+    other value out in full as Python source — a list of aliases in params.yaml (a few hundred bytes)
+    would become gigabytes — and a date cannot be written at all."""
+    return isinstance(value, (str, int, float, bool)) or value is None
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -137,9 +144,18 @@ def main(argv: list[str]) -> int:
                           file=sys.stderr)
                     return 2
             section, _, key = rest[1].partition(".")
+            if not (section.isidentifier() and key.isidentifier()):
+                print(f"run_notebook: -P {rest[1]!r} is not SECTION.KEY", file=sys.stderr)
+                return 2
+            if not isinstance(stage_params, dict):
+                print(f"params.yaml: expected a mapping of stages, found a {type(stage_params).__name__}", file=sys.stderr)
+                return 2
             value = (stage_params.get(section) or {}).get(key) if isinstance(stage_params.get(section), dict) else None
             if value is None:
                 print(f"params.yaml: {rest[1]} is missing", file=sys.stderr)
+                return 2
+            if not _plain(value):
+                print(f"params.yaml: {rest[1]}: a {type(value).__name__}, not a number, text or true/false", file=sys.stderr)
                 return 2
             params[key] = value
             rest = rest[2:]
@@ -147,7 +163,20 @@ def main(argv: list[str]) -> int:
         if rest[0] != "-p" or len(rest) < 3:
             print(f"run_notebook: expected '-p NAME VALUE' or '-P SECTION.KEY', got {rest[:3]}", file=sys.stderr)
             return 2
-        params[rest[1]] = yaml.safe_load(rest[2])
+        if not rest[1].isidentifier():      # papermill writes `NAME = VALUE` into the notebook as code
+            print(f"run_notebook: -p {rest[1]!r} is not a parameter name", file=sys.stderr)
+            return 2
+        try:
+            value = yaml.safe_load(rest[2])
+        except yaml.YAMLError as exc:
+            print(f"run_notebook: -p {rest[1]} {rest[2]!r}: not a YAML literal ({getattr(exc, 'problem', None) or exc})",
+                  file=sys.stderr)
+            return 2
+        if not _plain(value):
+            print(f"run_notebook: -p {rest[1]} {rest[2]!r}: a {type(value).__name__}, not a number, text or true/false",
+                  file=sys.stderr)
+            return 2
+        params[rest[1]] = value
         rest = rest[3:]
     try:
         source.read_text(encoding="utf-8")

@@ -692,6 +692,30 @@ def test_an_implausible_statement_is_withheld_and_the_rest_is_published(tmp_path
         (reports / "index.html").read_text(encoding="utf-8")
 
 
+_BOMB = "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n" for i in range(9))
+
+
+@pytest.mark.parametrize("args,params_yaml,message", [
+    # papermill writes `NAME = VALUE` into the notebook as code: a name is an identifier or nothing
+    (["-p", "x=1;open('pwned','w');y", "1"], None, "run_notebook: -p \"x=1;open('pwned','w');y\" is not a parameter name"),
+    (["-P", "parse.x;open('pwned','w')"], "parse: {x: 1}\n", "run_notebook: -P \"parse.x;open('pwned','w')\" is not SECTION.KEY"),
+    (["-p", "x", "[1"], None, "run_notebook: -p x '[1': not a YAML literal"),
+    (["-p", "x", "2026-01-01"], None, "run_notebook: -p x '2026-01-01': a date, not a number, text or true/false"),
+    # 9^9 references in a few hundred bytes: papermill would write them all out
+    (["-P", "parse.x"], _BOMB + "parse: {x: *a8}\n", "params.yaml: parse.x: a list, not a number, text or true/false"),
+    (["-P", "parse.x"], "- parse\n", "params.yaml: expected a mapping of stages, found a list"),
+])
+def test_stage_runner_refuses_odd_parameters_in_a_line_before_starting_a_kernel(tmp_path, args, params_yaml, message):
+    nb = tmp_path / "nb.py"
+    nb.write_text('# %% tags=["parameters"]\nx = 1\n\n# %%\nprint(x)\n', encoding="utf-8")
+    if params_yaml is not None:
+        (tmp_path / "params.yaml").write_text(params_yaml, encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "pipelines" / "run_notebook.py"), str(nb), str(tmp_path / "out.ipynb"), *args],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stderr.startswith(message) and r.stderr.count("\n") == 1, r.stderr
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "out.ipynb").exists()
+
+
 def test_a_parameter_value_never_reaches_a_shell(tmp_path):
     marker = tmp_path / "pwned"
     (tmp_path / "params.yaml").write_text(f'parse:\n  max_file_mb: "50; touch {marker}; true"\n', encoding="utf-8")
