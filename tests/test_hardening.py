@@ -539,6 +539,16 @@ def test_reference_data_errors_name_file_line_and_key(tmp_path, which, content, 
         load_catalogue(_refdir(tmp_path, **{which: content}))
 
 
+def test_a_broken_gazetteer_stops_the_parse_stage_in_a_line_not_every_document_in_quarantine(tmp_path):
+    ref = _refdir(tmp_path)
+    (ref / "gazetteer.csv").write_bytes((REF / "gazetteer.csv").read_text(encoding="utf-8").encode("gb18030"))
+    out = tmp_path / "out"
+    with pytest.raises(PlanwatchError, match=r"gazetteer.csv: not UTF-8 text$"):
+        parse_stage.run(str(_project(tmp_path)), str(ref), str(out / "i"), str(out / "p"), str(out / "m.json"),
+                        allow_quarantine=True)
+    assert not (out / "i" / "quarantine.csv").exists()
+
+
 def test_links_errors_name_the_file_and_unmatched_entries_are_reported(tmp_path):
     from planwatch.analyse.stage import unmatched_overrides
     from planwatch.analyse.tasks import load_overrides

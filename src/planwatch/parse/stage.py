@@ -21,6 +21,7 @@ import polars as pl
 from planwatch import schemas
 from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
+from planwatch.gazetteer import load_gazetteer
 from planwatch.io import confined, write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.parse.convert import check_suffix, read_document, to_text
@@ -234,6 +235,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     limits = Limits(p.max_file_mb, p.max_unpacked_mb, p.max_line_chars, p.max_statements)
     raw, interim, processed = Path(raw_dir), Path(interim_dir), Path(processed_dir)
     catalogue = load_catalogue(reference_dir)
+    load_gazetteer(reference_dir)       # a broken gazetteer stops the stage in one line, not every document in quarantine
     fingerprint = extractor_fingerprint(Path(reference_dir))
     cache_dir = interim / "parse_cache"
     manifest = read_manifest(raw)
