@@ -130,6 +130,19 @@ def test_add_stores_region_and_year_and_the_parse_stage_uses_them(tmp_path):
     assert docs.filter(pl.col("doc_id") == "a")["region"].to_list() == ["博山区"]
 
 
+@pytest.mark.parametrize("region", ["<img src=x onerror=alert(1)>", "../../x", "博山区\n淄川区", "\x1b[2J博山区"])
+def test_a_manifest_region_hint_is_held_to_what_add_accepts(tmp_path, region):
+    """A hand-edited manifest is input too: the region it gives names a report page and every row."""
+    raw = _project(tmp_path)
+    rows = [["file", "original_name", "sha256", "note", "region", "doc_year"], ["a.txt", "a.txt", "", "x", "", ""],
+            ["b.txt", "b.txt", "", "x", region, ""]]
+    with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    (raw / "b.txt").write_bytes(_variant(tmp_path).read_bytes())
+    with pytest.raises(PlanwatchError, match=r"manifest.csv:3: region .* is not a region name"):
+        _parse(raw, tmp_path / "out")
+
+
 def test_add_removes_the_copied_file_when_the_manifest_cannot_be_written(tmp_path, monkeypatch):
     raw = _project(tmp_path)
     import planwatch.io as pio

@@ -14,6 +14,9 @@ from pathlib import Path
 from planwatch.errors import PlanwatchError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# A region name wherever one comes from (regions.yml, the gazetteer, --region, the manifest): letters of
+# any script, digits and · （）() -, never a path, markup or a line break (it names a report page)
+REGION_NAME = re.compile(r"^[^\W_][\w·（）()-]{0,39}$")
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 
 

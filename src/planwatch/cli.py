@@ -21,7 +21,6 @@ from planwatch.parse.limits import Limits
 
 
 _SAFE = re.compile(r"[^\w.-]")
-_REGION = re.compile(r"^[^\W_][\w·（）()-]{0,39}$")
 _STEM = re.compile(r"^[^\W_][\w.-]{0,119}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_NOTE = 500
@@ -48,7 +47,8 @@ def _text_arg(value: str | None, what: str, max_len: int) -> str | None:
 
 def _region_arg(value: str | None) -> str | None:
     value = _text_arg(value, "--region", 40)
-    if value is not None and not _REGION.match(value):
+    from planwatch.catalogue import REGION_NAME
+    if value is not None and not REGION_NAME.match(value):
         raise PlanwatchError(f"--region {value!r}: a region name is letters (博山区, 淄博市), not a path or symbols")
     return value
 

@@ -10,7 +10,6 @@ rather than guessed.
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,11 +126,11 @@ def load_gazetteer(reference_dir: Path | str) -> Gazetteer | None:
 
 
 COLUMNS = ("code", "name", "level", "parent_code", "parent", "province", "status", "current_name")
-_NAME = re.compile(r"^[^\W_][\w·（）()-]{0,39}$")      # as a region name in regions.yml: never a path or markup
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path, _mtime: int, _size: int) -> Gazetteer:
+    from planwatch.catalogue import REGION_NAME
     from planwatch.refdata import MAX_REFERENCE_BYTES
     if _size > MAX_REFERENCE_BYTES:
         raise PlanwatchError(f"{path}: {_size:,} bytes is too large for reference data (at most {MAX_REFERENCE_BYTES:,})")
@@ -145,7 +144,7 @@ def _load(path: Path, _mtime: int, _size: int) -> Gazetteer:
                 raise PlanwatchError(f"{path}:1: the header lacks the column(s) {', '.join(missing)}")
             for i, r in enumerate(reader, start=2):
                 if not (len(r["code"] or "") == 6 and (r["code"] or "").isdigit()) or r["level"] not in LEVELS \
-                        or not _NAME.match(r["name"] or "") or r["status"] not in ("current", "historical"):
+                        or not REGION_NAME.match(r["name"] or "") or r["status"] not in ("current", "historical"):
                     raise PlanwatchError(f"{path}:{i}: a row needs a six-digit code, a name (letters, not a path or "
                                          f"symbols), a level ({', '.join(LEVELS)}) and a status (current|historical)")
                 places.append(Place(r["code"], r["name"], r["level"], r["parent_code"] or None, r["parent"] or None,

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator, model_validator
 
+from planwatch.catalogue import REGION_NAME
 from planwatch.errors import PlanwatchError
 
 Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
@@ -80,8 +81,8 @@ class Catalogue(_Model):
 
 
 class RegionEntry(_Model):
-    name: Annotated[StrictStr, Field(pattern=r"^[^\W_][\w·（）()-]{0,39}$")]
-    short: Annotated[StrictStr, Field(pattern=r"^[^\W_][\w·（）()-]{0,39}$")] | None = None
+    name: Annotated[StrictStr, Field(pattern=REGION_NAME.pattern)]
+    short: Annotated[StrictStr, Field(pattern=REGION_NAME.pattern)] | None = None
     level: Literal["province", "city", "district", "county"]
     parent: Name | None = None
     code: Annotated[StrictStr, Field(pattern=r"^\d{6}$")] | None = None

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from planwatch import schemas
-from planwatch.catalogue import load_catalogue
+from planwatch.catalogue import REGION_NAME, load_catalogue
 from planwatch.errors import PlanwatchError
 from planwatch.gazetteer import load_gazetteer
 from planwatch.io import confined, write_metrics, write_table, write_text
@@ -59,6 +59,10 @@ def read_manifest(raw_dir: Path) -> list[dict]:
             raise PlanwatchError(f"{path}:{i}: {name} has the same document id ({stem}) as line {seen[stem]}; "
                                  "rename one of them")
         seen[stem] = i
+        region = (row.get("region") or "").strip()
+        if region and not REGION_NAME.match(region):       # as `add --region` refuses it: it names a report page
+            raise PlanwatchError(f"{path}:{i}: region {region!r} is not a region name (letters, as in regions.yml), not a path, "
+                                 "markup or symbols")
         year = (row.get("doc_year") or "").strip()
         if year and not (year.isdigit() and YEAR_RANGE[0] <= int(year) <= YEAR_RANGE[1]):
             raise PlanwatchError(f"{path}:{i}: doc_year {year!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
