@@ -130,6 +130,12 @@ def test_add_stores_region_and_year_and_the_parse_stage_uses_them(tmp_path):
     assert docs.filter(pl.col("doc_id") == "a")["region"].to_list() == ["博山区"]
 
 
+def test_a_manifest_saved_with_a_bom_reads_as_without(tmp_path):
+    raw = _project(tmp_path)
+    (raw / "manifest.csv").write_bytes(b"\xef\xbb\xbf" + (raw / "manifest.csv").read_bytes())
+    assert [r["file"] for r in parse_stage.read_manifest(raw)] == ["a.txt"]
+
+
 @pytest.mark.parametrize("region", ["<img src=x onerror=alert(1)>", "../../x", "博山区\n淄川区", "\x1b[2J博山区"])
 def test_a_manifest_region_hint_is_held_to_what_add_accepts(tmp_path, region):
     """A hand-edited manifest is input too: the region it gives names a report page and every row."""

@@ -44,7 +44,7 @@ def read_manifest(raw_dir: Path) -> list[dict]:
     if not path.exists():
         raise PlanwatchError(f"{path}: manifest missing; add documents with `python -m planwatch add FILE`")
     try:
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:    # a spreadsheet saves a BOM before `file`
             rows = list(csv.DictReader(f))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise PlanwatchError(f"{path}: not a readable CSV manifest ({exc})") from None
