@@ -103,6 +103,19 @@ def test_add_of_a_file_with_a_non_utf8_name_keeps_a_valid_manifest(tmp_path):
     assert rows[-1]["original_name"] == "plan\\xff.txt"
 
 
+@pytest.mark.parametrize("name,content,args,message", [
+    ("bin\nary.txt", b"x\0y", ["extract"], "bin\\nary.txt: binary file"),
+    ("no\nne.txt", None, ["add"], "no\\nne.txt: no such file"),
+    ("pl\x1b[2Jan\u2028.txt", None, ["extract"], "pl\\x1b[2Jan\\u2028.txt: no such file"),
+    ("pl\ran.txt", PLAN.read_bytes(), ["extract", "--max-file-mb", "0.001"], "pl\\ran.txt: the file is"),
+])
+def test_a_file_name_with_a_line_break_or_escape_is_refused_in_one_line(tmp_path, name, content, args, message):
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    err = _one_line_error(_cli(*args, str(tmp_path / name)))
+    assert message in err and "\x1b" not in err, err
+
+
 def test_add_refuses_content_of_another_type_and_a_taken_document_id(tmp_path):
     raw = _project(tmp_path)
     fake = tmp_path / "w.txt"

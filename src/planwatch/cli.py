@@ -24,6 +24,7 @@ _SAFE = re.compile(r"[^\w.-]")
 _STEM = re.compile(r"^[^\W_][\w.-]{0,119}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_NOTE = 500
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _limits(args) -> Limits:
@@ -60,6 +61,15 @@ def safe_name(text: str) -> str:
     ('x', '博山区', 'a_b_c')
     """
     return _SAFE.sub("_", text).strip("._") or "document"
+
+
+def one_line(message: str) -> str:
+    """A message as one line: a line break or terminal escape in a file name is shown escaped.
+
+    >>> one_line("a\\nb.txt: no such file"), one_line("\\x1b[2J.txt")
+    ('a\\\\nb.txt: no such file', '\\\\x1b[2J.txt')
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
 def _display(path: Path) -> str:
@@ -227,12 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except PlanwatchError as exc:
-        print(f"planwatch: {exc}", file=sys.stderr)
+        print(f"planwatch: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        print(f"planwatch: {_display(Path(str(exc.filename or '')))}: {exc.strerror or exc}", file=sys.stderr)
+        print(one_line(f"planwatch: {_display(Path(str(exc.filename or '')))}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("planwatch: interrupted", file=sys.stderr)
