@@ -78,10 +78,16 @@ def _is_alive(pid: int) -> bool:
         return False
 
 
+_KERNELS: list = []     # the kernel manager once started: a stop removes its socket and connection files
+
+
 def _install_stop_handlers(source: Path) -> None:
     def stop(signum, _frame=None):
         print(f"{source}: stopped by {signal.Signals(signum).name}; stopping the kernel", file=sys.stderr)
         stop_children()
+        for km in _KERNELS:     # a killed kernel leaves kernel-ipc-N sockets in the project folder otherwise
+            km.cleanup_ipc_files()
+            km.cleanup_connection_file()
         os._exit(128 + signum)
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -194,6 +200,7 @@ def main(argv: list[str]) -> int:
     from traitlets.config import Config
 
     km = AsyncKernelManager(kernel_name="python3", config=Config({"KernelManager": {"transport": KERNEL_TRANSPORT}}))
+    _KERNELS.append(km)
     try:
         run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGS + [_preload_line(m) for m in preload], cwd=str(Path.cwd()))
     except Exception as exc:    # no python3 kernel in this environment, …: one line, not jupyter_client's traceback

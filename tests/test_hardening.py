@@ -638,16 +638,19 @@ def test_stage_runner_stops_its_kernel(tmp_path, how):
                   encoding="utf-8")
     cmd = [sys.executable, str(ROOT / "pipelines" / "run_notebook.py"), str(nb), str(tmp_path / "out.ipynb")]
     if how == "sigterm":
-        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, cwd=tmp_path)
         runner = proc.pid
     else:   # a shell between, as under dvc: kill the shell, the runner must notice
-        proc = subprocess.Popen(["bash", "-c", " ".join(cmd) + " 2>/dev/null & echo $!; wait"], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(["bash", "-c", " ".join(cmd) + " 2>/dev/null & echo $!; wait"], stdout=subprocess.PIPE, text=True,
+                                cwd=tmp_path)
         runner = int(proc.stdout.readline())
     deadline = time.monotonic() + 60
     while not _kernel_pids(runner) and time.monotonic() < deadline:
         time.sleep(0.2)
     kernels = _kernel_pids(runner)
     assert kernels, "the kernel did not start"
+    while len(list(tmp_path.glob("kernel-ipc-*"))) < 5 and time.monotonic() < deadline:    # its sockets bound
+        time.sleep(0.2)
     proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 15
@@ -657,6 +660,10 @@ def test_stage_runner_stops_its_kernel(tmp_path, how):
     alive = [k for k in kernels if Path(f"/proc/{k}/stat").exists()
              and Path(f"/proc/{k}/stat").read_text().split(")")[-1].split()[0] != "Z"]
     assert alive == []
+    deadline = time.monotonic() + 15       # the runner removes the kernel's sockets (in its folder) as it stops
+    while list(tmp_path.glob("kernel-ipc-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(tmp_path.glob("kernel-ipc-*")) == []
     if how == "sigterm":
         assert proc.returncode == 128 + signal.SIGTERM
         assert "stopped by SIGTERM" in proc.stderr.read().decode()
