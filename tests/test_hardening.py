@@ -116,6 +116,15 @@ def test_a_file_name_with_a_line_break_or_escape_is_refused_in_one_line(tmp_path
     assert message in err and "\x1b" not in err, err
 
 
+@pytest.mark.parametrize("command", ["extract", "add"])
+@pytest.mark.parametrize("make", ["folder", "fifo"])
+def test_a_folder_or_fifo_given_as_the_file_is_not_a_regular_file(tmp_path, command, make):
+    path = tmp_path / "x.txt"
+    path.mkdir() if make == "folder" else os.mkfifo(path)
+    assert _one_line_error(_cli(command, str(path), *(["--raw-dir", str(tmp_path / "raw")] if command == "add" else []))) \
+        == f"planwatch: {path}: not a regular file"
+
+
 def test_add_refuses_content_of_another_type_and_a_taken_document_id(tmp_path):
     raw = _project(tmp_path)
     fake = tmp_path / "w.txt"

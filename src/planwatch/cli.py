@@ -77,14 +77,22 @@ def _display(path: Path) -> str:
     return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
+def _input_file(name: str) -> Path:
+    """The document a command reads: a regular file (a folder, FIFO or device is refused, not waited on)."""
+    path = Path(name)
+    if not path.exists():
+        raise PlanwatchError(f"{_display(path)}: no such file")
+    if not path.is_file():
+        raise PlanwatchError(f"{_display(path)}: not a regular file")
+    return path
+
+
 def _extract(args) -> int:
     import tempfile
 
     from planwatch.parse.forms import indicator_frame
     from planwatch.parse.stage import parse_document
-    path = Path(args.file)
-    if not path.is_file():
-        raise PlanwatchError(f"{_display(path)}: no such file")
+    path = _input_file(args.file)
     region = _region_arg(args.region)
     with tempfile.TemporaryDirectory() as tmp:      # the text of record: spans point into it
         text_out = Path(tmp) / "text.txt"
@@ -114,11 +122,7 @@ def _add(args) -> int:
     from planwatch.io import atomic_path, confined, write_text
     from planwatch.parse.convert import SUFFIXES, content_kind_mismatch
     from planwatch.parse.stage import MANIFEST_FIELDS, parse_document, read_manifest
-    src = Path(args.file)
-    if not src.exists():
-        raise PlanwatchError(f"{_display(src)}: no such file")
-    if not src.is_file():
-        raise PlanwatchError(f"{_display(src)}: not a regular file")
+    src = _input_file(args.file)
     note = _text_arg(args.note, "--note", MAX_NOTE)
     region = _region_arg(args.region)
     if args.name is not None:
