@@ -125,6 +125,15 @@ def test_a_folder_or_fifo_given_as_the_file_is_not_a_regular_file(tmp_path, comm
         == f"planwatch: {path}: not a regular file"
 
 
+def test_a_read_that_fails_without_a_file_name_names_the_file(capsys, monkeypatch):
+    """As reading /proc/self/pagemap does (EINVAL, no file name): the message named '.'."""
+    def einval(*a, **k):
+        raise OSError(22, "Invalid argument")
+    monkeypatch.setattr(parse_stage, "parse_document", einval)
+    assert cli.main(["extract", str(PLAN)]) == 1
+    assert capsys.readouterr().err == f"planwatch: {PLAN}: Invalid argument\n"
+
+
 def test_add_refuses_content_of_another_type_and_a_taken_document_id(tmp_path):
     raw = _project(tmp_path)
     fake = tmp_path / "w.txt"

@@ -246,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        print(one_line(f"planwatch: {_display(Path(str(exc.filename or '')))}: {exc.strerror or exc}"), file=sys.stderr)
+        # a read that fails without a file name (EINVAL from /proc/self/pagemap) names the command's file, not '.'
+        name = exc.filename or getattr(args, "file", None) or getattr(args, "doc_id", "")
+        print(one_line(f"planwatch: {_display(Path(str(name)))}: {exc.strerror or exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("planwatch: interrupted", file=sys.stderr)
