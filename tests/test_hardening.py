@@ -390,6 +390,21 @@ def test_text_of_record_missing_or_edited_is_rewritten_by_parsing_its_document(t
     assert text_of("a", out / "i") == original and (out / "p" / "indicators.parquet").read_bytes() == first
 
 
+def test_an_edited_shard_stamp_cannot_reach_a_file_outside_the_text_store(tmp_path):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    victim = tmp_path / "victim.parquet"
+    victim.write_bytes(b"not the project's")
+    stamp = out / "i" / "text" / "shards.json"
+    entries = json.loads(stamp.read_text(encoding="utf-8"))
+    entries["../../../victim"] = {"sha256": "0" * 64, "docs": []}     # a stamp names shards, which name files
+    stamp.write_text(json.dumps(entries), encoding="utf-8")
+    _parse(raw, out)
+    assert victim.read_bytes() == b"not the project's"
+    assert "../../../victim" not in json.loads(stamp.read_text(encoding="utf-8"))
+
+
 def _copies(raw: Path, n: int, prefix: str = "c") -> Path:
     """n more documents in raw: copies of its first text document under other names; returns that one."""
     src = next(p for p in sorted(raw.iterdir()) if p.suffix == ".txt")
