@@ -268,14 +268,17 @@ def test_the_parse_cache_holds_the_table_store_only(tmp_path):
     assert sorted(p.name for p in (out / "i" / "parse_cache").iterdir()) == ["_tables", "texts_state.json"]
 
 
-@pytest.mark.parametrize("damage", ["truncated", "deleted"])
+@pytest.mark.parametrize("damage", ["truncated", "deleted", "stamp not an object"])
 def test_damaged_table_store_is_discarded_and_every_document_parsed_again(tmp_path, capsys, damage):
     raw = _project(tmp_path)
     out = tmp_path / "out"
     _parse(raw, out)
     first = (out / "p" / "indicators.parquet").read_bytes()
     store = out / "i" / "parse_cache" / "_tables" / "indicators.parquet"
-    store.write_bytes(store.read_bytes()[:1000]) if damage == "truncated" else store.unlink()
+    if damage == "stamp not an object":
+        (store.parent / "stamp.json").write_text("[]", encoding="utf-8")
+    else:
+        store.write_bytes(store.read_bytes()[:1000]) if damage == "truncated" else store.unlink()
     capsys.readouterr()
     m = _parse(raw, out)
     err = capsys.readouterr().err

@@ -78,6 +78,15 @@ def write_metrics(data: dict, path: Path | str) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
+def read_stamp(path: Path | str) -> dict:
+    """A cache's stamp (a JSON object); ValueError when the file holds anything else, so the cache
+    is discarded like one that fails its checksum."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a stamp is a JSON object, found a {type(data).__name__}")
+    return data
+
+
 def confined(base: Path | str, name: str, what: str = "name") -> Path:
     """``base / name``, refused unless it stays inside ``base`` (no separators, no .., not absolute).
 
