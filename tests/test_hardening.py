@@ -531,6 +531,9 @@ def test_a_withheld_statement_is_listed_on_its_own_region_page_and_rerenders_tha
     render(str(processed), str(interim), str(REFERENCE_DIR), str(reports))
     assert "2 region pages: 1 rendered, 1 unchanged" in capsys.readouterr().err   # another withheld row: its page only
     assert before.keys() == {p.name for p in (reports / "regions").glob("*.html")}
+    (reports / "regions" / ".pages.json").write_text("[]", encoding="utf-8")      # a ledger that is no object: not trusted
+    render(str(processed), str(interim), str(REFERENCE_DIR), str(reports))
+    assert "2 region pages: 2 rendered" in capsys.readouterr().err
 
 
 # --- conflicting documents, value_std, reference data --------------------------------------------
