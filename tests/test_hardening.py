@@ -393,6 +393,15 @@ def test_text_of_record_missing_or_edited_is_rewritten_by_parsing_its_document(t
     assert text_of("a", out / "i") == original and (out / "p" / "indicators.parquet").read_bytes() == first
 
 
+def test_a_damaged_shard_state_falls_back_to_the_checksums(tmp_path):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    state = out / "i" / "parse_cache" / "texts_state.json"
+    state.write_text(json.dumps({k: ["size"] for k in json.loads(state.read_text(encoding="utf-8"))}), encoding="utf-8")
+    assert _parse(raw, out)["documents_from_cache"] == 1       # each shard checked by its SHA-256 instead
+
+
 def test_an_edited_shard_stamp_cannot_reach_a_file_outside_the_text_store(tmp_path):
     raw = _project(tmp_path)
     out = tmp_path / "out"

@@ -76,7 +76,7 @@ class TextStore:
             p = self.path(shard)
             try:
                 st = p.stat()
-                known = state.get(shard) or {}
+                known = state.get(shard) if isinstance(state.get(shard), dict) else {}
                 same = ((st.st_size, st.st_mtime_ns) == (known.get("size"), known.get("mtime_ns"))
                         and known.get("sha256") == s.get("sha256")) or _sha(p) == s.get("sha256")
             except OSError:
