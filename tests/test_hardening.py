@@ -249,6 +249,12 @@ def test_limits_and_params_are_checked_with_the_key_named():
         params.check("parse", allow_quarantine="yes")
     with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.tolerance_pp = 'half'"):
         params.check("analyse", tolerance_pp="half", tolerance_level_pct=2, link_threshold=0.5)
+    # YAML reads `yes`/`true` as a boolean: it is no tolerance of 1 pp, nor a limit of 1 MB
+    with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.tolerance_pp = True: Input should be a valid number"):
+        params.check("analyse", tolerance_pp=True, tolerance_level_pct=2, link_threshold=0.5)
+    with pytest.raises(PlanwatchError, match=r"params.yaml: parse.max_file_mb = True"):
+        params.check("parse", max_file_mb=True)
+    assert params.check("parse", max_file_mb=50).max_file_mb == 50.0
 
 
 # --- the parse cache and what is published ---------------------------------------------------
