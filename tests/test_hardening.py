@@ -618,6 +618,12 @@ def _refdir(tmp_path: Path, **files: str) -> Path:
     ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
                    "  better: higher, level_range: [.nan, .nan], growth_range: [1, 2]}]\n",
      r"indicators.yml:2: indicators\[0\].level_range\[0\]: Input should be a finite number"),
+    ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
+                   "  better: higher, level_range: [yes, '200000'], growth_range: [1, 2]}]\n",
+     r"indicators.yml:2: indicators\[0\].level_range\[0\]: Input should be a valid number"),
+    ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
+                   "  better: higher, level_range: [1, 2], growth_range: [1, 2], headline: 'no'}]\n",
+     r"indicators.yml:2: indicators\[0\].headline: Input should be a valid boolean"),
 ])
 def test_reference_data_errors_name_file_line_and_key(tmp_path, which, content, message):
     from planwatch.catalogue import load_catalogue

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError, field_validator, model_validator
 
 from planwatch.catalogue import REGION_NAME
 from planwatch.errors import PlanwatchError
 
 Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]      # a NaN bound would let every value through
+Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]   # a number: not NaN (it would let every value
+                                                                      # through), not `true` or "5" read as one
 MAX_REFERENCE_BYTES = 5_000_000     # a reference file is reviewed by people: megabytes mean a mistake
 
 
@@ -60,8 +61,8 @@ class IndicatorEntry(_Model):
     better: Literal["higher", "lower"]
     level_range: tuple[Finite, Finite]
     growth_range: tuple[Finite, Finite]
-    headline: bool = False
-    growth_only: bool = False
+    headline: StrictBool = False
+    growth_only: StrictBool = False
     exclude_before: list[Name] = []
     exclude_after: list[Name] = []
 
