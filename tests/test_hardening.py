@@ -210,6 +210,14 @@ def test_docx_that_inflates_past_the_limit_is_refused_before_inflating(tmp_path)
         read_document(bomb)
 
 
+def test_a_docx_refusal_keeps_its_reason_when_the_file_name_is_not_utf8(tmp_path):
+    broken = tmp_path / os.fsdecode(b"plan\xff.docx")
+    with zipfile.ZipFile(broken, "w") as z:             # a zip, but no Word document in it
+        z.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(PlanwatchError, match=r"plan\\xff.docx: cannot read as .docx \(KeyError"):
+        read_document(broken)
+
+
 def test_long_line_is_refused_naming_its_line_and_clipped_when_allowed(tmp_path):
     f = tmp_path / "long.txt"
     f.write_text("博山区2026年国民经济和社会发展计划\n" + "全区地区生产总值增长5%，" * 20_000 + "\n", encoding="utf-8")

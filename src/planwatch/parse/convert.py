@@ -14,6 +14,7 @@ ruled tables, found from their lines on the same pdfminer layout).
 from __future__ import annotations
 
 import io
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -486,7 +487,10 @@ def sandboxed(kind: str, data: bytes, name: str, limits: Limits) -> str:
         cap = SANDBOX_MEMORY_MB * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    cmd = [sys.executable, "-m", "planwatch.parse.sandbox", kind, name, str(limits.max_unpacked_mb)]
+    # the name as text (a file name that is not UTF-8 shows its bytes as \\xff): the child writes it in its
+    # JSON answer, which an undecodable name would turn into a crash that loses the reason
+    shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+    cmd = [sys.executable, "-m", "planwatch.parse.sandbox", kind, shown, str(limits.max_unpacked_mb)]
     try:
         r = subprocess.run(cmd, input=data, capture_output=True, preexec_fn=bound, timeout=SANDBOX_SECONDS * 2)
     except subprocess.TimeoutExpired:
