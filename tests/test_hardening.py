@@ -622,6 +622,9 @@ def _refdir(tmp_path: Path, **files: str) -> Path:
     # YAML keeps the last of two equal keys without a word: the first would be silently dropped
     ("regions", "regions:\n  - {name: 淄博市, level: city, level: district}\n", r"regions.yml:2: .*key 'level' given twice"),
     ("regions", "regions: []\nregions:\n  - {name: 淄博市, level: town}\n", r"regions.yml:2: .*key 'regions' given twice"),
+    # libyaml's composer recurses in C: 30,000 brackets (60 KB) killed the process with SIGSEGV
+    ("regions", "regions: " + "[" * 30_000 + "]" * 30_000 + "\n", r"regions.yml:1: nested more than 50 levels deep"),
+    ("regions", "regions: []\n# \x00\n", r"regions.yml:2: not valid YAML \(unacceptable character #x0000: control characters are not allowed\)$"),
     # a NaN bound compares false with every value: nothing would ever be implausible
     ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
                    "  better: higher, level_range: [.nan, .nan], growth_range: [1, 2]}]\n",

@@ -38,6 +38,20 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml when t
 
 
 _LOADER = _Loader
+MAX_DEPTH = 50     # reference data nests a few levels; libyaml's composer recurses in C and dies (SIGSEGV) at ~30,000
+
+
+def _nesting_line(text: str) -> int | None:
+    """The line where the text nests deeper than MAX_DEPTH, read as parser events (a loop, not a recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
 
 
 class _Model(BaseModel):
@@ -141,6 +155,9 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
                              f"(at most {MAX_REFERENCE_BYTES:,})")
     try:
         text = path.read_text(encoding="utf-8")
+        deep = _nesting_line(text)
+        if deep is not None:
+            raise PlanwatchError(f"{path}:{deep}: nested more than {MAX_DEPTH} levels deep; not reference data")
         data = yaml.load(text, Loader=_LOADER)
     except UnicodeDecodeError:
         raise PlanwatchError(f"{path}: not UTF-8 text") from None
@@ -149,7 +166,11 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        raise PlanwatchError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+        if mark is None and getattr(exc, "position", None) is not None:      # a character the reader refuses
+            line = text.count("\n", 0, exc.position) + 1
+            where = f":{line}"
+        why = getattr(exc, "problem", None) or str(exc).splitlines()[0]      # one line, without the "in <unicode string>" one
+        raise PlanwatchError(f"{path}{where}: not valid YAML ({why})") from None
     if data is None:
         if required:
             raise PlanwatchError(f"{path}: the file is empty")
