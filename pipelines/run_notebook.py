@@ -174,9 +174,9 @@ def main(argv: list[str]) -> int:
             return 2
         try:
             value = yaml.safe_load(rest[2])
-        except yaml.YAMLError as exc:
-            print(f"run_notebook: -p {rest[1]} {rest[2]!r}: not a YAML literal ({getattr(exc, 'problem', None) or exc})",
-                  file=sys.stderr)
+        except (yaml.YAMLError, RecursionError) as exc:
+            why = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            print(f"run_notebook: -p {rest[1]} {rest[2][:40]!r}: not a YAML literal ({why})", file=sys.stderr)
             return 2
         if not _plain(value):
             print(f"run_notebook: -p {rest[1]} {rest[2]!r}: a {type(value).__name__}, not a number, text or true/false",

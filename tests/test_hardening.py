@@ -820,6 +820,7 @@ _BOMB = "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n"
     (["-p", "x=1;open('pwned','w');y", "1"], None, "run_notebook: -p \"x=1;open('pwned','w');y\" is not a parameter name"),
     (["-P", "parse.x;open('pwned','w')"], "parse: {x: 1}\n", "run_notebook: -P \"parse.x;open('pwned','w')\" is not SECTION.KEY"),
     (["-p", "x", "[1"], None, "run_notebook: -p x '[1': not a YAML literal"),
+    (["-p", "x", "[" * 5000 + "]" * 5000], None, "run_notebook: -p x '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[': not a YAML literal"),
     (["-p", "x", "2026-01-01"], None, "run_notebook: -p x '2026-01-01': a date, not a number, text or true/false"),
     # 9^9 references in a few hundred bytes: papermill would write them all out
     (["-P", "parse.x"], _BOMB + "parse: {x: *a8}\n", "params.yaml: parse.x: a list, not a number, text or true/false"),
