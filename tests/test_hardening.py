@@ -167,6 +167,15 @@ def test_a_manifest_saved_with_a_bom_reads_as_without(tmp_path):
     assert [r["file"] for r in parse_stage.read_manifest(raw)] == ["a.txt"]
 
 
+@pytest.mark.parametrize("name", ["a\nb.txt", "a\rb.txt", "a\x1b[2Jb.txt", "../a.txt"])
+def test_a_manifest_file_name_is_one_plain_name_and_refused_naming_its_line(tmp_path, name):
+    raw = _project(tmp_path)
+    with (raw / "manifest.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow([name, name, "", "x"])
+    with pytest.raises(PlanwatchError, match=r"manifest.csv:3: '.*': a file in manifest.csv \(a file name, no folders or control"):
+        parse_stage.read_manifest(raw)
+
+
 @pytest.mark.parametrize("region", ["<img src=x onerror=alert(1)>", "../../x", "博山区\n淄川区", "\x1b[2J博山区"])
 def test_a_manifest_region_hint_is_held_to_what_add_accepts(tmp_path, region):
     """A hand-edited manifest is input too: the region it gives names a report page and every row."""

@@ -53,7 +53,10 @@ def read_manifest(raw_dir: Path) -> list[dict]:
         name = row.get("file") or ""
         if not name:
             raise PlanwatchError(f"{path}:{i}: row has no file name")
-        confined(raw_dir, name, what="file in manifest.csv")
+        try:
+            confined(raw_dir, name, what="file in manifest.csv")
+        except PlanwatchError as exc:
+            raise PlanwatchError(f"{path}:{i}: {exc}") from None
         stem = Path(name).stem
         if stem in seen:
             raise PlanwatchError(f"{path}:{i}: {name} has the same document id ({stem}) as line {seen[stem]}; "
