@@ -257,6 +257,17 @@ def test_a_limit_that_is_no_finite_number_is_refused_not_switched_off(flag, valu
         _cli("extract", str(PLAN), flag, value))
 
 
+@pytest.mark.parametrize("number,shown", [("9" * 20 + "." + "9" * 20, "1e+20"), ("1" + "0" * 400, "inf")])
+def test_extract_withholds_a_value_its_span_does_not_say_as_the_parse_stage_does(tmp_path, number, shown):
+    f = tmp_path / "big.txt"
+    f.write_text("博山区2026年国民经济和社会发展计划\n一、2025年计划执行情况\n"
+                 f"全区地区生产总值完成{number}亿元，同比增长6.5%。\n一般公共预算收入完成20.67亿元，同比增长3.2%。\n", encoding="utf-8")
+    r = _cli("extract", str(f), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert [row["indicator"] for row in json.loads(r.stdout)] == ["budget_revenue"]      # valid JSON: no Infinity
+    assert f"gdp: value {shown} is not in its span" in r.stderr.decode() and "row not published" in r.stderr.decode()
+
+
 def test_limits_and_params_are_checked_with_the_key_named():
     with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.link_threshold = 7: .*less than or equal to 1"):
         params.check("analyse", tolerance_pp=0.5, tolerance_level_pct=2, link_threshold=7)

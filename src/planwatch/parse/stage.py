@@ -128,7 +128,7 @@ def _hints_key(region: str | None, doc_year: int | None) -> str:
     return "-" + hashlib.sha256(f"{region or ''}|{doc_year or ''}".encode()).hexdigest()[:8]
 
 
-def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]]:
+def verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]]:
     """The records whose values re-parse from their spans, and a reason for each one that does not."""
     kept, rejected = [], []
     for r in records:
@@ -193,7 +193,7 @@ def _parse_entry(item: dict) -> dict:
         doc, records = parse_document(path, region=item["region"], doc_year=item["doc_year"], catalogue=_CTX["catalogue"],
                                       text_out=text_out, limits=limits, data=item["data"])
         text = text_out.read_text(encoding="utf-8")
-        records, rejected = _verified(text, records)     # only rows whose values re-parse from their spans
+        records, rejected = verified(text, records)     # only rows whose values re-parse from their spans
     except (PlanwatchError, OSError) as exc:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": item["file"], "reason": reason})
