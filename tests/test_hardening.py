@@ -167,6 +167,15 @@ def test_a_manifest_saved_with_a_bom_reads_as_without(tmp_path):
     assert [r["file"] for r in parse_stage.read_manifest(raw)] == ["a.txt"]
 
 
+@pytest.mark.parametrize("year", ["²⁰²⁶", "9999", "20 26"])
+def test_a_manifest_doc_year_that_is_no_year_is_refused_naming_its_line(tmp_path, year):
+    raw = _project(tmp_path)
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note,region,doc_year\na.txt,a.txt,,x,,{year}\n", encoding="utf-8")
+    with pytest.raises(PlanwatchError, match=rf"manifest.csv:2: doc_year '{year}' is not a year between 1949 and 2100"):
+        parse_stage.read_manifest(raw)
+    assert f"'{year}' is not a year" in _cli("extract", str(PLAN), "--doc-year", year).stderr.decode()
+
+
 @pytest.mark.parametrize("name", ["a\nb.txt", "a\rb.txt", "a\x1b[2Jb.txt", "../a.txt"])
 def test_a_manifest_file_name_is_one_plain_name_and_refused_naming_its_line(tmp_path, name):
     raw = _project(tmp_path)

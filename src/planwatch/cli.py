@@ -201,10 +201,11 @@ def _text(args) -> int:
 
 
 def _year(text: str) -> int:
-    from planwatch.parse.stage import YEAR_RANGE
-    if not text.isdigit() or not (YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]):
+    from planwatch.parse.stage import YEAR_RANGE, hint_year
+    year = hint_year(text)
+    if year is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
-    return int(text)
+    return year
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:

@@ -38,6 +38,18 @@ MANIFEST_FIELDS = ["file", "original_name", "sha256", "note", "region", "doc_yea
 YEAR_RANGE = (1949, 2100)    # a document year outside this is a typo (9999), not a plan
 
 
+def hint_year(text: str) -> int | None:
+    """The year a hint gives (--doc-year, the manifest's doc_year), or None when it is not one.
+    ASCII digits only: "²⁰²⁶".isdigit() is true, and int() refuses it.
+
+    >>> hint_year("2026"), hint_year("²⁰²⁶"), hint_year("9999")
+    (2026, None, None)
+    """
+    if not (text.isascii() and text.isdigit()) or not (YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]):
+        return None
+    return int(text)
+
+
 def read_manifest(raw_dir: Path) -> list[dict]:
     """Rows of data/raw/manifest.csv; older manifests without region/doc_year columns still read."""
     path = raw_dir / "manifest.csv"
@@ -67,7 +79,7 @@ def read_manifest(raw_dir: Path) -> list[dict]:
             raise PlanwatchError(f"{path}:{i}: region {region!r} is not a region name (letters, as in regions.yml), not a path, "
                                  "markup or symbols")
         year = (row.get("doc_year") or "").strip()
-        if year and not (year.isdigit() and YEAR_RANGE[0] <= int(year) <= YEAR_RANGE[1]):
+        if year and hint_year(year) is None:
             raise PlanwatchError(f"{path}:{i}: doc_year {year!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
     return rows
 
