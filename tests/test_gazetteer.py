@@ -76,6 +76,7 @@ HEADER = "code,name,level,parent_code,parent,province,status,current_name\n"
     (b'110000,"' + b"x" * 200_000 + b'",province,,,x,current,\n', "gazetteer.csv:2: not a readable CSV row"),
     ("110000,<script>,province,,,北京市,current,\n".encode(), "gazetteer.csv:2: a row needs a six-digit code, a name"),
     ("110000,../../x,province,,,北京市,current,\n".encode(), "gazetteer.csv:2: a row needs a six-digit code, a name"),
+    ("¹¹⁰⁰⁰⁰,北京市,province,,,北京市,current,\n".encode(), "gazetteer.csv:2: a row needs a six-digit code, a name"),
     (None, "gazetteer.csv: cannot be read (Is a directory)"),
 ])
 def test_a_broken_gazetteer_is_one_line_naming_it(tmp_path, content, message):

@@ -143,7 +143,7 @@ def _load(path: Path, _mtime: int, _size: int) -> Gazetteer:
             if missing:
                 raise PlanwatchError(f"{path}:1: the header lacks the column(s) {', '.join(missing)}")
             for i, r in enumerate(reader, start=2):
-                if not (len(r["code"] or "") == 6 and (r["code"] or "").isdigit()) or r["level"] not in LEVELS \
+                if not (len(r["code"] or "") == 6 and (r["code"] or "").isascii() and r["code"].isdigit()) or r["level"] not in LEVELS \
                         or not REGION_NAME.match(r["name"] or "") or r["status"] not in ("current", "historical"):
                     raise PlanwatchError(f"{path}:{i}: a row needs a six-digit code, a name (letters, not a path or "
                                          f"symbols), a level ({', '.join(LEVELS)}) and a status (current|historical)")
