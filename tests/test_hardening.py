@@ -253,11 +253,12 @@ def test_statement_limit(tmp_path):
         parse_stage.parse_document(f, limits=Limits(max_statements=10))
 
 
-def test_nul_inside_a_number_is_refused_not_read_as_another_number(tmp_path):
+@pytest.mark.parametrize("control", ["\0", "\x99", "\x9b"])     # NUL; C1 controls, from a mis-decoded file (31\x999.3 read as 9.3)
+def test_nul_inside_a_number_is_refused_not_read_as_another_number(tmp_path, control):
     f = tmp_path / "nul.txt"
     head = "博山区2026年国民经济和社会发展计划\n" + "经济运行总体平稳。\n" * 300     # past the binary sniffing of the first 4 KB
-    f.write_bytes((head + "全区地区生产总值完成3" + "\0" + "30.1亿元。\n").encode())
-    assert "nul.txt:302: control character U+0000" in _one_line_error(_cli("extract", str(f)))
+    f.write_bytes((head + "全区地区生产总值完成3" + control + "30.1亿元。\n").encode())
+    assert f"nul.txt:302: control character U+{ord(control):04X}" in _one_line_error(_cli("extract", str(f)))
 
 
 @pytest.mark.parametrize("flag,value", [("--max-file-mb", "nan"), ("--max-unpacked-mb", "nan"), ("--max-file-mb", "inf")])

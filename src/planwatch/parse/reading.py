@@ -12,9 +12,10 @@ from planwatch.errors import PlanwatchError
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_CJK_CHARS = 20
-# Control characters no text document holds (tab, line feed, CR, VT and form feed are layout).
+# Control characters no text document holds (tab, line feed, CR, VT and form feed are layout; the
+# C1 controls U+0080–U+009F come only from a mis-decoded file, NEL is a line end below).
 # A NUL inside 3\x0030.1亿元 would split a number into a plausible wrong one: refuse instead.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # Line ends other than LF and CRLF: a lone CR (old Mac files), NEL, the Unicode line and paragraph
 # separators. Read as they are, a whole plan is one line: no title, no sections, targets read as actuals.
 _LINE_ENDS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
