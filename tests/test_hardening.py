@@ -216,6 +216,18 @@ def test_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path):
     assert "over the limit of 0.001 MB" in err and "parse.max_file_mb" in err and "--max-file-mb" in err
 
 
+def test_a_file_that_grows_past_its_stat_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
+    """The size is checked, then the file is read: one that grew in between (or a /proc file of size 0)
+    was read whole into memory. Here stat says 0 bytes and the file holds 1.1 MB."""
+    from planwatch.parse import convert
+    f = tmp_path / "grows.txt"
+    f.write_bytes(PLAN.read_bytes() * 60)
+    real_stat = Path.stat
+    monkeypatch.setattr(Path, "stat", lambda self, **kw: os.stat_result((0,) * 10) if self == f else real_stat(self, **kw))
+    with pytest.raises(PlanwatchError, match=r"grows.txt: the file is 1.0 MB, over the limit of 1 MB"):
+        convert.read_bytes_within(f, Limits(max_file_mb=1))
+
+
 def test_docx_that_inflates_past_the_limit_is_refused_before_inflating(tmp_path):
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
@@ -363,14 +375,14 @@ def test_unchanged_raw_files_are_not_read_again_and_a_touched_one_is_rehashed(tm
     out = tmp_path / "out"
     _parse(raw, out)
     first = (out / "p" / "indicators.parquet").read_bytes()
-    real = Path.read_bytes
+    real = parse_stage.read_bytes_within
     reads = []
 
-    def counting(self):
-        if self.parent == raw:
-            reads.append(self.name)
-        return real(self)
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    def counting(path, limits):
+        if path.parent == raw:
+            reads.append(path.name)
+        return real(path, limits)
+    monkeypatch.setattr(parse_stage, "read_bytes_within", counting)
     assert _parse(raw, out)["documents_from_cache"] == 1 and reads == []       # stat only, as DVC does
     doc = next(p for p in raw.iterdir() if p.suffix == ".txt")
     os.utime(doc, ns=(doc.stat().st_atime_ns, doc.stat().st_mtime_ns + 10**9))   # a copy or checkout: same bytes

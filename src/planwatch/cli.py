@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import json
 import os
@@ -125,7 +124,7 @@ def _extract(args) -> int:
 
 def _add(args) -> int:
     from planwatch.io import atomic_path, confined, write_text
-    from planwatch.parse.convert import SUFFIXES, content_kind_mismatch
+    from planwatch.parse.convert import SUFFIXES, check_suffix, content_kind_mismatch, read_bytes_within
     from planwatch.parse.stage import MANIFEST_FIELDS, parse_document, read_manifest
     src = _input_file(args.file)
     note = _text_arg(args.note, "--note", MAX_NOTE)
@@ -136,12 +135,12 @@ def _add(args) -> int:
     if raw_dir.exists() and not raw_dir.is_dir():
         raise PlanwatchError(f"{raw_dir}: --raw-dir is not a folder")
     limits = _limits(args)
-    with src.open("rb") as f:
-        head = f.read(8)
-    mismatch = content_kind_mismatch(_display(src), head)
+    check_suffix(src)
+    data = read_bytes_within(src, limits)    # read once, within the limit: parsed, hashed and copied from these bytes
+    mismatch = content_kind_mismatch(_display(src), data[:8])
     if mismatch:
         raise PlanwatchError(mismatch)
-    doc, records = parse_document(src, region=region, doc_year=args.doc_year, limits=limits)
+    doc, records = parse_document(src, region=region, doc_year=args.doc_year, limits=limits, data=data)
     manifest = read_manifest(raw_dir) if (raw_dir / "manifest.csv").exists() else []
     for row in manifest:
         if row.get("sha256") == doc.sha256:
@@ -170,9 +169,6 @@ def _add(args) -> int:
     w = csv.DictWriter(buf, MANIFEST_FIELDS, lineterminator="\n")
     w.writeheader()
     w.writerows({k: r.get(k, "") for k in MANIFEST_FIELDS} for r in manifest)
-    data = src.read_bytes()
-    if hashlib.sha256(data).hexdigest() != doc.sha256:
-        raise PlanwatchError(f"{_display(src)}: the file changed while it was being added; add it again")
     with atomic_path(dest) as tmp:          # the bytes that were read and hashed, then the manifest row
         tmp.write_bytes(data)
     try:

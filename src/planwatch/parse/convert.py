@@ -514,14 +514,25 @@ def check_suffix(path: Path) -> None:
         raise PlanwatchError(f"{path}: unsupported file type {path.suffix!r}; planwatch reads {', '.join(SUFFIXES)}")
 
 
+def read_bytes_within(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, never more than the size limit: refused from its size before reading, and
+    read no further than the limit (a file that grows while it is read, /proc files of size 0)."""
+    size = path.stat().st_size
+    cap = int(limits.max_file_mb * 1e6)
+    if size <= cap:
+        with path.open("rb") as f:
+            data = f.read(cap + 1)
+        size = len(data)
+    if size > cap:
+        raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
+    return data
+
+
 def read_document(path: Path, limits: Limits | None = None) -> tuple[bytes, str, str]:
     """A file on disk: its bytes, its text of record, and how it was read."""
     limits = limits or Limits()
     check_suffix(path)
-    size = path.stat().st_size
-    if size > limits.max_file_mb * 1e6:    # refuse before reading it into memory
-        raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
-    data = path.read_bytes()
+    data = read_bytes_within(path, limits)
     return (data, *to_text(data, str(path), limits))
 
 

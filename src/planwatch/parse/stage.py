@@ -24,7 +24,7 @@ from planwatch.errors import PlanwatchError
 from planwatch.gazetteer import load_gazetteer
 from planwatch.io import confined, write_metrics, write_table, write_text
 from planwatch.params import check as check_params
-from planwatch.parse.convert import check_suffix, read_document, to_text
+from planwatch.parse.convert import check_suffix, read_bytes_within, read_document, to_text
 from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
 from planwatch.parse.forms import indicator_frame
@@ -177,7 +177,7 @@ def _read_entry(entry: dict, seen: tuple | None = None) -> dict:
         if seen is not None and (size, st.st_mtime_ns) == tuple(seen[:2]) and entry.get("sha256") in (None, "", seen[2]):
             data, sha = None, seen[2]
         else:
-            data = path.read_bytes()          # read once: hashed here, parsed from these bytes (not a second read)
+            data = read_bytes_within(path, limits)    # read once: hashed here, parsed from these bytes (not a second read)
             sha = hashlib.sha256(data).hexdigest()
         if entry.get("sha256") and sha != entry["sha256"]:
             raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
