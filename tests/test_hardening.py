@@ -667,6 +667,9 @@ def _refdir(tmp_path: Path, **files: str) -> Path:
     # libyaml's composer recurses in C: 30,000 brackets (60 KB) killed the process with SIGSEGV
     ("regions", "regions: " + "[" * 30_000 + "]" * 30_000 + "\n", r"regions.yml:1: nested more than 50 levels deep"),
     ("regions", "regions: []\n# \x00\n", r"regions.yml:2: not valid YAML \(unacceptable character #x0000: control characters are not allowed\)$"),
+    ("regions", "regions: [{name: 淄博市, level: city, parent: 淄博市}]\n", r"regions.yml: region '淄博市' is its own parent \(淄博市 → 淄博市\)"),
+    ("regions", "regions: [{name: 淄博市, level: city, parent: 博山区}, {name: 博山区, level: district, parent: 淄博市}]\n",
+     r"regions.yml: region '淄博市' is its own parent \(淄博市 → 博山区 → 淄博市\)"),
     # a NaN bound compares false with every value: nothing would ever be implausible
     ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
                    "  better: higher, level_range: [.nan, .nan], growth_range: [1, 2]}]\n",

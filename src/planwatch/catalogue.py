@@ -121,6 +121,13 @@ def load_catalogue(reference_dir: Path | str = REFERENCE_DIR) -> Catalogue:
         if r.name in regions:
             raise PlanwatchError(f"{rpath}: region {r.name!r} appears twice")
         regions[r.name] = Region(r.name, r.short or r.name, r.level, r.parent)
+    for name in regions:        # a region compared with itself as its own parent is a silent 100% share
+        seen, up = [name], regions[name].parent
+        while up in regions and up not in seen:
+            seen.append(up)
+            up = regions[up].parent
+        if up == name:
+            raise PlanwatchError(f"{rpath}: region {name!r} is its own parent ({' → '.join([*seen, name])}); fix parent:")
     return Catalogue(indicators=indicators, regions=regions, source=path)
 
 
