@@ -78,10 +78,16 @@ def _is_alive(pid: int) -> bool:
         return False
 
 
+_KERNELS: list = []     # the kernel manager once started: a stop removes its socket and connection files
+
+
 def _install_stop_handlers(source: Path) -> None:
     def stop(signum, _frame=None):
         print(f"{source}: stopped by {signal.Signals(signum).name}; stopping the kernel", file=sys.stderr)
         stop_children()
+        for km in _KERNELS:     # a killed kernel leaves kernel-ipc-N sockets in the project folder otherwise
+            km.cleanup_ipc_files()
+            km.cleanup_connection_file()
         os._exit(128 + signum)
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -108,6 +114,13 @@ def _preload_line(module: str) -> str:
     """A kernel start-up line importing module, binding no name; an error is left to the notebook."""
     return ("--IPKernelApp.exec_lines=try:\n    __import__('importlib').import_module(" + repr(module) + ")\n"
             "except Exception:\n    pass")
+
+
+def _plain(value) -> bool:
+    """A stage parameter is a flat literal: a number, text, true/false or null. papermill writes any
+    other value out in full as Python source — a list of aliases in params.yaml (a few hundred bytes)
+    would become gigabytes — and a date cannot be written at all."""
+    return isinstance(value, (str, int, float, bool)) or value is None
 
 
 def main(argv: list[str]) -> int:
@@ -137,9 +150,18 @@ def main(argv: list[str]) -> int:
                           file=sys.stderr)
                     return 2
             section, _, key = rest[1].partition(".")
+            if not (section.isidentifier() and key.isidentifier()):
+                print(f"run_notebook: -P {rest[1]!r} is not SECTION.KEY", file=sys.stderr)
+                return 2
+            if not isinstance(stage_params, dict):
+                print(f"params.yaml: expected a mapping of stages, found a {type(stage_params).__name__}", file=sys.stderr)
+                return 2
             value = (stage_params.get(section) or {}).get(key) if isinstance(stage_params.get(section), dict) else None
             if value is None:
                 print(f"params.yaml: {rest[1]} is missing", file=sys.stderr)
+                return 2
+            if not _plain(value):
+                print(f"params.yaml: {rest[1]}: a {type(value).__name__}, not a number, text or true/false", file=sys.stderr)
                 return 2
             params[key] = value
             rest = rest[2:]
@@ -147,7 +169,20 @@ def main(argv: list[str]) -> int:
         if rest[0] != "-p" or len(rest) < 3:
             print(f"run_notebook: expected '-p NAME VALUE' or '-P SECTION.KEY', got {rest[:3]}", file=sys.stderr)
             return 2
-        params[rest[1]] = yaml.safe_load(rest[2])
+        if not rest[1].isidentifier():      # papermill writes `NAME = VALUE` into the notebook as code
+            print(f"run_notebook: -p {rest[1]!r} is not a parameter name", file=sys.stderr)
+            return 2
+        try:
+            value = yaml.safe_load(rest[2])
+        except (yaml.YAMLError, RecursionError) as exc:
+            why = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            print(f"run_notebook: -p {rest[1]} {rest[2][:40]!r}: not a YAML literal ({why})", file=sys.stderr)
+            return 2
+        if not _plain(value):
+            print(f"run_notebook: -p {rest[1]} {rest[2]!r}: a {type(value).__name__}, not a number, text or true/false",
+                  file=sys.stderr)
+            return 2
+        params[rest[1]] = value
         rest = rest[3:]
     try:
         source.read_text(encoding="utf-8")
@@ -165,6 +200,7 @@ def main(argv: list[str]) -> int:
     from traitlets.config import Config
 
     km = AsyncKernelManager(kernel_name="python3", config=Config({"KernelManager": {"transport": KERNEL_TRANSPORT}}))
+    _KERNELS.append(km)
     try:
         run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGS + [_preload_line(m) for m in preload], cwd=str(Path.cwd()))
     except Exception as exc:    # no python3 kernel in this environment, …: one line, not jupyter_client's traceback

@@ -124,6 +124,16 @@ BUGS_CAUGHT = [
      [("deposits", A, 2025, None, None, 10.49, None), ("loans", A, 2025, None, None, 8.36, None)]),
     # units converted
     ("一般公共预算收入完成4768万元。", "results", [("budget_revenue", A, 2025, 4768.0, "万元", None, None)]),
+    # an invisible character or a space of another width inside a number (web pages, PDFs) was its end:
+    # 31\u200b9.3亿元 read as 9.3亿元
+    *[(f"全区地区生产总值完成31{ch}9.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)])
+      for ch in "\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2060\ufeff\u00ad\u00a0\u2002\u2003\u2009\u202f\u205f"],
+    # a glyph that was not read (U+FFFD, a private-use code from a PDF font, □, a combining mark) may be a
+    # lost digit: 31\ufffd9.3亿元 was published as 9.3亿元; a number touching one is not read
+    *[(f"全区地区生产总值完成31{ch}9.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, None, None, 6.5, None)])
+      for ch in "\ufffd\ue000\u25a1\u0301\ufe0f"],
+    ("全区地区生产总值完成319.3亿元，同比增长6\ufffd.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", None, None)]),
+    ("全区地区生产总值完成319.3亿元\ufffd，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)]),   # after its unit: read
 ]
 
 NEGATIVE = [

@@ -7,7 +7,8 @@ import csv
 import pytest
 
 from planwatch.catalogue import REFERENCE_DIR, default_catalogue
-from planwatch.gazetteer import default_gazetteer
+from planwatch.errors import PlanwatchError
+from planwatch.gazetteer import default_gazetteer, load_gazetteer
 from planwatch.parse.document import detect_facts
 from planwatch.parse.grammar import default_grammar
 
@@ -64,3 +65,26 @@ def test_documents_carry_their_region_code():
     from tests.conftest import RAW
     assert parse_document(RAW / "boshan_2026_plan.txt")[0].region_code == "370304"
     assert parse_document(RAW / "zibo_2026_plan.txt")[0].region_code == "370300"
+
+
+HEADER = "code,name,level,parent_code,parent,province,status,current_name\n"
+
+
+@pytest.mark.parametrize("content,message", [
+    ("110000,北京市,province,,,北京市,current,\n".encode("gbk"), "gazetteer.csv: not UTF-8 text"),
+    (b"code,name,level,status\n110000,x,province,current\n", "gazetteer.csv:1: the header lacks the column(s) parent_code"),
+    (b'110000,"' + b"x" * 200_000 + b'",province,,,x,current,\n', "gazetteer.csv:2: not a readable CSV row"),
+    ("110000,<script>,province,,,北京市,current,\n".encode(), "gazetteer.csv:2: a row needs a six-digit code, a name"),
+    ("110000,../../x,province,,,北京市,current,\n".encode(), "gazetteer.csv:2: a row needs a six-digit code, a name"),
+    ("¹¹⁰⁰⁰⁰,北京市,province,,,北京市,current,\n".encode(), "gazetteer.csv:2: a row needs a six-digit code, a name"),
+    (None, "gazetteer.csv: cannot be read (Is a directory)"),
+])
+def test_a_broken_gazetteer_is_one_line_naming_it(tmp_path, content, message):
+    path = tmp_path / "gazetteer.csv"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(HEADER.encode() + content if not content.startswith(b"code,") else content)
+    with pytest.raises(PlanwatchError) as exc:
+        load_gazetteer(tmp_path)
+    assert str(exc.value).startswith(str(tmp_path / message.split(" ")[0])) and message in str(exc.value), exc.value

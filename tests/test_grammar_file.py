@@ -23,6 +23,8 @@ MALFORMED = [
      "not_numbers[2]", "not a valid regular expression"),
     ("a unit factor that is no number", '{unit: 万亿元, family: money, base: 元, factor: "1000000000000"}',
      '{unit: 万亿元, family: money, base: 元, factor: "a trillion"}', "units[0].factor", "is not a decimal number"),
+    ("a unit factor that is NaN (every value_std would be NaN)", '{unit: 万亿元, family: money, base: 元, factor: "1000000000000"}',
+     '{unit: 万亿元, family: money, base: 元, factor: "NaN"}', "units[0].factor", "is not a decimal number"),
     ("an unknown key (a typo)", "stretch_words: [力争", "stretch_wrods: [力争", "stretch_wrods", "Extra inputs"),
     ("a period scope that does not exist", "  - {scope: annual, pattern:", "  - {scope: yearly, pattern:",
      "period_marks[2].scope", "partial_year"),
@@ -53,6 +55,7 @@ def test_a_malformed_entry_is_one_line_naming_file_line_and_key(tmp_path, what, 
     ("", "the file is empty"),
     ("growth_up: [增长\n", "not valid YAML"),
     ("- 增长\n- 下降\n", "expected a mapping"),
+    ("growth_up: [增长]\ngrowth_up: [下降]\n", "key 'growth_up' given twice"),
 ])
 def test_a_file_that_is_no_grammar_is_one_line(tmp_path, text, words):
     path = tmp_path / "grammar.yml"

@@ -103,6 +103,37 @@ def test_add_of_a_file_with_a_non_utf8_name_keeps_a_valid_manifest(tmp_path):
     assert rows[-1]["original_name"] == "plan\\xff.txt"
 
 
+@pytest.mark.parametrize("name,content,args,message", [
+    ("bin\nary.txt", b"x\0y", ["extract"], "bin\\nary.txt: binary file"),
+    ("no\nne.txt", None, ["add"], "no\\nne.txt: no such file"),
+    ("pl\x1b[2Jan\u2028.txt", None, ["extract"], "pl\\x1b[2Jan\\u2028.txt: no such file"),
+    ("pl\ran.txt", PLAN.read_bytes(), ["extract", "--max-file-mb", "0.001"], "pl\\ran.txt: the file is"),
+])
+def test_a_file_name_with_a_line_break_or_escape_is_refused_in_one_line(tmp_path, name, content, args, message):
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    err = _one_line_error(_cli(*args, str(tmp_path / name)))
+    assert message in err and "\x1b" not in err, err
+
+
+@pytest.mark.parametrize("command", ["extract", "add"])
+@pytest.mark.parametrize("make", ["folder", "fifo"])
+def test_a_folder_or_fifo_given_as_the_file_is_not_a_regular_file(tmp_path, command, make):
+    path = tmp_path / "x.txt"
+    path.mkdir() if make == "folder" else os.mkfifo(path)
+    assert _one_line_error(_cli(command, str(path), *(["--raw-dir", str(tmp_path / "raw")] if command == "add" else []))) \
+        == f"planwatch: {path}: not a regular file"
+
+
+def test_a_read_that_fails_without_a_file_name_names_the_file(capsys, monkeypatch):
+    """As reading /proc/self/pagemap does (EINVAL, no file name): the message named '.'."""
+    def einval(*a, **k):
+        raise OSError(22, "Invalid argument")
+    monkeypatch.setattr(parse_stage, "parse_document", einval)
+    assert cli.main(["extract", str(PLAN)]) == 1
+    assert capsys.readouterr().err == f"planwatch: {PLAN}: Invalid argument\n"
+
+
 def test_add_refuses_content_of_another_type_and_a_taken_document_id(tmp_path):
     raw = _project(tmp_path)
     fake = tmp_path / "w.txt"
@@ -130,6 +161,43 @@ def test_add_stores_region_and_year_and_the_parse_stage_uses_them(tmp_path):
     assert docs.filter(pl.col("doc_id") == "a")["region"].to_list() == ["博山区"]
 
 
+def test_a_manifest_saved_with_a_bom_reads_as_without(tmp_path):
+    raw = _project(tmp_path)
+    (raw / "manifest.csv").write_bytes(b"\xef\xbb\xbf" + (raw / "manifest.csv").read_bytes())
+    assert [r["file"] for r in parse_stage.read_manifest(raw)] == ["a.txt"]
+
+
+@pytest.mark.parametrize("year", ["²⁰²⁶", "9999", "20 26"])
+def test_a_manifest_doc_year_that_is_no_year_is_refused_naming_its_line(tmp_path, year):
+    raw = _project(tmp_path)
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note,region,doc_year\na.txt,a.txt,,x,,{year}\n", encoding="utf-8")
+    with pytest.raises(PlanwatchError, match=rf"manifest.csv:2: doc_year '{year}' is not a year between 1949 and 2100"):
+        parse_stage.read_manifest(raw)
+    assert f"'{year}' is not a year" in _cli("extract", str(PLAN), "--doc-year", year).stderr.decode()
+
+
+@pytest.mark.parametrize("name", ["a\nb.txt", "a\rb.txt", "a\x1b[2Jb.txt", "../a.txt"])
+def test_a_manifest_file_name_is_one_plain_name_and_refused_naming_its_line(tmp_path, name):
+    raw = _project(tmp_path)
+    with (raw / "manifest.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow([name, name, "", "x"])
+    with pytest.raises(PlanwatchError, match=r"manifest.csv:3: '.*': a file in manifest.csv \(a file name, no folders or control"):
+        parse_stage.read_manifest(raw)
+
+
+@pytest.mark.parametrize("region", ["<img src=x onerror=alert(1)>", "../../x", "博山区\n淄川区", "\x1b[2J博山区"])
+def test_a_manifest_region_hint_is_held_to_what_add_accepts(tmp_path, region):
+    """A hand-edited manifest is input too: the region it gives names a report page and every row."""
+    raw = _project(tmp_path)
+    rows = [["file", "original_name", "sha256", "note", "region", "doc_year"], ["a.txt", "a.txt", "", "x", "", ""],
+            ["b.txt", "b.txt", "", "x", region, ""]]
+    with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    (raw / "b.txt").write_bytes(_variant(tmp_path).read_bytes())
+    with pytest.raises(PlanwatchError, match=r"manifest.csv:3: region .* is not a region name"):
+        _parse(raw, tmp_path / "out")
+
+
 def test_add_removes_the_copied_file_when_the_manifest_cannot_be_written(tmp_path, monkeypatch):
     raw = _project(tmp_path)
     import planwatch.io as pio
@@ -148,6 +216,18 @@ def test_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path):
     assert "over the limit of 0.001 MB" in err and "parse.max_file_mb" in err and "--max-file-mb" in err
 
 
+def test_a_file_that_grows_past_its_stat_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
+    """The size is checked, then the file is read: one that grew in between (or a /proc file of size 0)
+    was read whole into memory. Here stat says 0 bytes and the file holds 1.1 MB."""
+    from planwatch.parse import convert
+    f = tmp_path / "grows.txt"
+    f.write_bytes(PLAN.read_bytes() * 60)
+    real_stat = Path.stat
+    monkeypatch.setattr(Path, "stat", lambda self, **kw: os.stat_result((0,) * 10) if self == f else real_stat(self, **kw))
+    with pytest.raises(PlanwatchError, match=r"grows.txt: the file is 1.0 MB, over the limit of 1 MB"):
+        convert.read_bytes_within(f, Limits(max_file_mb=1))
+
+
 def test_docx_that_inflates_past_the_limit_is_refused_before_inflating(tmp_path):
     bomb = tmp_path / "bomb.docx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
@@ -158,6 +238,14 @@ def test_docx_that_inflates_past_the_limit_is_refused_before_inflating(tmp_path)
     assert bomb.stat().st_size < 1_000_000
     with pytest.raises(PlanwatchError, match="unpacks to 315 MB, over the limit of 200 MB"):
         read_document(bomb)
+
+
+def test_a_docx_refusal_keeps_its_reason_when_the_file_name_is_not_utf8(tmp_path):
+    broken = tmp_path / os.fsdecode(b"plan\xff.docx")
+    with zipfile.ZipFile(broken, "w") as z:             # a zip, but no Word document in it
+        z.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(PlanwatchError, match=r"plan\\xff.docx: cannot read as .docx \(KeyError"):
+        read_document(broken)
 
 
 def test_long_line_is_refused_naming_its_line_and_clipped_when_allowed(tmp_path):
@@ -177,11 +265,29 @@ def test_statement_limit(tmp_path):
         parse_stage.parse_document(f, limits=Limits(max_statements=10))
 
 
-def test_nul_inside_a_number_is_refused_not_read_as_another_number(tmp_path):
+@pytest.mark.parametrize("control", ["\0", "\x99", "\x9b"])     # NUL; C1 controls, from a mis-decoded file (31\x999.3 read as 9.3)
+def test_nul_inside_a_number_is_refused_not_read_as_another_number(tmp_path, control):
     f = tmp_path / "nul.txt"
     head = "博山区2026年国民经济和社会发展计划\n" + "经济运行总体平稳。\n" * 300     # past the binary sniffing of the first 4 KB
-    f.write_bytes((head + "全区地区生产总值完成3" + "\0" + "30.1亿元。\n").encode())
-    assert "nul.txt:302: control character U+0000" in _one_line_error(_cli("extract", str(f)))
+    f.write_bytes((head + "全区地区生产总值完成3" + control + "30.1亿元。\n").encode())
+    assert f"nul.txt:302: control character U+{ord(control):04X}" in _one_line_error(_cli("extract", str(f)))
+
+
+@pytest.mark.parametrize("flag,value", [("--max-file-mb", "nan"), ("--max-unpacked-mb", "nan"), ("--max-file-mb", "inf")])
+def test_a_limit_that_is_no_finite_number_is_refused_not_switched_off(flag, value):
+    assert f"limit {flag[2:].replace('-', '_')} must be a positive number, got {value}" in _one_line_error(
+        _cli("extract", str(PLAN), flag, value))
+
+
+@pytest.mark.parametrize("number,shown", [("9" * 20 + "." + "9" * 20, "1e+20"), ("1" + "0" * 400, "inf")])
+def test_extract_withholds_a_value_its_span_does_not_say_as_the_parse_stage_does(tmp_path, number, shown):
+    f = tmp_path / "big.txt"
+    f.write_text("博山区2026年国民经济和社会发展计划\n一、2025年计划执行情况\n"
+                 f"全区地区生产总值完成{number}亿元，同比增长6.5%。\n一般公共预算收入完成20.67亿元，同比增长3.2%。\n", encoding="utf-8")
+    r = _cli("extract", str(f), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert [row["indicator"] for row in json.loads(r.stdout)] == ["budget_revenue"]      # valid JSON: no Infinity
+    assert f"gdp: value {shown} is not in its span" in r.stderr.decode() and "row not published" in r.stderr.decode()
 
 
 def test_limits_and_params_are_checked_with_the_key_named():
@@ -193,6 +299,12 @@ def test_limits_and_params_are_checked_with_the_key_named():
         params.check("parse", allow_quarantine="yes")
     with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.tolerance_pp = 'half'"):
         params.check("analyse", tolerance_pp="half", tolerance_level_pct=2, link_threshold=0.5)
+    # YAML reads `yes`/`true` as a boolean: it is no tolerance of 1 pp, nor a limit of 1 MB
+    with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.tolerance_pp = True: Input should be a valid number"):
+        params.check("analyse", tolerance_pp=True, tolerance_level_pct=2, link_threshold=0.5)
+    with pytest.raises(PlanwatchError, match=r"params.yaml: parse.max_file_mb = True"):
+        params.check("parse", max_file_mb=True)
+    assert params.check("parse", max_file_mb=50).max_file_mb == 50.0
 
 
 # --- the parse cache and what is published ---------------------------------------------------
@@ -212,14 +324,17 @@ def test_the_parse_cache_holds_the_table_store_only(tmp_path):
     assert sorted(p.name for p in (out / "i" / "parse_cache").iterdir()) == ["_tables", "texts_state.json"]
 
 
-@pytest.mark.parametrize("damage", ["truncated", "deleted"])
+@pytest.mark.parametrize("damage", ["truncated", "deleted", "stamp not an object"])
 def test_damaged_table_store_is_discarded_and_every_document_parsed_again(tmp_path, capsys, damage):
     raw = _project(tmp_path)
     out = tmp_path / "out"
     _parse(raw, out)
     first = (out / "p" / "indicators.parquet").read_bytes()
     store = out / "i" / "parse_cache" / "_tables" / "indicators.parquet"
-    store.write_bytes(store.read_bytes()[:1000]) if damage == "truncated" else store.unlink()
+    if damage == "stamp not an object":
+        (store.parent / "stamp.json").write_text("[]", encoding="utf-8")
+    else:
+        store.write_bytes(store.read_bytes()[:1000]) if damage == "truncated" else store.unlink()
     capsys.readouterr()
     m = _parse(raw, out)
     err = capsys.readouterr().err
@@ -260,14 +375,14 @@ def test_unchanged_raw_files_are_not_read_again_and_a_touched_one_is_rehashed(tm
     out = tmp_path / "out"
     _parse(raw, out)
     first = (out / "p" / "indicators.parquet").read_bytes()
-    real = Path.read_bytes
+    real = parse_stage.read_bytes_within
     reads = []
 
-    def counting(self):
-        if self.parent == raw:
-            reads.append(self.name)
-        return real(self)
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    def counting(path, limits):
+        if path.parent == raw:
+            reads.append(path.name)
+        return real(path, limits)
+    monkeypatch.setattr(parse_stage, "read_bytes_within", counting)
     assert _parse(raw, out)["documents_from_cache"] == 1 and reads == []       # stat only, as DVC does
     doc = next(p for p in raw.iterdir() if p.suffix == ".txt")
     os.utime(doc, ns=(doc.stat().st_atime_ns, doc.stat().st_mtime_ns + 10**9))   # a copy or checkout: same bytes
@@ -332,6 +447,30 @@ def test_text_of_record_missing_or_edited_is_rewritten_by_parsing_its_document(t
     assert "1 document(s) whose text of record was missing or edited: parsed again" in capsys.readouterr().err
     assert m["documents_from_cache"] == 0
     assert text_of("a", out / "i") == original and (out / "p" / "indicators.parquet").read_bytes() == first
+
+
+def test_a_damaged_shard_state_falls_back_to_the_checksums(tmp_path):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    state = out / "i" / "parse_cache" / "texts_state.json"
+    state.write_text(json.dumps({k: ["size"] for k in json.loads(state.read_text(encoding="utf-8"))}), encoding="utf-8")
+    assert _parse(raw, out)["documents_from_cache"] == 1       # each shard checked by its SHA-256 instead
+
+
+def test_an_edited_shard_stamp_cannot_reach_a_file_outside_the_text_store(tmp_path):
+    raw = _project(tmp_path)
+    out = tmp_path / "out"
+    _parse(raw, out)
+    victim = tmp_path / "victim.parquet"
+    victim.write_bytes(b"not the project's")
+    stamp = out / "i" / "text" / "shards.json"
+    entries = json.loads(stamp.read_text(encoding="utf-8"))
+    entries["../../../victim"] = {"sha256": "0" * 64, "docs": []}     # a stamp names shards, which name files
+    stamp.write_text(json.dumps(entries), encoding="utf-8")
+    _parse(raw, out)
+    assert victim.read_bytes() == b"not the project's"
+    assert "../../../victim" not in json.loads(stamp.read_text(encoding="utf-8"))
 
 
 def _copies(raw: Path, n: int, prefix: str = "c") -> Path:
@@ -457,6 +596,9 @@ def test_a_withheld_statement_is_listed_on_its_own_region_page_and_rerenders_tha
     render(str(processed), str(interim), str(REFERENCE_DIR), str(reports))
     assert "2 region pages: 1 rendered, 1 unchanged" in capsys.readouterr().err   # another withheld row: its page only
     assert before.keys() == {p.name for p in (reports / "regions").glob("*.html")}
+    (reports / "regions" / ".pages.json").write_text("[]", encoding="utf-8")      # a ledger that is no object: not trusted
+    render(str(processed), str(interim), str(REFERENCE_DIR), str(reports))
+    assert "2 region pages: 2 rendered" in capsys.readouterr().err
 
 
 # --- conflicting documents, value_std, reference data --------------------------------------------
@@ -519,11 +661,40 @@ def _refdir(tmp_path: Path, **files: str) -> Path:
     ("regions", "regions:\n  - {name: ../../x, level: city}\n", r"regions.yml:2: regions\[0\].name"),
     ("regions", "regions: [{name: 淄博市, level: town}]\n", r"regions.yml:1: regions\[0\].level"),
     ("regions", "regions:\n  - {name: 淄博市, level: city, prent: 山东省}\n", r"regions.yml:2: regions\[0\].prent: Extra inputs"),
+    # YAML keeps the last of two equal keys without a word: the first would be silently dropped
+    ("regions", "regions:\n  - {name: 淄博市, level: city, level: district}\n", r"regions.yml:2: .*key 'level' given twice"),
+    ("regions", "regions: []\nregions:\n  - {name: 淄博市, level: town}\n", r"regions.yml:2: .*key 'regions' given twice"),
+    # libyaml's composer recurses in C: 30,000 brackets (60 KB) killed the process with SIGSEGV
+    ("regions", "regions: " + "[" * 30_000 + "]" * 30_000 + "\n", r"regions.yml:1: nested more than 50 levels deep"),
+    ("regions", "regions: []\n# \x00\n", r"regions.yml:2: not valid YAML \(unacceptable character #x0000: control characters are not allowed\)$"),
+    ("regions", "regions: [{name: 淄博市, level: city, parent: 淄博市}]\n", r"regions.yml: region '淄博市' is its own parent \(淄博市 → 淄博市\)"),
+    ("regions", "regions: [{name: 淄博市, level: city, parent: 博山区}, {name: 博山区, level: district, parent: 淄博市}]\n",
+     r"regions.yml: region '淄博市' is its own parent \(淄博市 → 博山区 → 淄博市\)"),
+    # a NaN bound compares false with every value: nothing would ever be implausible
+    ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
+                   "  better: higher, level_range: [.nan, .nan], growth_range: [1, 2]}]\n",
+     r"indicators.yml:2: indicators\[0\].level_range\[0\]: Input should be a finite number"),
+    ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
+                   "  better: higher, level_range: [yes, '200000'], growth_range: [1, 2]}]\n",
+     r"indicators.yml:2: indicators\[0\].level_range\[0\]: Input should be a valid number"),
+    ("indicators", "indicators: [{code: gdp, name_zh: x, synonyms: [x], family: money, std_unit: 亿元, basis: real,\n"
+                   "  better: higher, level_range: [1, 2], growth_range: [1, 2], headline: 'no'}]\n",
+     r"indicators.yml:2: indicators\[0\].headline: Input should be a valid boolean"),
 ])
 def test_reference_data_errors_name_file_line_and_key(tmp_path, which, content, message):
     from planwatch.catalogue import load_catalogue
     with pytest.raises(PlanwatchError, match=message):
         load_catalogue(_refdir(tmp_path, **{which: content}))
+
+
+def test_a_broken_gazetteer_stops_the_parse_stage_in_a_line_not_every_document_in_quarantine(tmp_path):
+    ref = _refdir(tmp_path)
+    (ref / "gazetteer.csv").write_bytes((REF / "gazetteer.csv").read_text(encoding="utf-8").encode("gb18030"))
+    out = tmp_path / "out"
+    with pytest.raises(PlanwatchError, match=r"gazetteer.csv: not UTF-8 text$"):
+        parse_stage.run(str(_project(tmp_path)), str(ref), str(out / "i"), str(out / "p"), str(out / "m.json"),
+                        allow_quarantine=True)
+    assert not (out / "i" / "quarantine.csv").exists()
 
 
 def test_links_errors_name_the_file_and_unmatched_entries_are_reported(tmp_path):
@@ -583,16 +754,19 @@ def test_stage_runner_stops_its_kernel(tmp_path, how):
                   encoding="utf-8")
     cmd = [sys.executable, str(ROOT / "pipelines" / "run_notebook.py"), str(nb), str(tmp_path / "out.ipynb")]
     if how == "sigterm":
-        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, cwd=tmp_path)
         runner = proc.pid
     else:   # a shell between, as under dvc: kill the shell, the runner must notice
-        proc = subprocess.Popen(["bash", "-c", " ".join(cmd) + " 2>/dev/null & echo $!; wait"], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(["bash", "-c", " ".join(cmd) + " 2>/dev/null & echo $!; wait"], stdout=subprocess.PIPE, text=True,
+                                cwd=tmp_path)
         runner = int(proc.stdout.readline())
     deadline = time.monotonic() + 60
     while not _kernel_pids(runner) and time.monotonic() < deadline:
         time.sleep(0.2)
     kernels = _kernel_pids(runner)
     assert kernels, "the kernel did not start"
+    while len(list(tmp_path.glob("kernel-ipc-*"))) < 5 and time.monotonic() < deadline:    # its sockets bound
+        time.sleep(0.2)
     proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 15
@@ -602,6 +776,10 @@ def test_stage_runner_stops_its_kernel(tmp_path, how):
     alive = [k for k in kernels if Path(f"/proc/{k}/stat").exists()
              and Path(f"/proc/{k}/stat").read_text().split(")")[-1].split()[0] != "Z"]
     assert alive == []
+    deadline = time.monotonic() + 15       # the runner removes the kernel's sockets (in its folder) as it stops
+    while list(tmp_path.glob("kernel-ipc-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(tmp_path.glob("kernel-ipc-*")) == []
     if how == "sigterm":
         assert proc.returncode == 128 + signal.SIGTERM
         assert "stopped by SIGTERM" in proc.stderr.read().decode()
@@ -677,6 +855,31 @@ def test_an_implausible_statement_is_withheld_and_the_rest_is_published(tmp_path
     # the index says it as a sentence: which document, which figure, what is wrong with it
     assert "地区生产总值实际3193000000亿元、增长6.5%：超出目录中该指标的合理范围，该条未计入序列和目标达成。" in \
         (reports / "index.html").read_text(encoding="utf-8")
+
+
+_BOMB = "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n" for i in range(9))
+
+
+@pytest.mark.parametrize("args,params_yaml,message", [
+    # papermill writes `NAME = VALUE` into the notebook as code: a name is an identifier or nothing
+    (["-p", "x=1;open('pwned','w');y", "1"], None, "run_notebook: -p \"x=1;open('pwned','w');y\" is not a parameter name"),
+    (["-P", "parse.x;open('pwned','w')"], "parse: {x: 1}\n", "run_notebook: -P \"parse.x;open('pwned','w')\" is not SECTION.KEY"),
+    (["-p", "x", "[1"], None, "run_notebook: -p x '[1': not a YAML literal"),
+    (["-p", "x", "[" * 5000 + "]" * 5000], None, "run_notebook: -p x '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[': not a YAML literal"),
+    (["-p", "x", "2026-01-01"], None, "run_notebook: -p x '2026-01-01': a date, not a number, text or true/false"),
+    # 9^9 references in a few hundred bytes: papermill would write them all out
+    (["-P", "parse.x"], _BOMB + "parse: {x: *a8}\n", "params.yaml: parse.x: a list, not a number, text or true/false"),
+    (["-P", "parse.x"], "- parse\n", "params.yaml: expected a mapping of stages, found a list"),
+])
+def test_stage_runner_refuses_odd_parameters_in_a_line_before_starting_a_kernel(tmp_path, args, params_yaml, message):
+    nb = tmp_path / "nb.py"
+    nb.write_text('# %% tags=["parameters"]\nx = 1\n\n# %%\nprint(x)\n', encoding="utf-8")
+    if params_yaml is not None:
+        (tmp_path / "params.yaml").write_text(params_yaml, encoding="utf-8")
+    r = subprocess.run([sys.executable, str(ROOT / "pipelines" / "run_notebook.py"), str(nb), str(tmp_path / "out.ipynb"), *args],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stderr.startswith(message) and r.stderr.count("\n") == 1, r.stderr
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "out.ipynb").exists()
 
 
 def test_a_parameter_value_never_reaches_a_shell(tmp_path):

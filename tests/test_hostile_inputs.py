@@ -53,6 +53,22 @@ def test_extraction_is_linear_on_hostile_text(name):
         assert span_problem(text, r) is None
 
 
+# Saved pages whose tags are never closed: html.parser nests each in the one before, so a page is as deep
+# as it is long. Reading their tables and finding the article re-read the nesting: 72 KB took 23 s.
+HTML_BUDGET_S = 20
+
+
+@pytest.mark.parametrize("pattern", ["<tr><td>1", "<div><p>地区生产总值增长5%", "<td><p>地区生产总值增长5%",
+                                     "<table><div>" + "<div>" * 10 + "<tr><td>1</td></tr>"])
+def test_html_conversion_is_linear_on_unclosed_tags(pattern):
+    from planwatch.parse.convert import html_to_text
+    page = "<html><body><p>" + "淄博市2026年国民经济和社会发展计划。" * 3 + "</p><table>" + pattern * (300_000 // len(pattern)) + "</body></html>"
+    t0 = time.perf_counter()
+    html_to_text(page)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < HTML_BUDGET_S, f"{pattern}: {elapsed:.1f}s for 300 KB"
+
+
 def test_within_document_pairs_grow_linearly():
     import polars as pl
     text = HEAD + "一、2024年计划执行情况\n" + "全市地区生产总值完成5088.9亿元，增长5.6%。" * 6000

@@ -54,6 +54,17 @@ def test_a_new_version_or_an_edited_store_recomputes_everything(tmp_path, capsys
     assert calls[-1] == ["乙", "甲"] and out["total"].to_list() == [2.0, 1.0]
 
 
+@pytest.mark.parametrize("stamp", ["[]", "null", "7", "{"])
+def test_a_stamp_that_is_no_json_object_discards_the_store_with_a_warning(tmp_path, capsys, stamp):
+    df = _inputs({"甲": [1], "乙": [2]})
+    calls: list = []
+    _run(RegionStore(tmp_path, "t", "v1"), df, calls)
+    (tmp_path / "t.json").write_text(stamp, encoding="utf-8")
+    capsys.readouterr()
+    out, _ = _run(RegionStore(tmp_path, "t", "v1"), df, calls)
+    assert "unreadable" in capsys.readouterr().err and calls[-1] == ["乙", "甲"] and out["total"].to_list() == [2.0, 1.0]
+
+
 def test_region_keys_see_every_column_and_ignore_row_order():
     a = pl.DataFrame({"region": ["甲", "甲"], "v": [1.0, 2.0], "s": ["x", None]})
     assert region_keys({"t": a}).equals(region_keys({"t": a.reverse()}))

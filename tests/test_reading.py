@@ -30,6 +30,20 @@ def test_refuses_bad_input(data, message):
         decode(data, "x.txt")
 
 
+@pytest.mark.parametrize("end", ["\r", "\x85", "\u2028", "\u2029", "\r\n"])
+def test_other_line_ends_read_as_line_feeds(end):
+    """A plan with CR-only (or NEL, LS, PS) line ends was one line: no title, no sections, its
+    2026 targets read as 2025 actuals."""
+    from planwatch.parse.extract import extract
+    text, _ = decode(TEXT.replace("\n", end).encode("utf-8"), "x.txt")
+    assert len(text) == len(TEXT.replace("\n", end))          # offsets are the file's
+    facts, records = extract(text)
+    _f, expected = extract(TEXT)
+    assert facts.doc_type == _f.doc_type == "plan"
+    assert [(r.indicator, r.kind, r.period_year, r.value) for r in records] == \
+        [(r.indicator, r.kind, r.period_year, r.value) for r in expected]
+
+
 def _cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "planwatch", *args], capture_output=True, text=True, cwd=cwd)
 

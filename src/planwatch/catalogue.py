@@ -14,6 +14,9 @@ from pathlib import Path
 from planwatch.errors import PlanwatchError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# A region name wherever one comes from (regions.yml, the gazetteer, --region, the manifest): letters of
+# any script, digits and · （）() -, never a path, markup or a line break (it names a report page)
+REGION_NAME = re.compile(r"^[^\W_][\w·（）()-]{0,39}$")
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 
 
@@ -118,6 +121,13 @@ def load_catalogue(reference_dir: Path | str = REFERENCE_DIR) -> Catalogue:
         if r.name in regions:
             raise PlanwatchError(f"{rpath}: region {r.name!r} appears twice")
         regions[r.name] = Region(r.name, r.short or r.name, r.level, r.parent)
+    for name in regions:        # a region compared with itself as its own parent is a silent 100% share
+        seen, up = [name], regions[name].parent
+        while up in regions and up not in seen:
+            seen.append(up)
+            up = regions[up].parent
+        if up == name:
+            raise PlanwatchError(f"{rpath}: region {name!r} is its own parent ({' → '.join([*seen, name])}); fix parent:")
     return Catalogue(indicators=indicators, regions=regions, source=path)
 
 

@@ -125,17 +125,36 @@ def load_gazetteer(reference_dir: Path | str) -> Gazetteer | None:
     return _load(path, st.st_mtime_ns, st.st_size)
 
 
+COLUMNS = ("code", "name", "level", "parent_code", "parent", "province", "status", "current_name")
+
+
 @lru_cache(maxsize=4)
 def _load(path: Path, _mtime: int, _size: int) -> Gazetteer:
+    from planwatch.catalogue import REGION_NAME
+    from planwatch.refdata import MAX_REFERENCE_BYTES
+    if _size > MAX_REFERENCE_BYTES:
+        raise PlanwatchError(f"{path}: {_size:,} bytes is too large for reference data (at most {MAX_REFERENCE_BYTES:,})")
     places = []
-    with path.open(encoding="utf-8", newline="") as f:
-        for i, r in enumerate(csv.DictReader(f), start=2):
-            if not (len(r.get("code") or "") == 6 and (r.get("code") or "").isdigit()) or r.get("level") not in LEVELS \
-                    or not r.get("name") or r.get("status") not in ("current", "historical"):
-                raise PlanwatchError(f"{path}:{i}: a row needs a six-digit code, a name, a level ({', '.join(LEVELS)}) "
-                                     "and a status (current|historical)")
-            places.append(Place(r["code"], r["name"], r["level"], r["parent_code"] or None, r["parent"] or None,
-                                r["province"], r["status"], r["current_name"] or None))
+    i = 1
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+            if missing:
+                raise PlanwatchError(f"{path}:1: the header lacks the column(s) {', '.join(missing)}")
+            for i, r in enumerate(reader, start=2):
+                if not (len(r["code"] or "") == 6 and (r["code"] or "").isascii() and r["code"].isdigit()) or r["level"] not in LEVELS \
+                        or not REGION_NAME.match(r["name"] or "") or r["status"] not in ("current", "historical"):
+                    raise PlanwatchError(f"{path}:{i}: a row needs a six-digit code, a name (letters, not a path or "
+                                         f"symbols), a level ({', '.join(LEVELS)}) and a status (current|historical)")
+                places.append(Place(r["code"], r["name"], r["level"], r["parent_code"] or None, r["parent"] or None,
+                                    r["province"] or "", r["status"], r["current_name"] or None))
+    except UnicodeDecodeError:
+        raise PlanwatchError(f"{path}: not UTF-8 text") from None
+    except csv.Error as exc:
+        raise PlanwatchError(f"{path}:{i + 1}: not a readable CSV row ({exc})") from None
+    except OSError as exc:
+        raise PlanwatchError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return Gazetteer(places, path)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from planwatch.io import atomic_path, write_text
+from planwatch.io import atomic_path, read_stamp, write_text
 
 _SEEDS = (7,)
 
@@ -81,7 +81,7 @@ class RegionStore:
         if not self.stamp_path.exists():
             return None
         try:
-            stamp = json.loads(self.stamp_path.read_text(encoding="utf-8"))
+            stamp = read_stamp(self.stamp_path)
             if stamp.get("version") != self.version:
                 return None                      # new code, parameters or reference data: recompute all
             if stamp.get("rows") != _sha(self.rows_path) or stamp.get("keys") != _sha(self.keys_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ def _umask() -> int:
 
 
 _UMASK = _umask()
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @contextmanager
@@ -78,17 +80,27 @@ def write_metrics(data: dict, path: Path | str) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
+def read_stamp(path: Path | str) -> dict:
+    """A cache's stamp (a JSON object); ValueError when the file holds anything else, so the cache
+    is discarded like one that fails its checksum."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a stamp is a JSON object, found a {type(data).__name__}")
+    return data
+
+
 def confined(base: Path | str, name: str, what: str = "name") -> Path:
-    """``base / name``, refused unless it stays inside ``base`` (no separators, no .., not absolute).
+    """``base / name``, refused unless it stays inside ``base`` (no separators, no .., not absolute) and is
+    one line of text (no control character or line break: a name is printed in logs and messages).
 
     >>> confined("/p/raw", "a.txt").as_posix()
     '/p/raw/a.txt'
     >>> confined("/p/raw", "../x.txt")
     Traceback (most recent call last):
-    planwatch.errors.PlanwatchError: '../x.txt': a name (a file name, no folders) must stay inside /p/raw
+    planwatch.errors.PlanwatchError: '../x.txt': a name (a file name, no folders or control characters) must stay inside /p/raw
     """
     base = Path(base)
-    bad = (not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name
+    bad = (not name or name in (".", "..") or "/" in name or "\\" in name or _CONTROL.search(name) is not None
            or os.path.isabs(name))
     target = base / name
     if not bad and os.path.islink(target):
@@ -99,7 +111,7 @@ def confined(base: Path | str, name: str, what: str = "name") -> Path:
         except (OSError, RuntimeError):
             bad = True
     if bad:
-        raise PlanwatchError(f"{name!r}: a {what} (a file name, no folders) must stay inside {base}")
+        raise PlanwatchError(f"{name!r}: a {what} (a file name, no folders or control characters) must stay inside {base}")
     return target
 
 

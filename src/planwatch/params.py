@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from planwatch.errors import PlanwatchError
 
-_Num = Annotated[float, Field(strict=False)]
+_Num = Annotated[float, Field(strict=True)]     # an int or a float: `true` is not 1.0, nor the text "50" a number
 
 
 class _Params(BaseModel):

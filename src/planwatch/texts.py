@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +32,7 @@ from planwatch.errors import PlanwatchError
 from planwatch.io import atomic_path, write_text
 
 STAMP = "shards.json"
+_SHARD = re.compile(r"[0-9a-f]{2}")
 SCHEMA = {"doc_id": pl.String, "text": pl.String}
 
 
@@ -59,7 +61,9 @@ class TextStore:
         return self.folder / f"{shard}.parquet"
 
     def _stamp(self) -> dict:
-        return _read_json(self.stamp_path)
+        # a shard is two hex digits (shard_of): any other key of an edited stamp would name a file
+        # outside the store, which update() deletes or rewrites
+        return {k: v for k, v in _read_json(self.stamp_path).items() if _SHARD.fullmatch(k) and isinstance(v, dict)}
 
     def _state(self) -> dict:
         return _read_json(self.state_path) if self.state_path else {}
@@ -72,7 +76,7 @@ class TextStore:
             p = self.path(shard)
             try:
                 st = p.stat()
-                known = state.get(shard) or {}
+                known = state.get(shard) if isinstance(state.get(shard), dict) else {}
                 same = ((st.st_size, st.st_mtime_ns) == (known.get("size"), known.get("mtime_ns"))
                         and known.get("sha256") == s.get("sha256")) or _sha(p) == s.get("sha256")
             except OSError:

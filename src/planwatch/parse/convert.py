@@ -14,6 +14,7 @@ ruled tables, found from their lines on the same pdfminer layout).
 from __future__ import annotations
 
 import io
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -179,8 +180,7 @@ def _article_lines(article) -> list[str]:
             continue
         if node.name == "table":
             flush()
-            rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"], recursive=False)]
-                    for tr in node.find_all("tr") if tr.find_parent("table") is node]
+            rows = _table_rows(node)
             if lines and lines[-1] != "":
                 lines.append("")
             lines.extend(_table_lines(rows))
@@ -193,11 +193,60 @@ def _article_lines(article) -> list[str]:
     return lines
 
 
+def _table_rows(table) -> list[list[str]]:
+    """The table's own rows (not a nested table's) as cell texts, in one pass over it. html.parser
+    nests an unclosed <tr><td> inside the cell before it: found by find_parent and read by get_text,
+    every row walked up through all before it and every cell held the rest of the table (36 KB of
+    <tr><td>1 took 22 s, growing with the square). A cell's text is its strings as get_text gives
+    them, a nested table's included, but not a row of this table nested in it (that row is read
+    as a row)."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import CData
+
+    def cell_text(cell) -> str:
+        parts, stack = [], [(child, False) for child in reversed(cell.contents)]
+        while stack:
+            node, in_table = stack.pop()
+            if type(node) in (NavigableString, CData):
+                text = node.strip()
+                if text:
+                    parts.append(text)
+            elif isinstance(node, Tag) and (in_table or node.name != "tr"):
+                inner = in_table or node.name == "table"
+                stack.extend((child, inner) for child in reversed(node.contents))
+        return " ".join(parts)
+
+    rows, stack = [], list(reversed(table.contents))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Tag) or node.name == "table":
+            continue
+        if node.name == "tr":
+            rows.append([cell_text(c) for c in node.find_all(["td", "th"], recursive=False)])
+        stack.extend(reversed(node.contents))
+    return rows
+
+
 def _densest(body):
-    """The element whose direct <p> children hold the most Chinese text (the article body)."""
+    """The element whose direct <p> children hold the most Chinese text (the article body). The
+    Chinese characters under every element are counted once, bottom-up: get_text per <p> re-read
+    every <p> nested in it (an unclosed <div><p> nests the rest of the page: 72 KB took 23 s,
+    growing with the square)."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import CData
+    under: dict[int, int] = {}
+    stack = [(body, False)]
+    while stack:
+        node, counted = stack.pop()
+        if counted:
+            under[id(node)] = sum(under[id(c)] if isinstance(c, Tag) else len(_CJK.findall(c)) if type(c) in (NavigableString, CData)
+                                  else 0 for c in node.contents)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in node.contents if isinstance(c, Tag))
     best, best_n = None, 0
     for el in body.find_all(["div", "section", "td"]):
-        n = sum(len(_CJK.findall(p.get_text())) for p in el.find_all("p", recursive=False))
+        n = sum(under[id(p)] for p in el.find_all("p", recursive=False))
         if n > best_n:
             best, best_n = el, n
     return best if best_n >= 200 else None
@@ -486,7 +535,10 @@ def sandboxed(kind: str, data: bytes, name: str, limits: Limits) -> str:
         cap = SANDBOX_MEMORY_MB * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    cmd = [sys.executable, "-m", "planwatch.parse.sandbox", kind, name, str(limits.max_unpacked_mb)]
+    # the name as text (a file name that is not UTF-8 shows its bytes as \\xff): the child writes it in its
+    # JSON answer, which an undecodable name would turn into a crash that loses the reason
+    shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+    cmd = [sys.executable, "-m", "planwatch.parse.sandbox", kind, shown, str(limits.max_unpacked_mb)]
     try:
         r = subprocess.run(cmd, input=data, capture_output=True, preexec_fn=bound, timeout=SANDBOX_SECONDS * 2)
     except subprocess.TimeoutExpired:
@@ -510,14 +562,25 @@ def check_suffix(path: Path) -> None:
         raise PlanwatchError(f"{path}: unsupported file type {path.suffix!r}; planwatch reads {', '.join(SUFFIXES)}")
 
 
+def read_bytes_within(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, never more than the size limit: refused from its size before reading, and
+    read no further than the limit (a file that grows while it is read, /proc files of size 0)."""
+    size = path.stat().st_size
+    cap = int(limits.max_file_mb * 1e6)
+    if size <= cap:
+        with path.open("rb") as f:
+            data = f.read(cap + 1)
+        size = len(data)
+    if size > cap:
+        raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
+    return data
+
+
 def read_document(path: Path, limits: Limits | None = None) -> tuple[bytes, str, str]:
     """A file on disk: its bytes, its text of record, and how it was read."""
     limits = limits or Limits()
     check_suffix(path)
-    size = path.stat().st_size
-    if size > limits.max_file_mb * 1e6:    # refuse before reading it into memory
-        raise limits.refuse(str(path), f"the file is {size / 1e6:,.1f} MB", "max_file_mb", f"{limits.max_file_mb:g} MB")
-    data = path.read_bytes()
+    data = read_bytes_within(path, limits)
     return (data, *to_text(data, str(path), limits))
 
 

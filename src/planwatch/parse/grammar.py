@@ -35,9 +35,11 @@ def _regex(v: str) -> str:
 
 def _decimal(v: str) -> str:
     try:
-        Decimal(v)
+        finite = Decimal(v).is_finite()     # NaN or Infinity would convert every value to nonsense
     except InvalidOperation:
-        raise ValueError(f"{v!r} is not a decimal number (write it quoted: \"10000\")") from None
+        finite = False
+    if not finite:
+        raise ValueError(f"{v!r} is not a decimal number (write it quoted: \"10000\")")
     return v
 
 

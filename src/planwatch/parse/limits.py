@@ -6,6 +6,7 @@ one line naming the limit and how to raise it.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from planwatch.errors import PlanwatchError
@@ -21,7 +22,8 @@ class Limits:
     def __post_init__(self) -> None:
         for name in ("max_file_mb", "max_unpacked_mb", "max_line_chars", "max_statements"):
             v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
+            # NaN compares false with every size and infinity with none: either would switch the limit off
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
                 raise PlanwatchError(f"limit {name} must be a positive number, got {v!r}")
 
     def refuse(self, name: str, what: str, limit_name: str, shown: str) -> PlanwatchError:

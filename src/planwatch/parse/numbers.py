@@ -214,14 +214,20 @@ def _masks_source(g: Grammar) -> str:
     return "|".join(f"(?:{p})" for p in g.not_numbers)
 
 
+# A glyph the reader could not read — U+FFFD, a private-use code (PDF fonts without a ToUnicode map),
+# □, a combining mark or variation selector — may stand for a lost digit: 3\ufffd9.3亿元 is not 9.3亿元.
+# A number touching one (before it, or right after its digits) is not read.
+_UNREAD = r"\ufffd\ue000-\uf8ff\u25a1\u0300-\u036f\ufe00-\ufe0f"
+
+
 @lru_cache(maxsize=4)
 def _patterns(g: Grammar) -> tuple[re.Pattern, re.Pattern]:
     units = _alt(g.unit_names)
     mags = _alt(g.magnitudes)
     quantity = guarded(rf"""
         (?P<before>{_approx_before(g)})?
-        (?<![A-Za-z0-9.])                 # not inside a code or a longer number
-        (?P<num>-?\d+(?:\.\d+)?)
+        (?<![A-Za-z0-9.{_UNREAD}])        # not inside a code or a longer number, nor after a glyph not read
+        (?P<num>-?\d+(?:\.\d+)?)(?![{_UNREAD}])
         (?P<pct1>%)?
         (?:(?P<sep>—|-|~|{_alt(g.range_words)})(?P<high>\d+(?:\.\d+)?))?   # ranges: 6%-6.5%, 6至6.5%
         (?P<mag>{mags})?

@@ -12,9 +12,13 @@ from planwatch.errors import PlanwatchError
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_CJK_CHARS = 20
-# Control characters no text document holds (tab, line feed, CR, VT and form feed are layout).
+# Control characters no text document holds (tab, line feed, CR, VT and form feed are layout; the
+# C1 controls U+0080–U+009F come only from a mis-decoded file, NEL is a line end below).
 # A NUL inside 3\x0030.1亿元 would split a number into a plausible wrong one: refuse instead.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Line ends other than LF and CRLF: a lone CR (old Mac files), NEL, the Unicode line and paragraph
+# separators. Read as they are, a whole plan is one line: no title, no sections, targets read as actuals.
+_LINE_ENDS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def decode(data: bytes, name: str = "<input>", require_chinese: bool = True) -> tuple[str, str]:
@@ -46,6 +50,7 @@ def decode(data: bytes, name: str = "<input>", require_chinese: bool = True) -> 
                 raise PlanwatchError(
                     f"{name}: cannot decode as UTF-8, UTF-16 or GB18030 (byte {exc.start}); "
                     "is it a text document?") from None
+    text = _LINE_ENDS.sub("\n", text)      # one character for one: every offset stays as in the file
     if require_chinese and len(_CJK.findall(text[:20000])) < MIN_CJK_CHARS:
         raise PlanwatchError(f"{name}: no Chinese text found ({enc}); not a plan document")
     return text, enc

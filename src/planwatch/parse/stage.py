@@ -19,11 +19,12 @@ from pathlib import Path
 import polars as pl
 
 from planwatch import schemas
-from planwatch.catalogue import load_catalogue
+from planwatch.catalogue import REGION_NAME, load_catalogue
 from planwatch.errors import PlanwatchError
+from planwatch.gazetteer import load_gazetteer
 from planwatch.io import confined, write_metrics, write_table, write_text
 from planwatch.params import check as check_params
-from planwatch.parse.convert import check_suffix, read_document, to_text
+from planwatch.parse.convert import check_suffix, read_bytes_within, read_document, to_text
 from planwatch.parse.document import UNKNOWN_REGION
 from planwatch.parse.extract import extract
 from planwatch.parse.forms import indicator_frame
@@ -37,13 +38,25 @@ MANIFEST_FIELDS = ["file", "original_name", "sha256", "note", "region", "doc_yea
 YEAR_RANGE = (1949, 2100)    # a document year outside this is a typo (9999), not a plan
 
 
+def hint_year(text: str) -> int | None:
+    """The year a hint gives (--doc-year, the manifest's doc_year), or None when it is not one.
+    ASCII digits only: "²⁰²⁶".isdigit() is true, and int() refuses it.
+
+    >>> hint_year("2026"), hint_year("²⁰²⁶"), hint_year("9999")
+    (2026, None, None)
+    """
+    if not (text.isascii() and text.isdigit()) or not (YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]):
+        return None
+    return int(text)
+
+
 def read_manifest(raw_dir: Path) -> list[dict]:
     """Rows of data/raw/manifest.csv; older manifests without region/doc_year columns still read."""
     path = raw_dir / "manifest.csv"
     if not path.exists():
         raise PlanwatchError(f"{path}: manifest missing; add documents with `python -m planwatch add FILE`")
     try:
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:    # a spreadsheet saves a BOM before `file`
             rows = list(csv.DictReader(f))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise PlanwatchError(f"{path}: not a readable CSV manifest ({exc})") from None
@@ -52,14 +65,21 @@ def read_manifest(raw_dir: Path) -> list[dict]:
         name = row.get("file") or ""
         if not name:
             raise PlanwatchError(f"{path}:{i}: row has no file name")
-        confined(raw_dir, name, what="file in manifest.csv")
+        try:
+            confined(raw_dir, name, what="file in manifest.csv")
+        except PlanwatchError as exc:
+            raise PlanwatchError(f"{path}:{i}: {exc}") from None
         stem = Path(name).stem
         if stem in seen:
             raise PlanwatchError(f"{path}:{i}: {name} has the same document id ({stem}) as line {seen[stem]}; "
                                  "rename one of them")
         seen[stem] = i
+        region = (row.get("region") or "").strip()
+        if region and not REGION_NAME.match(region):       # as `add --region` refuses it: it names a report page
+            raise PlanwatchError(f"{path}:{i}: region {region!r} is not a region name (letters, as in regions.yml), not a path, "
+                                 "markup or symbols")
         year = (row.get("doc_year") or "").strip()
-        if year and not (year.isdigit() and YEAR_RANGE[0] <= int(year) <= YEAR_RANGE[1]):
+        if year and hint_year(year) is None:
             raise PlanwatchError(f"{path}:{i}: doc_year {year!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
     return rows
 
@@ -120,7 +140,7 @@ def _hints_key(region: str | None, doc_year: int | None) -> str:
     return "-" + hashlib.sha256(f"{region or ''}|{doc_year or ''}".encode()).hexdigest()[:8]
 
 
-def _verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]]:
+def verified(text: str, records: list[Record]) -> tuple[list[Record], list[str]]:
     """The records whose values re-parse from their spans, and a reason for each one that does not."""
     kept, rejected = [], []
     for r in records:
@@ -157,7 +177,7 @@ def _read_entry(entry: dict, seen: tuple | None = None) -> dict:
         if seen is not None and (size, st.st_mtime_ns) == tuple(seen[:2]) and entry.get("sha256") in (None, "", seen[2]):
             data, sha = None, seen[2]
         else:
-            data = path.read_bytes()          # read once: hashed here, parsed from these bytes (not a second read)
+            data = read_bytes_within(path, limits)    # read once: hashed here, parsed from these bytes (not a second read)
             sha = hashlib.sha256(data).hexdigest()
         if entry.get("sha256") and sha != entry["sha256"]:
             raise PlanwatchError(f"{path}: content differs from the sha256 in manifest.csv; "
@@ -185,7 +205,7 @@ def _parse_entry(item: dict) -> dict:
         doc, records = parse_document(path, region=item["region"], doc_year=item["doc_year"], catalogue=_CTX["catalogue"],
                                       text_out=text_out, limits=limits, data=item["data"])
         text = text_out.read_text(encoding="utf-8")
-        records, rejected = _verified(text, records)     # only rows whose values re-parse from their spans
+        records, rejected = verified(text, records)     # only rows whose values re-parse from their spans
     except (PlanwatchError, OSError) as exc:
         reason = str(exc) if isinstance(exc, PlanwatchError) else f"{path}: {exc.strerror or exc}"
         out["quarantine"].append({"file": item["file"], "reason": reason})
@@ -234,6 +254,7 @@ def run(raw_dir: str, reference_dir: str, interim_dir: str, processed_dir: str, 
     limits = Limits(p.max_file_mb, p.max_unpacked_mb, p.max_line_chars, p.max_statements)
     raw, interim, processed = Path(raw_dir), Path(interim_dir), Path(processed_dir)
     catalogue = load_catalogue(reference_dir)
+    load_gazetteer(reference_dir)       # a broken gazetteer stops the stage in one line, not every document in quarantine
     fingerprint = extractor_fingerprint(Path(reference_dir))
     cache_dir = interim / "parse_cache"
     manifest = read_manifest(raw)

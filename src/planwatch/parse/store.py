@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from planwatch import schemas
-from planwatch.io import atomic_path, write_text
+from planwatch.io import atomic_path, read_stamp, write_text
 
 DOC_EXTRA = {"store_key": pl.String, "rejected": pl.List(pl.String), "text_sha256": pl.String,
              "raw_size": pl.Int64, "raw_mtime_ns": pl.Int64}     # the raw file's state when it was read
@@ -43,7 +43,7 @@ class TableStore:
         if not self.stamp_path.exists():
             return None
         try:
-            stamp = json.loads(self.stamp_path.read_text(encoding="utf-8"))
+            stamp = read_stamp(self.stamp_path)
             if stamp.get("fingerprint") != self.fingerprint or stamp.get("polars") != pl.__version__:
                 print(f"[parse] {self.folder}: written by another version of the extractor, its rule data or "
                       "catalogue (or of polars): parsing every document again", file=sys.stderr)

@@ -86,7 +86,8 @@ def _fold_table(g: Grammar) -> list:
             if n != ch and len(n) == 1:
                 fold[ch] = n
     t2s = load_t2s()
-    for ch in set(fold) | set(t2s) | set(g.char_map):
+    spaces = {chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) in ("Zs", "Cf")} - {" "}
+    for ch in set(fold) | set(t2s) | set(g.char_map) | spaces:
         fold[ch] = fold_char(ch, g)
     mapped = str.maketrans({k: v for k, v in fold.items() if k != v})
     table: list = list(range(max(mapped, default=-1) + 1))
@@ -108,7 +109,11 @@ def fold_char(ch: str, grammar: Grammar) -> str:
         n = unicodedata.normalize("NFKC", ch)
         ch = n if len(n) == 1 else ch
     ch = load_t2s().get(ch, ch)
-    return grammar.char_map.get(ch, ch)
+    ch = grammar.char_map.get(ch, ch)
+    # a space of any width or an invisible format character (web pages and PDFs leave them) is a space:
+    # between the digits of a number it is dropped as a plain space is, never the number's end
+    # (31\u200b9.3亿元 is 319.3, not 9.3)
+    return " " if unicodedata.category(ch) in ("Zs", "Cf") else ch
 
 
 def fold(text: str, grammar: Grammar | None = None) -> str:

@@ -20,7 +20,7 @@ import polars as pl
 
 from planwatch.catalogue import load_catalogue
 from planwatch.incremental import region_keys
-from planwatch.io import confined, write_text
+from planwatch.io import confined, read_stamp, write_text
 from planwatch.report import charts, findings, targets
 from planwatch.report.targets import FORM_ZH
 from planwatch.views import sentences
@@ -430,7 +430,7 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
     pages_dir.mkdir(parents=True, exist_ok=True)
     ledger_path = pages_dir / ".pages.json"
     try:
-        ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
+        ledger = read_stamp(ledger_path) if ledger_path.exists() else {}
     except (OSError, ValueError):
         ledger = {}
     split = page_years(series_v, att_v).filter(~pl.col("main")).sort("region", "year", descending=[False, True])
