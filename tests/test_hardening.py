@@ -893,3 +893,31 @@ def test_a_parameter_value_never_reaches_a_shell(tmp_path):
                         "-P", "parse.max_file_mb"], cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode == 1 and not marker.exists()
     assert "params.yaml: parse.max_file_mb = '50; touch" in r.stderr
+
+
+def test_a_text_cell_a_spreadsheet_would_run_as_a_formula_gets_a_quote_in_every_csv_for_people(tmp_path):
+    # CSV injection: document text reaches the CSV twins, target_forms.csv and `extract --format csv`,
+    # which people open in a spreadsheet; the parquet tables (the contract) keep the text as written
+    import csv as _csv
+    import io as _io
+
+    import polars as pl
+
+    from planwatch.io import write_table
+    cells = ["=HYPERLINK(\"http://x.invalid\",\"点击\")增长5%", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "增长5%", "a=b", None]
+    df = pl.DataFrame({"k": list(range(len(cells))), "sentence": cells, "value": [1.5] * len(cells)})
+    write_table(df, tmp_path / "t.parquet", ["k"])
+    assert pl.read_parquet(tmp_path / "t.parquet")["sentence"].to_list() == cells
+    with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as f:      # a CR inside a cell stays a CR
+        rows = list(_csv.DictReader(f))
+    assert [r["sentence"] for r in rows] == ["'" + c for c in cells[:6]] + ["增长5%", "a=b", ""]
+    assert {r["value"] for r in rows} == {"1.5"}          # numbers are not text: untouched
+    doc = tmp_path / "f.txt"
+    doc.write_text("博山区2025年国民经济和社会发展计划执行情况\n\n一、2024年计划执行情况\n"
+                   "=HYPERLINK(\"http://x.invalid\",\"点击\")全年实现地区生产总值319.3亿元，增长5.2%。\n", encoding="utf-8")
+    r = _cli("extract", str(doc), "--region", "博山区", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    (row,) = [x for x in _csv.DictReader(_io.StringIO(r.stdout.decode("utf-8"))) if x["indicator"] == "gdp"]
+    assert row["sentence"].startswith("'=HYPERLINK(") and row["value"] == "319.3"
+    r = _cli("extract", str(doc), "--region", "博山区", "--format", "json")
+    assert json.loads(r.stdout)[0]["sentence"].startswith("=HYPERLINK(")

@@ -89,6 +89,7 @@ def _input_file(name: str) -> Path:
 def _extract(args) -> int:
     import tempfile
 
+    from planwatch.io import spreadsheet_safe
     from planwatch.parse.forms import indicator_frame
     from planwatch.parse.stage import parse_document, verified
     path = _input_file(args.file)
@@ -103,8 +104,10 @@ def _extract(args) -> int:
     for reason in rejected:
         print(one_line(f"planwatch: {_display(path)}: {reason}"), file=sys.stderr)
     # the same table edge as the parse stage (target_form and hard included)
-    rows = indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
-                           [text[r.char_start:r.char_end] for r in records]).to_dicts()
+    frame = indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
+                            [text[r.char_start:r.char_end] for r in records])
+    # CSV is for spreadsheets: a cell that would run as a formula gets a leading ' (io.spreadsheet_safe)
+    rows = (spreadsheet_safe(frame) if args.format == "csv" else frame).to_dicts()
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

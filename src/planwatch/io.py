@@ -68,12 +68,34 @@ def write_table(df: pl.DataFrame, path: Path | str, sort_by: list[str], csv_twin
 
     def csv():
         with atomic_path(path.with_suffix(".csv")) as tmp:
-            df.write_csv(tmp)
+            spreadsheet_safe(df).write_csv(tmp)
 
     # both at once: polars writes without the GIL, and a large table's CSV takes as long as its parquet
     with ThreadPoolExecutor(2) as pool:
         for done in [pool.submit(parquet), pool.submit(csv)]:
             done.result()
+
+
+# A text cell a spreadsheet would run as a formula (=HYPERLINK(…), +, -, @, or a tab or CR first):
+# document text reaches the CSV files people open in Excel, so such a cell gets a leading ' there.
+_FORMULA = r"^[=+\-@\t\r]"
+
+
+def spreadsheet_safe(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` for a CSV file people open in a spreadsheet: each text cell that would be read as a
+    formula starts with ' (OWASP's advice for CSV injection); every other cell is left as it is.
+    The parquet tables keep the text as written.
+
+    >>> spreadsheet_safe(pl.DataFrame({"s": ["=1+2", "增长5%", "-3", None], "n": [1, 2, 3, 4]})).rows()
+    [("'=1+2", 1), ('增长5%', 2), ("'-3", 3), (None, 4)]
+    """
+    text = [c for c, t in df.schema.items() if t == pl.String]
+    if not text:
+        return df
+    hit = df.select(pl.col(text).str.contains(_FORMULA).any()).row(0)    # one pass: most tables have none
+    risky = [c for c, h in zip(text, hit) if h]
+    return df.with_columns(pl.when(pl.col(c).str.contains(_FORMULA)).then(pl.concat_str(pl.lit("'"), pl.col(c)))
+                           .otherwise(pl.col(c)).alias(c) for c in risky) if risky else df
 
 
 def write_metrics(data: dict, path: Path | str) -> None:

@@ -13,7 +13,7 @@ from planwatch.analyse.series import build_series, implied_growth
 from planwatch.analyse.tasks import load_overrides
 from planwatch.catalogue import load_catalogue
 from planwatch.incremental import RegionStore, by_region, code_version, files_version, package_version, region_keys
-from planwatch.io import write_metrics, write_table, write_text
+from planwatch.io import spreadsheet_safe, write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.validate.checks import withheld_rows
 
@@ -97,7 +97,7 @@ def run(interim_dir: str, processed_dir: str, reference_dir: str, metrics_path: 
     write_table(attainment, processed / "attainment.parquet",
                 ["region", "year", "scope", "indicator", "target_doc", "target_start"])
     forms = target_form_counts(targets.lazy()).collect()
-    write_text(processed / "target_forms.csv", forms.write_csv(line_terminator="\n"))
+    write_text(processed / "target_forms.csv", spreadsheet_safe(forms).write_csv(line_terminator="\n"))
     by_form = forms.group_by("target_form").agg(pl.col("targets").sum(), pl.col("hard").sum()).sort("target_form", nulls_last=True)
     # plot data for `dvc plots` (analyse/plots.py); beside the metrics folder unless given
     from planwatch.analyse import plots
