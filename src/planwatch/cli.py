@@ -16,6 +16,7 @@ from pathlib import Path
 
 from planwatch import schemas
 from planwatch.errors import PlanwatchError
+from planwatch.io import CONTROL
 from planwatch.parse.limits import Limits
 
 
@@ -23,7 +24,6 @@ _SAFE = re.compile(r"[^\w.-]")
 _STEM = re.compile(r"^[^\W_][\w.-]{0,119}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_NOTE = 500
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _limits(args) -> Limits:
@@ -68,7 +68,7 @@ def one_line(message: str) -> str:
     >>> one_line("a\\nb.txt: no such file"), one_line("\\x1b[2J.txt")
     ('a\\\\nb.txt: no such file', '\\\\x1b[2J.txt')
     """
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+    return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
 def _display(path: Path) -> str:

@@ -26,7 +26,8 @@ def _umask() -> int:
 
 
 _UMASK = _umask()
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# a character that breaks a line or drives the terminal (C0, DEL, C1, U+2028/9): never in a name or a message line
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @contextmanager
@@ -122,7 +123,7 @@ def confined(base: Path | str, name: str, what: str = "name") -> Path:
     planwatch.errors.PlanwatchError: '../x.txt': a name (a file name, no folders or control characters) must stay inside /p/raw
     """
     base = Path(base)
-    bad = (not name or name in (".", "..") or "/" in name or "\\" in name or _CONTROL.search(name) is not None
+    bad = (not name or name in (".", "..") or "/" in name or "\\" in name or CONTROL.search(name) is not None
            or os.path.isabs(name))
     target = base / name
     if not bad and os.path.islink(target):
