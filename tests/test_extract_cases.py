@@ -127,11 +127,17 @@ BUGS_CAUGHT = [
     # an invisible character or a space of another width inside a number (web pages, PDFs) was its end:
     # 31\u200b9.3亿元 read as 9.3亿元
     *[(f"全区地区生产总值完成31{ch}9.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)])
-      for ch in "\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2060\ufeff\u00ad\u00a0\u2002\u2003\u2009\u202f\u205f"],
+      for ch in "\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2060\ufeff\u00ad\u00a0\u2002\u2003\u2009\u202f\u205f"
+                 # and a character Unicode says is never shown that is not a format character: the Hangul
+                 # fillers (letters), Khmer and Mongolian invisible marks, reserved ones (31\u31649.3 was 9.3)
+                 "\u3164\u115f\u1160\uffa0\u17b4\u17b5\u180b\u180f\u2065\ufff0"],
     # a glyph that was not read (U+FFFD, a private-use code from a PDF font, □, a combining mark) may be a
     # lost digit: 31\ufffd9.3亿元 was published as 9.3亿元; a number touching one is not read
     *[(f"全区地区生产总值完成31{ch}9.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, None, None, 6.5, None)])
-      for ch in "\ufffd\ue000\u25a1\u0301\ufe0f"],
+      for ch in "\ufffd\ue000\u25a1\u0301\ufe0f"
+                 # past the fold table, never shown: tags, musical and shorthand format controls, supplementary
+                 # variation selectors (31\U000e00209.3 was 9.3)
+                 "\U000e0020\U000e0001\U000e0101\U0001d173\U0001bca0"],
     ("全区地区生产总值完成319.3亿元，同比增长6\ufffd.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", None, None)]),
     ("全区地区生产总值完成319.3亿元\ufffd，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)]),   # after its unit: read
 ]

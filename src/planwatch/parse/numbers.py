@@ -216,8 +216,11 @@ def _masks_source(g: Grammar) -> str:
 
 # A glyph the reader could not read — U+FFFD, a private-use code (PDF fonts without a ToUnicode map),
 # □, a combining mark or variation selector — may stand for a lost digit: 3\ufffd9.3亿元 is not 9.3亿元.
-# A number touching one (before it, or right after its digits) is not read.
-_UNREAD = r"\ufffd\ue000-\uf8ff\u25a1\u0300-\u036f\ufe00-\ufe0f"
+# A number touching one (before it, or right after its digits) is not read. So does a character past
+# the fold table that Unicode says is never shown (text._INVISIBLE folds those of the BMP to a space):
+# the shorthand and musical format controls, the tags and the supplementary variation selectors.
+_UNREAD = (r"\ufffd\ue000-\uf8ff\u25a1\u0300-\u036f\ufe00-\ufe0f"
+           r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff")
 
 
 @lru_cache(maxsize=4)

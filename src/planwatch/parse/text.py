@@ -53,6 +53,14 @@ T2S_SHA256 = "19aa44297236f8986b62c7dd147b29307cd1d71c4e7ab2c5590ce1373a678320"
 # parenthesised numbers (①, ⑴), which NFKC would turn into digits.
 _NFKC_RANGES = ((0xFF01, 0xFF5F), (0x2F00, 0x2FE0), (0x2E80, 0x2F00), (0xF900, 0xFB00), (0x2F800, 0x2FA20))
 
+# Characters Unicode says a reader never sees (Default_Ignorable_Code_Point, DerivedCoreProperties.txt)
+# that are neither a format character (Cf, folded by category) nor a mark numbers.py treats as a glyph
+# not read (U+034F and the variation selectors U+FE00-FE0F): the Hangul fillers, which are letters (Lo),
+# the Mongolian and Khmer invisible marks, and the unassigned reserved ones. Each is a space, as Cf is:
+# 31\u31649.3亿元 is 319.3, not 9.3.
+_INVISIBLE = ("\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2065\u3164\uffa0"
+              + "".join(chr(c) for c in range(0xFFF0, 0xFFF9)))
+
 
 @lru_cache(maxsize=1)
 def load_t2s() -> dict[str, str]:
@@ -86,7 +94,7 @@ def _fold_table(g: Grammar) -> list:
             if n != ch and len(n) == 1:
                 fold[ch] = n
     t2s = load_t2s()
-    spaces = {chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) in ("Zs", "Cf")} - {" "}
+    spaces = {chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) in ("Zs", "Cf")} - {" "} | set(_INVISIBLE)
     for ch in set(fold) | set(t2s) | set(g.char_map) | spaces:
         fold[ch] = fold_char(ch, g)
     mapped = str.maketrans({k: v for k, v in fold.items() if k != v})
@@ -112,8 +120,8 @@ def fold_char(ch: str, grammar: Grammar) -> str:
     ch = grammar.char_map.get(ch, ch)
     # a space of any width or an invisible format character (web pages and PDFs leave them) is a space:
     # between the digits of a number it is dropped as a plain space is, never the number's end
-    # (31\u200b9.3亿元 is 319.3, not 9.3)
-    return " " if unicodedata.category(ch) in ("Zs", "Cf") else ch
+    # (31\u200b9.3亿元 is 319.3, not 9.3); so is a character Unicode says is never shown (_INVISIBLE)
+    return " " if unicodedata.category(ch) in ("Zs", "Cf") or ch in _INVISIBLE else ch
 
 
 def fold(text: str, grammar: Grammar | None = None) -> str:
