@@ -163,6 +163,40 @@ def test_document_markup_is_inert(browser, tmp_path):
         assert "<script>alert('title')</script>" in text or "onerror=alert('sentence')" in text
 
 
+def test_a_bidi_control_in_document_text_is_shown_as_its_code_point_not_obeyed(browser, tmp_path):
+    """U+202E (right-to-left override) in a sentence made the page show it reversed: 完成319.3亿元
+    read as 元亿3.913成完 — the page said what the document does not. Every page (HTML, the
+    charts' JSON, the sentence a number links to) now shows such a control as [U+202E]."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    doc = ("博山区\u20672026年国民经济和社会发展计划\n\n一、2025年国民经济和社会发展计划执行情况\n"
+           "全区地区生产总值\u202e完成319.3亿元，同比增长6.5%。\n"
+           "2024年全区地区生产总值完成300.1亿元，同比增长5.1%。\n"
+           "二、2026年经济社会发展主要预期目标\n主要预期目标建议为：地区生产总值增长5.5%以上\u200f。\n")
+    (raw / "b.txt").write_text(doc, encoding="utf-8")
+    import hashlib
+    sha = hashlib.sha256(doc.encode()).hexdigest()
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nb.txt,b.txt,{sha},bidi\n", encoding="utf-8")
+    reports = build_site(raw, tmp_path / "out")
+    bidi = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    pages = sorted(reports.rglob("*.html"))
+    assert {p.name for p in pages} >= {"index.html", "documents.html", "博山区.html"}
+    for path in pages:
+        assert not bidi & set(path.read_text(encoding="utf-8")), path.name
+    page, problems = open_page(browser, reports / "regions" / "博山区.html")
+    text = page.locator("body").inner_text()
+    assert "地区生产总值[U+202E]完成319.3亿元" in text and "[U+2067]" in text, text[:300]
+    assert "增长5.5%以上[U+200F]" in text
+    assert not bidi & set(text)
+    link = page.locator("a[href^='#s']").first          # the sentence a number links to, as its popup shows it
+    link.focus()
+    page.wait_for_timeout(200)
+    assert not bidi & set(page.locator("body").inner_text())
+    assert problems == {"requests": [], "console": [], "dialogs": []}
+    documents, _ = open_page(browser, reports / "documents.html")
+    assert "[U+2067]" in documents.locator("body").inner_text()
+
+
 def test_html_comment_opener_in_document_text_does_not_blank_the_charts(browser, tmp_path):
     """`<!--<script` in document text (here the title, which every chart tooltip carries as the
     source) once turned the rest of the page's scripts into a comment: every chart blank. Specs

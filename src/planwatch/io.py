@@ -99,6 +99,27 @@ def spreadsheet_safe(df: pl.DataFrame) -> pl.DataFrame:
                            .otherwise(pl.col(c)).alias(c) for c in risky) if risky else df
 
 
+# The characters that reorder the text around them when shown (bidi embeddings, overrides, isolates
+# and marks). A page shows document text as the reader would read it in the document, so one of these
+# in a sentence (U+202E: 完成319.3亿元 shown as 元亿3.913成完) would make the page say what the document
+# does not: every page planwatch writes shows each as its code point ([U+202E]). The tables keep the
+# text of record; extraction reads these characters as spaces (parse/text.py).
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_SHOWN = {ch: f"[U+{ord(ch):04X}]" for ch in BIDI}
+_BIDI_TABLE = str.maketrans(BIDI_SHOWN)
+
+
+def shown(value):
+    """Text as a page shows it: each bidi control as its code point; anything else as it is (a
+    str subclass keeps its class, so markupsafe's Markup stays Markup: the replacement holds
+    nothing HTML reads).
+
+    >>> shown("增长\u202e5.6%"), shown(3), shown(None)
+    ('增长[U+202E]5.6%', 3, None)
+    """
+    return value.translate(_BIDI_TABLE) if isinstance(value, str) else value
+
+
 def write_metrics(data: dict, path: Path | str) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 

@@ -20,7 +20,7 @@ import polars as pl
 
 from planwatch.catalogue import load_catalogue
 from planwatch.incremental import region_keys
-from planwatch.io import confined, read_stamp, write_text
+from planwatch.io import BIDI_SHOWN, confined, read_stamp, shown, write_text
 from planwatch.report import charts, findings, targets
 from planwatch.report.targets import FORM_ZH
 from planwatch.views import sentences
@@ -33,18 +33,21 @@ CHART_INDICATORS = ["gdp", "budget_revenue", "fixed_asset_investment", "retail_s
 
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("planwatch.report", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             finalize=shown)     # every value a template writes
     env.filters["num"] = lambda v: "" if v is None else (f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
     env.filters["spec"] = lambda chart: script_json(chart if isinstance(chart, dict) else chart.to_dict())
     return env
 
 
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
+                                 **BIDI_SHOWN})
 
 
 def script_json(data) -> str:
     """JSON safe inside a <script> element: <, >, &, U+2028 and U+2029 as \\u escapes, so no
-    document text (<!--<script, </script>) can end or comment out the element.
+    document text (<!--<script, </script>) can end or comment out the element; a bidi control as
+    its code point, as io.shown shows it (the page's script puts these texts on the page).
 
     >>> script_json({"s": "<!--<script>&\u2028"})
     '{"s": "\\\\u003c!--\\\\u003cscript\\\\u003e\\\\u0026\\\\u2028"}'
@@ -502,9 +505,11 @@ def render(processed_dir: str, interim_dir: str, reference_dir: str, out_dir: st
 
 
 def html_text(col: str | pl.Expr) -> pl.Expr:
-    """A column as HTML text, escaped as the templates escape (markupsafe: & < > ' "); null as ""."""
+    """A column as HTML text, escaped as the templates escape (markupsafe: & < > ' "; a bidi control
+    as io.shown shows it); null as ""."""
     e = pl.col(col) if isinstance(col, str) else col
-    return e.cast(pl.String).str.replace_many(["&", "<", ">", "'", '"'], ["&amp;", "&lt;", "&gt;", "&#39;", "&#34;"]) \
+    return e.cast(pl.String).str.replace_many(["&", "<", ">", "'", '"', *BIDI_SHOWN],
+                                              ["&amp;", "&lt;", "&gt;", "&#39;", "&#34;", *BIDI_SHOWN.values()]) \
         .fill_null("")
 
 

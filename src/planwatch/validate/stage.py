@@ -21,7 +21,7 @@ from planwatch.analyse.series import build_series
 from planwatch.catalogue import load_catalogue
 from planwatch.errors import PlanwatchError
 from planwatch.incremental import RegionStore, by_region, code_version, files_version, package_version, region_keys
-from planwatch.io import write_metrics, write_table, write_text
+from planwatch.io import shown, write_metrics, write_table, write_text
 from planwatch.params import check as check_params
 from planwatch.validate import checks
 from planwatch.validate.checks import withheld_rows
@@ -325,19 +325,19 @@ def write_validation_page(issues: pl.DataFrame, counts: dict, path: Path,
     sentences (``describe``, report/findings.py: which document says what, which other one
     disagrees) with the technical message beside each — at most MAX_PAGE_FINDINGS, errors first.
     Only the findings shown are described: a corpus has a hundred times more."""
-    e = html.escape
+    e = lambda text: html.escape(shown(text))     # escaped, bidi controls shown as code points (io.shown)
     suite_rows = "".join(f"<tr><td>{e(n)}</td><td>{c['evaluated']}</td><td>{c['passed']}</td><td>{c['warnings']}</td><td>{c['errors']}</td></tr>"
                          for n, c in sorted(counts.items()))
     rows = issues.with_columns(pl.col("severity").replace_strict({"error": 0, "warning": 1}, default=2, return_dtype=pl.Int8)
                                .alias("_rank")).sort("_rank", maintain_order=True).drop("_rank")
-    shown = rows.head(MAX_PAGE_FINDINGS)
-    shown = shown.with_columns(pl.Series("text", describe(shown)["text"] if describe is not None else shown["message"],
+    listed = rows.head(MAX_PAGE_FINDINGS)
+    listed = listed.with_columns(pl.Series("text", describe(listed)["text"] if describe is not None else listed["message"],
                                          dtype=pl.String)).with_columns(pl.col("text").fill_null(pl.col("message")))
     issue_rows = "".join(f"<tr class='{e(r['severity'])}'><td>{e(r['severity'])}</td><td>{e(r['suite'])}</td><td>{e(r['text'])}"
                          + (f"<details><summary>detail</summary><code>{e(r['message'])}</code></details>" if r["text"] != r["message"] else "")
-                         + "</td></tr>" for r in shown.to_dicts())
-    more = (f"<p>{rows.height - shown.height:,} more findings are not listed here: all {rows.height:,} are in "
-            "<code>data/interim/issues.parquet</code>.</p>" if rows.height > shown.height else "")
+                         + "</td></tr>" for r in listed.to_dicts())
+    more = (f"<p>{rows.height - listed.height:,} more findings are not listed here: all {rows.height:,} are in "
+            "<code>data/interim/issues.parquet</code>.</p>" if rows.height > listed.height else "")
     write_text(path, f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>planwatch · 数据校验 validation</title>
 <style>body{{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;max-width:70rem}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
