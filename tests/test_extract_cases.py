@@ -131,6 +131,10 @@ BUGS_CAUGHT = [
                  # and a character Unicode says is never shown that is not a format character: the Hangul
                  # fillers (letters), Khmer and Mongolian invisible marks, reserved ones (31\u31649.3 was 9.3)
                  "\u3164\u115f\u1160\uffa0\u17b4\u17b5\u180b\u180f\u2065\ufff0"],
+    # a decimal digit of another script is the digit it is (folded to ASCII, as full-width ones are): a
+    # sentence written in them was read only when a catalogue name was in it
+    *[(f"全区地区生产总值完成{d}亿元，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)])
+      for d in ("٣١٩.٣", "३१९.३", "𝟑𝟏𝟗.𝟑", "3١9.٣")],
     # a glyph that was not read (U+FFFD, a private-use code from a PDF font, □, a combining mark) may be a
     # lost digit: 31\ufffd9.3亿元 was published as 9.3亿元; a number touching one is not read
     *[(f"全区地区生产总值完成31{ch}9.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, None, None, 6.5, None)])
@@ -209,3 +213,8 @@ def test_estimates_are_flagged():
 def test_value_std_is_exact():
     _f, records = extract(wrap("一般公共预算收入完成4768万元。", "results"))
     assert records[0].value_std == 0.4768 and records[0].unit_std == "亿元"
+
+
+def test_an_uncatalogued_statement_in_digits_of_another_script_is_read_as_in_ascii_digits():
+    """全区新建基站٣١٩个 gave no row while 全区新建基站319个 gave one: the sentence filter asked for [0-9]."""
+    assert rows("全区新建基站٣١٩个。", "results", other=True) == rows("全区新建基站319个。", "results", other=True) != []

@@ -58,6 +58,9 @@ _NFKC_RANGES = ((0xFF01, 0xFF5F), (0x2F00, 0x2FE0), (0x2E80, 0x2F00), (0xF900, 0
 # not read (U+034F and the variation selectors U+FE00-FE0F): the Hangul fillers, which are letters (Lo),
 # the Mongolian and Khmer invisible marks, and the unassigned reserved ones. Each is a space, as Cf is:
 # 31\u31649.3亿元 is 319.3, not 9.3.
+# The last decimal digit (Nd) in Unicode 14 to 16 (U+1FBF9, segmented digit nine): every digit is folded to
+# ASCII, so the readers' [0-9] and \\d agree, and a sentence written in other digits is read whole.
+_LAST_DIGIT = 0x1FBF9
 _INVISIBLE = ("\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2065\u3164\uffa0"
               + "".join(chr(c) for c in range(0xFFF0, 0xFFF9)))
 
@@ -95,7 +98,8 @@ def _fold_table(g: Grammar) -> list:
                 fold[ch] = n
     t2s = load_t2s()
     spaces = {chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) in ("Zs", "Cf")} - {" "} | set(_INVISIBLE)
-    for ch in set(fold) | set(t2s) | set(g.char_map) | spaces:
+    digits = {chr(c) for c in range(0x80, _LAST_DIGIT + 1) if unicodedata.category(chr(c)) == "Nd"}
+    for ch in set(fold) | set(t2s) | set(g.char_map) | spaces | digits:
         fold[ch] = fold_char(ch, g)
     mapped = str.maketrans({k: v for k, v in fold.items() if k != v})
     table: list = list(range(max(mapped, default=-1) + 1))
@@ -113,6 +117,8 @@ def fold_char(ch: str, grammar: Grammar) -> str:
     ['5', '%', '，', '工', '金', '经', '济', '岂', '①']
     """
     code = ord(ch)
+    if unicodedata.category(ch) == "Nd":
+        return str(unicodedata.digit(ch))     # a decimal digit of any script (٣, ३, 𝟑) is the digit it is
     if any(lo <= code < hi for lo, hi in _NFKC_RANGES):
         n = unicodedata.normalize("NFKC", ch)
         ch = n if len(n) == 1 else ch
