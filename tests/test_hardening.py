@@ -290,6 +290,20 @@ def test_extract_withholds_a_value_its_span_does_not_say_as_the_parse_stage_does
     assert f"gdp: value {shown} is not in its span" in r.stderr.decode() and "row not published" in r.stderr.decode()
 
 
+def test_add_counts_the_statements_the_stage_will_publish_and_names_the_withheld_one(tmp_path):
+    """`planwatch add` said '2 indicator statements' for a document whose gdp row the parse stage
+    withholds (its value is not what its span says): the count now matches what is published."""
+    f = tmp_path / "big.txt"
+    f.write_text("博山区2026年国民经济和社会发展计划\n一、2025年计划执行情况\n"
+                 f"全区地区生产总值完成{'9' * 20}.{'9' * 20}亿元，同比增长6.5%。\n一般公共预算收入完成20.67亿元，同比增长3.2%。\n",
+                 encoding="utf-8")
+    r = _cli("add", str(f), "--raw-dir", str(tmp_path / "raw"))
+    assert r.returncode == 0, r.stderr
+    assert ", 1 indicator statement;" in r.stdout.decode(), r.stdout
+    assert "gdp: value 1e+20 is not in its span" in r.stderr.decode() and "row not published" in r.stderr.decode()
+    assert (tmp_path / "raw" / "manifest.csv").read_text(encoding="utf-8").count("\n") == 2     # added all the same
+
+
 def test_limits_and_params_are_checked_with_the_key_named():
     with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.link_threshold = 7: .*less than or equal to 1"):
         params.check("analyse", tolerance_pp=0.5, tolerance_level_pct=2, link_threshold=7)

@@ -86,23 +86,28 @@ def _input_file(name: str) -> Path:
     return path
 
 
-def _extract(args) -> int:
+def _published(path: Path, region: str | None, doc_year: int | None, limits, data: bytes | None = None):
+    """The document, the rows the parse stage would publish, and the text of record their spans
+    point into. A value its span does not say (1e20 from a 40-digit number, inf) is withheld and
+    said so on stderr, as the stage lists it in quarantine.csv."""
     import tempfile
 
-    from planwatch.io import spreadsheet_safe
-    from planwatch.parse.forms import indicator_frame
     from planwatch.parse.stage import parse_document, verified
-    path = _input_file(args.file)
-    region = _region_arg(args.region)
-    with tempfile.TemporaryDirectory() as tmp:      # the text of record: spans point into it
+    with tempfile.TemporaryDirectory() as tmp:
         text_out = Path(tmp) / "text.txt"
-        doc, records = parse_document(path, region=region, doc_year=args.doc_year, limits=_limits(args), text_out=text_out)
+        doc, records = parse_document(path, region=region, doc_year=doc_year, limits=limits, data=data, text_out=text_out)
         text = text_out.read_text(encoding="utf-8")
-    # the rows the parse stage would publish: a value its span does not say (1e20 from a 40-digit
-    # number, inf) is withheld and said so, as the stage lists it in quarantine.csv
     records, rejected = verified(text, records)
     for reason in rejected:
         print(one_line(f"planwatch: {_display(path)}: {reason}"), file=sys.stderr)
+    return doc, records, text
+
+
+def _extract(args) -> int:
+    from planwatch.io import spreadsheet_safe
+    from planwatch.parse.forms import indicator_frame
+    path = _input_file(args.file)
+    doc, records, text = _published(path, _region_arg(args.region), args.doc_year, _limits(args))
     # the same table edge as the parse stage (target_form and hard included)
     frame = indicator_frame([r.as_row(doc_id=doc.doc_id, region=doc.region) for r in records],
                             [text[r.char_start:r.char_end] for r in records])
@@ -128,7 +133,7 @@ def _extract(args) -> int:
 def _add(args) -> int:
     from planwatch.io import atomic_path, confined, write_text
     from planwatch.parse.convert import SUFFIXES, check_suffix, content_kind_mismatch, read_bytes_within
-    from planwatch.parse.stage import MANIFEST_FIELDS, parse_document, read_manifest
+    from planwatch.parse.stage import MANIFEST_FIELDS, read_manifest
     src = _input_file(args.file)
     note = _text_arg(args.note, "--note", MAX_NOTE)
     region = _region_arg(args.region)
@@ -143,7 +148,8 @@ def _add(args) -> int:
     mismatch = content_kind_mismatch(_display(src), data[:8])
     if mismatch:
         raise PlanwatchError(mismatch)
-    doc, records = parse_document(src, region=region, doc_year=args.doc_year, limits=limits, data=data)
+    # the count it prints is of the rows the stage will publish (withheld ones are said on stderr)
+    doc, records, _text = _published(src, region, args.doc_year, limits, data=data)
     manifest = read_manifest(raw_dir) if (raw_dir / "manifest.csv").exists() else []
     for row in manifest:
         if row.get("sha256") == doc.sha256:
@@ -180,7 +186,7 @@ def _add(args) -> int:
         dest.unlink(missing_ok=True)        # no file without its manifest row
         raise
     print(f"added {dest}: {doc.region} ({doc.region_level}), {doc.doc_type} {doc.doc_year}, "
-          f"{len(records)} indicator statements; run `dvc repro` to rebuild")
+          f"{len(records)} indicator statement{'' if len(records) == 1 else 's'}; run `dvc repro` to rebuild")
     return 0
 
 
