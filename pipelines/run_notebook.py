@@ -143,9 +143,14 @@ def main(argv: list[str]) -> int:
             # a stage parameter, read here from params.yaml (DVC tracks the key through the stage's
             # `params:` list): its value never passes through a shell command line
             if stage_params is None:
+                from planwatch import yamlfile     # as the reference files are read: a key given twice is refused
+                from planwatch.errors import PlanwatchError
                 try:
-                    stage_params = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8")) or {}
-                except (OSError, yaml.YAMLError, RecursionError) as exc:
+                    stage_params = yamlfile.parse(Path("params.yaml").read_text(encoding="utf-8"), "params.yaml") or {}
+                except PlanwatchError as exc:
+                    print(exc, file=sys.stderr)
+                    return 2
+                except (OSError, UnicodeDecodeError) as exc:
                     print(f"params.yaml: cannot be read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
                           file=sys.stderr)
                     return 2

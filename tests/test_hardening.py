@@ -884,6 +884,11 @@ _BOMB = "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9) if i else 'x'}]\n"
     # 9^9 references in a few hundred bytes: papermill would write them all out
     (["-P", "parse.x"], _BOMB + "parse: {x: *a8}\n", "params.yaml: parse.x: a list, not a number, text or true/false"),
     (["-P", "parse.x"], "- parse\n", "params.yaml: expected a mapping of stages, found a list"),
+    # a key given twice: DVC refuses it, the runner took the last one without a word
+    (["-P", "parse.x"], "parse: {x: 1}\nparse: {x: 2}\n",
+     "params.yaml:2: not valid YAML (key 'parse' given twice (first on line 1); keep one)"),
+    (["-P", "parse.x"], "parse:\n  x: 1\n  x: 2\n", "params.yaml:3: not valid YAML (key 'x' given twice (first on line 2); keep one)"),
+    (["-P", "parse.x"], "parse: {x: " + "[" * 30_000 + "]" * 30_000 + "}\n", "params.yaml:1: nested more than 50 levels deep"),
 ])
 def test_stage_runner_refuses_odd_parameters_in_a_line_before_starting_a_kernel(tmp_path, args, params_yaml, message):
     nb = tmp_path / "nb.py"

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError, field_validator, model_validator
 
+from planwatch import yamlfile
 from planwatch.catalogue import REGION_NAME
 from planwatch.errors import PlanwatchError
 
@@ -20,38 +21,6 @@ Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
 Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]   # a number: not NaN (it would let every value
                                                                       # through), not `true` or "5" read as one
 MAX_REFERENCE_BYTES = 5_000_000     # a reference file is reviewed by people: megabytes mean a mistake
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml when the wheel has it: ~10× faster
-    """Refuses a key given twice in one mapping: YAML would keep the last one without a word."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: dict = {}
-        for key, _value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                if (key.tag, key.value) in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key.value!r} given twice (first on line {seen[key.tag, key.value]}); "
-                        "keep one", key.start_mark)
-                seen[key.tag, key.value] = key.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-
-_LOADER = _Loader
-MAX_DEPTH = 50     # reference data nests a few levels; libyaml's composer recurses in C and dies (SIGSEGV) at ~30,000
-
-
-def _nesting_line(text: str) -> int | None:
-    """The line where the text nests deeper than MAX_DEPTH, read as parser events (a loop, not a recursion)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark.line + 1
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-    return None
 
 
 class _Model(BaseModel):
@@ -155,22 +124,9 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
                              f"(at most {MAX_REFERENCE_BYTES:,})")
     try:
         text = path.read_text(encoding="utf-8")
-        deep = _nesting_line(text)
-        if deep is not None:
-            raise PlanwatchError(f"{path}:{deep}: nested more than {MAX_DEPTH} levels deep; not reference data")
-        data = yaml.load(text, Loader=_LOADER)
     except UnicodeDecodeError:
         raise PlanwatchError(f"{path}: not UTF-8 text") from None
-    except RecursionError:
-        raise PlanwatchError(f"{path}: nested too deeply to be reference data") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        if mark is None and getattr(exc, "position", None) is not None:      # a character the reader refuses
-            line = text.count("\n", 0, exc.position) + 1
-            where = f":{line}"
-        why = getattr(exc, "problem", None) or str(exc).splitlines()[0]      # one line, without the "in <unicode string>" one
-        raise PlanwatchError(f"{path}{where}: not valid YAML ({why})") from None
+    data = yamlfile.parse(text, str(path))      # duplicate keys, deep nesting and bad YAML refused, naming the line
     if data is None:
         if required:
             raise PlanwatchError(f"{path}: the file is empty")
@@ -181,7 +137,7 @@ def load(path: Path | str, model: type[BaseModel], required: bool = True):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        node = yaml.compose(text, Loader=_LOADER)     # only now: the line numbers of the nodes
+        node = yaml.compose(text, Loader=yamlfile.Loader)     # only now: the line numbers of the nodes
         # an unknown key first: a misspelt key is also reported missing under its right name
         err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
