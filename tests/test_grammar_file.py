@@ -31,6 +31,11 @@ MALFORMED = [
     ("a section kind that does not exist", "  - {kind: tasks, words:", "  - {kind: chores, words:",
      "section_kinds[3].kind", "results"),
     ("a region level that does not exist", "旗: county}", "旗: banner}", "regions.suffixes.旗", "county"),
+    # (\d+)+ takes exponential time on a line of digits with no match: one rule would hang every document
+    ("a repeat inside a repeat (catastrophic backtracking)", "  - '\\d{1,2}月\\d{1,2}日'", "  - '(?:\\d+)+月'",
+     "not_numbers[2]", "a repeat inside a repeat"),
+    ("a repeat of a group that repeats", "  - '\\d{1,2}月\\d{1,2}日'", "  - '(.*年){20}'",
+     "not_numbers[2]", "possessive"),
     ("a share name without its parts", "  name: '{part}占{whole}比重'", "  name: '占比重'", "share_of.name",
      "should match pattern"),
 ]

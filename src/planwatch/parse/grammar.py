@@ -9,6 +9,7 @@ character spans stay valid) and unit factors are decimal numbers.
 from __future__ import annotations
 
 import re
+from re import _constants as _C, _parser as _sre     # the stdlib's own pattern parser (3.11+)
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +31,38 @@ def _regex(v: str) -> str:
         re.compile(v)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc})") from None
+    if _nested_repeat(_sre.parse(v)):
+        raise ValueError("a repeat inside a repeat ((x+)+, (x*y)*, (.*a){20}): Python's re backtracks through every "
+                         "way to split a text between them, so one line can take hours; repeat once, or make "
+                         "the inner or outer repeat possessive (x++, (?:…)*+) or atomic ((?>…))")
     return v
+
+
+NESTED_REPEAT_LIMIT = 1000     # bounded repeats inside bounded ones: at most this many ways to split a text
+
+
+def _nested_repeat(items, outer: int = 1) -> bool:
+    r"""Whether a (parsed) pattern holds a backtracking repeat inside another, both of more than one,
+    one of them unbounded or together more than NESTED_REPEAT_LIMIT: the shape of catastrophic
+    backtracking. Possessive repeats and atomic groups give nothing back: not descended into.
+
+    >>> [_nested_repeat(_sre.parse(p)) for p in (r"(\d+)+x", r"(?:\d+，)*$", r"(.*年){20}", r"(?:\d{1,3},){0,5}", r"(?:\d+)*+x", r"\d+年\d+月")]
+    [True, True, True, False, False, False]
+    """
+    for op, av in items:
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            hi = av[1]
+            if outer > 1 and hi > 1 and (outer == _C.MAXREPEAT or hi == _C.MAXREPEAT or outer * hi > NESTED_REPEAT_LIMIT):
+                return True
+            if _nested_repeat(av[2], hi if outer == 1 else max(outer, hi)):
+                return True
+        elif op is _C.SUBPATTERN and _nested_repeat(av[3], outer):
+            return True
+        elif op is _C.BRANCH and any(_nested_repeat(b, outer) for b in av[1]):
+            return True
+        elif op in (_C.ASSERT, _C.ASSERT_NOT) and _nested_repeat(av[1], outer):
+            return True
+    return False
 
 
 def _decimal(v: str) -> str:
