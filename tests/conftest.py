@@ -1,8 +1,28 @@
+import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Debian's chromium, driven by Playwright (never its own browser download): the browser tests use
+# BROWSER_MARKS as their pytestmark and the `browser` fixture below
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_MARKS = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it as root)"),
+]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium for one test module."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 RAW = ROOT / "data" / "raw"
 
 

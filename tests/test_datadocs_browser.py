@@ -2,20 +2,13 @@
 non-file request blocked: no request leaves the Data Docs folder, no console error, and
 Bootstrap, bootstrap-table and Font Awesome are applied (the vendored assets, not a CDN)."""
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import BROWSER_MARKS, ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it as root)"),
-]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +19,6 @@ def gx(site):
             pytest.fail("Data Docs assets not fetched: make env fetches them with npm")
         pytest.skip("Data Docs assets not fetched (make env fetches them with npm)")
     return site / "validation" / "gx"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _pages(gx: Path) -> list[Path]:

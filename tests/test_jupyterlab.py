@@ -22,16 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import BROWSER_MARKS, ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it as root)"),
-]
+pytestmark = BROWSER_MARKS
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 JUPYTER = Path(sys.executable).parent / "jupyter"
 BROKEN = """# ---
 # jupyter:
@@ -150,15 +144,6 @@ def lab(project, tmp_path_factory):
         for p in left:
             os.kill(p, signal.SIGKILL)
         assert not left, f"processes left running after the server stopped: {left}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_notebook(browser, lab, path: str, jupytext: bool = False):

@@ -2,30 +2,14 @@
 browser download). Every page opens from file://, makes no network request, logs no
 console error, renders its charts, shows the key figures; the status filter works; a
 document's markup renders as text. Screenshots go to test-artifacts/."""
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, build_site
+from tests.conftest import BROWSER_MARKS, ROOT, build_site
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it as root)"),
-]
+pytestmark = BROWSER_MARKS
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, path: Path):
