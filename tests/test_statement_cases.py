@@ -363,6 +363,16 @@ def test_table_rows_read_once(row, expected):
     assert all(r.origin == "table" for r in records if not r.indicator.startswith("other:"))
 
 
+@pytest.mark.parametrize("label", ["一、地区生产总值", "（二）地区生产总值", "3. 地区生产总值", "3、地区生产总值"])
+def test_a_table_row_label_s_heading_number_is_not_the_indicator_s_name(label):
+    """一、地区生产总值 in a table's first cell gave indicator_zh '一、地区生产总值' and a span from 一, so the
+    attainment table's target_text read 一、地区生产总值增长5%以上."""
+    text = _TABLE.format(f"{label}          亿元        905             5.6        —               5以上")
+    _f, records = extract(text)
+    rows = [(r.indicator, r.kind, r.indicator_zh, text[r.char_start:r.char_start + 6]) for r in records]
+    assert rows == [("gdp", A, "地区生产总值", "地区生产总值"), ("gdp", T, "地区生产总值", "地区生产总值")]
+
+
 @pytest.mark.parametrize("phrase,expected", RANGES, ids=[f"range-{i:02d}" for i in range(len(RANGES))])
 def test_range_dashes(phrase, expected):
     _f, records = extract(wrap(phrase, "targets"))

@@ -182,6 +182,11 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
         match = cat.match_name(texts[0])
         if not match:
             continue
+        # the label's own heading number (一、地区生产总值, （二）…, 3.) is not the indicator's name:
+        # the row's name and span start after it, as a row number cell (序号) is dropped above
+        numbered = g.numbered_line.match(texts[0])
+        skip = numbered.end() if numbered and numbered.end() < len(texts[0]) else 0
+        skip += len(texts[0][skip:]) - len(texts[0][skip:].lstrip())
         code, name = match
         ind = cat.indicators[code]
         at = texts[0].find(name)
@@ -225,12 +230,12 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
             if value is not None and unit:
                 value_std = value if ind.family == "percent" and unit == "%" else convert(value, unit, ind.std_unit, g)
             records.append(Record(
-                period_year=year, kind=kind, indicator=code, indicator_zh=row[0].text,
+                period_year=year, kind=kind, indicator=code, indicator_zh=row[0].text[skip:],
                 value=float(value) if value is not None else None, unit=unit if value is not None else None,
                 growth_pct=float(gval) if gval is not None else None, value_high=None, growth_pct_high=None,
                 value_std=float(value_std) if value_std is not None else None,
                 unit_std=ind.std_unit if value_std is not None else None,
                 qualifier=qualifier, estimated=(word in g.table_estimate_heads), origin="table", section=section,
-                char_start=row[0].start, char_end=cells[-1].end, sentence=sentence,
+                char_start=row[0].start + skip, char_end=cells[-1].end, sentence=sentence,
             ))
     return records
