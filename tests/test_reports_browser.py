@@ -2,6 +2,7 @@
 browser download). Every page opens from file://, makes no network request, logs no
 console error, renders its charts, shows the key figures; the status filter works; a
 document's markup renders as text. Screenshots go to test-artifacts/."""
+import re
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,9 @@ def test_page_is_self_contained_and_clean(browser, site, name):
     page.screenshot(path=str(ARTIFACTS / (name.replace("/", "_").replace(".html", ".png"))), full_page=True)
     assert problems == {"requests": [], "console": [], "dialogs": []}
     assert (site / name).stat().st_size < 3_000_000
+    shown = page.locator("body").inner_text()      # a missing figure reads as empty or —, never as a programming word
+    odd = re.search(r"NaN|None|undefined|(?<![A-Za-z])(?:nan|null)(?![A-Za-z])", shown)
+    assert not odd, shown[max(0, odd.start() - 60):odd.end() + 10]
 
 
 @pytest.mark.parametrize("region", ["淄博市", "博山区"])

@@ -27,9 +27,16 @@ def _rank() -> list[pl.Expr]:
 
 
 def _fmt_source() -> pl.Expr:
-    return pl.format("{}@{}: {} {} / {}%", pl.col("doc_id"), pl.col("char_start"),
-                     pl.col("value_std").fill_null(float("nan")), pl.col("unit_std").fill_null(""),
-                     pl.col("growth_pct").fill_null(float("nan")))
+    """doc@start: value unit / growth%, a figure not stated as — (it read 'NaN  / 5.6%').
+
+    >>> pl.DataFrame({"doc_id": ["a", "b"], "char_start": [1, 2], "value_std": [905.0, None], "unit_std": ["亿元", None],
+    ...               "growth_pct": [None, -12.6]}).select(_fmt_source())["doc_id"].to_list()
+    ['a@1: 905.0 亿元 / —', 'b@2: — / -12.6%']
+    """
+    value = pl.when(pl.col("value_std").is_null()).then(pl.lit("—")) \
+        .otherwise(pl.format("{} {}", pl.col("value_std"), pl.col("unit_std").fill_null("")).str.strip_chars_end())
+    growth = pl.when(pl.col("growth_pct").is_null()).then(pl.lit("—")).otherwise(pl.format("{}%", pl.col("growth_pct")))
+    return pl.format("{}@{}: {} / {}", pl.col("doc_id"), pl.col("char_start"), value, growth)
 
 
 def annual_only(indicators: pl.LazyFrame) -> pl.LazyFrame:
