@@ -36,6 +36,7 @@ import jinja2
 
 from planwatch.catalogue import REPO_ROOT
 from planwatch.errors import PlanwatchError
+from planwatch.io import shown
 
 RUN_NAME = "planwatch-validate"
 RUN_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)   # fixed: pages carry no build time
@@ -226,6 +227,7 @@ def _rewrite(page: Path, site: Path, vendor: dict[str, Path]) -> str:
     text = _STATIC_REF.sub(lambda m: f'{m.group(1)}="{rel(site / "static" / m.group(2))}"', text)
     text = _SRI.sub("", text)           # SRI + crossorigin make a file:// load a CORS request that fails
     text = _OUTWARD_ANCHOR.sub(r"\1", text)
+    text = shown(text)      # an observed value GX lists may be document text: bidi controls as code points (io.shown)
     # collapsible blocks get a random uuid4 per render: number them in page order instead
     ids: dict[str, str] = {}
     return _UUID.sub(lambda m: ids.setdefault(m.group(0), f"u{len(ids) + 1}"), text)
