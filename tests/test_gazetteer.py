@@ -60,6 +60,31 @@ def test_region_of_a_document_from_anywhere(text, region, level, parent, code):
     assert (f.region, f.region_level, f.parent_region, f.region_code) == (region, level, parent, code)
 
 
+# Excerpts without a title or a full name: the body's own words. The region was taken from a full name
+# inside a word (示范县 → 范县, 中心城区 → 城区), or not found though the text names it by its short name.
+UNTITLED = [
+    ("2020年是极不平凡的一年。全县经济运行稳中向好，成功创建国家生态文明建设示范县。安吉发展势头良好，安吉人民共同奋斗，"
+     "安吉白茶品牌更响。全县地区生产总值增长3.9%。", "安吉县", "330523"),
+    ("过去一年，全市经济稳中有进。中心城区“一核三区”格局初步形成，赣州综合保税区封关运行，赣州港开通班列，"
+     "赣州主城区扩容提质。全市生产总值增长9.5%。", "赣州市", "360700"),
+    ("过去一年，全省经济运行持续回升。河南粮食总产量再创新高，河南制造加快转型，河南开放步伐加快。全省生产总值增长5.1%。",
+     "河南省", "410000"),
+]
+
+
+@pytest.mark.parametrize("text,region,code", UNTITLED, ids=[u[1] for u in UNTITLED])
+def test_an_untitled_text_is_placed_by_the_short_name_it_uses_not_by_a_name_inside_a_word(text, region, code):
+    f = detect_facts(text, default_catalogue(), default_grammar(), doc_year=2021)
+    assert (f.region, f.region_code) == (region, code)
+
+
+def test_a_short_name_used_once_or_shared_by_two_places_is_no_evidence():
+    gz = default_gazetteer()
+    assert gz.by_short_name("安吉白茶。全县经济。", "county") is None                 # used once
+    assert gz.by_short_name("安吉。安吉。安吉。长兴。长兴。长兴。", "county") is None     # two tie
+    assert gz.by_short_name("朝阳。朝阳。朝阳。", "district") is None      # 朝阳区 of Beijing and of Changchun
+
+
 def test_documents_carry_their_region_code():
     from planwatch.parse.stage import parse_document
     from tests.conftest import RAW

@@ -44,6 +44,9 @@ def short_name(name: str) -> str:
     return name
 
 
+MIN_SHORT_NAME_USES = 3     # a short name (安吉) names the document's region only when the text uses it this often
+
+
 class Gazetteer:
     def __init__(self, places: list[Place], source: Path):
         self.source = source
@@ -91,6 +94,35 @@ class Gazetteer:
         if best[0] == 0 or (len(scored) > 1 and scored[1][0] == best[0] and scored[1][1] == best[1]):
             return None
         return best[2]
+
+    def by_short_name(self, text: str, level: str) -> str | None:
+        """The division of this level whose short name (安吉 for 安吉县) the text uses most: at least
+        MIN_SHORT_NAME_USES times and more often than any other; None otherwise. A short name that two
+        current divisions of the level share (and a division whose full name is shared) is no evidence.
+
+        >>> g = default_gazetteer()
+        >>> g.by_short_name("安吉发展。安吉人。安吉县城。湖州。", "county"), g.by_short_name("安吉。安吉。", "county")
+        ('安吉县', None)
+        >>> g.by_short_name("安吉。安吉。安吉。湖州。湖州。湖州。", "county"), g.by_short_name("安吉。安吉。安吉。", "city")
+        ('安吉县', None)
+        """
+        uses = [(text.count(short), name) for short, name in self._short_names(level)]
+        uses = sorted((u for u in uses if u[0] >= MIN_SHORT_NAME_USES), reverse=True)
+        if not uses or (len(uses) > 1 and uses[1][0] == uses[0][0]):
+            return None
+        return uses[0][1]
+
+    def _short_names(self, level: str) -> list[tuple[str, str]]:
+        """(short name, full name) of the current divisions of a level whose short name is theirs alone."""
+        cache = self.__dict__.setdefault("_shorts", {})
+        if level not in cache:
+            owners: dict[str, list[str]] = {}
+            for name, places in self.by_name.items():
+                current = [p for p in places if p.status == "current" and p.level == level]
+                if current and short_name(name) != name:
+                    owners.setdefault(short_name(name), []).append(name if len(current) == 1 and len(places) == 1 else "")
+            cache[level] = sorted((short, names[0]) for short, names in owners.items() if len(names) == 1 and names[0])
+        return cache[level]
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(offset, name) of every full division name in text, longest at each offset, in one pass.

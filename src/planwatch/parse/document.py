@@ -14,6 +14,7 @@ from planwatch.errors import PlanwatchError
 from planwatch.parse.grammar import Grammar, default_grammar
 
 _YEAR = re.compile(r"(20\d\d)年")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DATE = re.compile(r"(20\d\d)(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?")
 UNKNOWN_REGION = "未知地区"    # no name in hints, title or body: rows are kept, the region is said to be unknown
 NEWS_OPENING = 600             # characters at the top in which a byline (记者, 本报讯) makes the text news
@@ -187,8 +188,18 @@ def _gazetteer_in_title(title: str, gz) -> str | None:
 
 
 def _gazetteer_in_body(text: str, gz) -> str | None:
-    """The division the opening names most often (ties: the first named)."""
+    """The division the opening names most often (ties: the first named). A two-character name
+    (范县, 城区) counts only where it stands alone or right after another division's name (濮阳市范县):
+    after another character it is the tail of a word (示范县, 中心城区), not a place.
+
+    >>> from planwatch.gazetteer import default_gazetteer
+    >>> gz = default_gazetteer()
+    >>> [_gazetteer_in_body(t, gz) for t in ("创建国家生态文明建设示范县。中心城区格局。", "范县人民政府。", "濮阳市范县。范县发展。")]
+    [None, '范县', '范县']
+    """
     found = gz.find(text[:BODY_SCAN])
+    found = [(p, n) for i, (p, n) in enumerate(found)
+             if len(n) > 2 or p == 0 or not _CJK.match(text, p - 1) or (i > 0 and found[i - 1][0] + len(found[i - 1][1]) == p)]
     if not found:
         return None
     counts = Counter(n for _p, n in found)
@@ -237,6 +248,11 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None, g: Grammar | N
         in_body = _gazetteer_in_body(text, gz)
         if in_body:
             return in_body
+        # a text that never writes its region in full (安吉 for 安吉县, 河南 for 河南省): the division of
+        # the level the text speaks for (全县 → county) whose short name it uses most
+        by_short = gz.by_short_name(text[:BODY_SCAN], _scope_level(text, g))
+        if by_short:
+            return by_short
     return _first_name(g.region_in_title, text[:3000], text, g)
 
 
