@@ -291,6 +291,30 @@ RANGES = [
 ]
 
 
+# A change from one level to another (由/从 a 提高/增加/跃升 到/至 b): the level is b, of the statement's
+# year unless a year is written before it; a is kept only with its own year. a was read as this year's
+# level (由2800亿元增加到3100亿元 gave gdp 2800 for 2025), and b was lost.
+FROM_TO = [
+    ("全社会研发经费投入强度由2020年的2.11%提高到2.55%。", "results",
+     [("rd_intensity", A, 2020, 2.11, "%", None, None, ANNUAL), ("rd_intensity", A, 2025, 2.55, "%", None, None, ANNUAL)]),
+    ("地区生产总值从2018年的9.97万亿元增加到13.62万亿元。", "results",
+     [("gdp", A, 2018, 9.97, "万亿元", None, None, ANNUAL), ("gdp", A, 2025, 13.62, "万亿元", None, None, ANNUAL)]),
+    ("地区生产总值由2800亿元增加到3100亿元，增长6.5%。", "results", [("gdp", A, 2025, 3100.0, "亿元", 6.5, None, ANNUAL)]),
+    ("一般公共预算收入从180亿元提高至205亿元。", "results", [("budget_revenue", A, 2025, 205.0, "亿元", None, None, ANNUAL)]),
+    ("城镇调查失业率由5.6%下降到5.2%。", "results", [("urban_unemployment_rate", A, 2025, 5.2, "%", None, None, ANNUAL)]),
+    # both dated: one level per year, as before
+    ("地区生产总值由2010年的1119.5亿元增加到2015年的1850.2亿元。", "results",
+     [("gdp", A, 2010, 1119.5, "亿元", None, None, ANNUAL), ("gdp", A, 2015, 1850.2, "亿元", None, None, ANNUAL)]),
+]
+# the same for an uncatalogued measure: (indicator_zh, kind, year, value, unit)
+FROM_TO_OTHER = [
+    ("规上工业企业由5.3万家增加到7.1万家。", [("规上工业企业", A, 2025, 7.1, "万家")]),
+    ("国家高新技术企业由2016年的186家增加到612家。", [("国家高新技术企业", A, 2025, 612.0, "家")]),
+    ("规上企业研发机构覆盖率从40%提高到55%，新增绿地300公顷。",
+     [("规上企业研发机构覆盖率", A, 2025, 55.0, "%"), ("新增绿地", A, 2025, 300.0, "公顷")]),
+]
+
+
 def rows(phrase, section):
     _facts, records = extract(wrap(phrase, section))
     return [(r.indicator, r.kind, r.period_year, r.value, r.unit, r.growth_pct, r.qualifier, r.period_scope)
@@ -371,6 +395,17 @@ def test_a_table_row_label_s_heading_number_is_not_the_indicator_s_name(label):
     _f, records = extract(text)
     rows = [(r.indicator, r.kind, r.indicator_zh, text[r.char_start:r.char_start + 6]) for r in records]
     assert rows == [("gdp", A, "地区生产总值", "地区生产总值"), ("gdp", T, "地区生产总值", "地区生产总值")]
+
+
+@pytest.mark.parametrize("phrase,section,expected", FROM_TO, ids=_ids(FROM_TO, "from_to"))
+def test_a_change_from_one_level_to_another_states_the_level_it_reached(phrase, section, expected):
+    assert rows(phrase, section) == expected
+
+
+@pytest.mark.parametrize("phrase,expected", FROM_TO_OTHER, ids=[f"from_to_other-{i:02d}" for i in range(len(FROM_TO_OTHER))])
+def test_an_uncatalogued_change_states_the_level_it_reached(phrase, expected):
+    _f, records = extract(wrap(phrase, "results"))
+    assert [(r.indicator_zh, r.kind, r.period_year, r.value, r.unit) for r in records if r.indicator.startswith("other:")] == expected
 
 
 @pytest.mark.parametrize("phrase,expected", RANGES, ids=[f"range-{i:02d}" for i in range(len(RANGES))])

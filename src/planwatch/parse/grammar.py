@@ -216,6 +216,8 @@ class GrammarFile(_Model):
     share_of: ShareOf
     figure_year: Pattern
     period_first_years: Pattern
+    level_from: Pattern
+    level_to: Pattern
     period_so_far_words: Words
     stretch_qualifier: Word
     range_words: Words
@@ -309,6 +311,8 @@ class Grammar:
         self.share_of_name: str = data["share_of"]["name"]
         self.figure_year = re.compile(data["figure_year"])
         self.period_first_years = re.compile(data["period_first_years"])
+        self.level_from = re.compile(data["level_from"])
+        self.level_to = re.compile(data["level_to"])
         self.period_so_far_words: list[str] = data["period_so_far_words"]
         self.stretch_qualifier: str = data["stretch_qualifier"]
         self.range_words: list[str] = sorted(data["range_words"], key=len, reverse=True)

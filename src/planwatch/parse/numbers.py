@@ -382,6 +382,13 @@ def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, 
         _unit_factors(g), groups
 
 
+def from_to(text: str, a: Quantity, b: Quantity, g: Grammar) -> bool:
+    """Whether two figures state a change from one level to the next (由a提高到b, 从2018年的a增加至b):
+    grammar.yml's level_from before a, level_to between them."""
+    return g.level_from.search(text, max(0, a.start - 12), a.start) is not None \
+        and g.level_to.match(text[a.end:b.start]) is not None
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None,
                     with_unit: bool = False, numerals: bool = True) -> list[Quantity]:
     """Quantities in text[start:end], minus masked numbers; with_unit: only those with a unit

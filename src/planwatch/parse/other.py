@@ -14,7 +14,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import Quantity, any_word, find_quantities
+from planwatch.parse.numbers import Quantity, any_word, find_quantities, from_to
 
 _NON_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 _TWO_CJK = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
@@ -121,10 +121,19 @@ def other_items(text: str, c0: int, c1: int, g: Grammar, numerals: bool = True) 
         return []
     out = []
     prev_end, lead = c0, None
-    for q in qs:
+    base = None     # (subject, start) before a figure a change starts from: its item is the figure it changes to
+    for k, q in enumerate(qs):
         seg = text[prev_end:q.start]
         pre = _strip(seg.lstrip("、"), g)
         start = prev_end + seg.find(pre) if pre and pre in seg else q.start
+        if base is not None:
+            (pre, start), base = base, None
+        elif k + 1 < len(qs) and from_to(text, q, qs[k + 1], g):
+            # 规上工业企业由5.3万家增加到7.1万家: 7.1万家 is the level (5.3 was read as this year's); the
+            # base is a past year's level, not kept here
+            m = g.level_from.search(pre)
+            base, prev_end = (pre[:m.start()] if m else pre, start), q.end
+            continue
         end = q.end
         post_m = _POST.match(text, q.end, c1)
         # "统筹推进110个文旅重点项目": a classifier followed by a noun puts the subject after the number

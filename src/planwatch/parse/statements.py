@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
-from planwatch.parse.numbers import (_DIGIT, Quantity, _cn_pattern, _number_class, any_word, convert, find_quantities,
+from planwatch.parse.numbers import (_DIGIT, Quantity, _cn_pattern, _number_class, any_word, convert, find_quantities, from_to,
                                      guarded)
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
@@ -803,6 +803,13 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
         gr = growths
         if n == 1 and len(lv) > 1 and all(_figure_year(text, q, g) for q in lv):
             dated = lv      # 由2010年的1119.5亿元增加到2015年的1850.2亿元: one level per year
+        elif n == 1 and len(lv) > 1 and from_to(text, lv[0], lv[1], g):
+            # 由2020年的2.11%提高到2.55%: the level is the one it rose to, of the statement's year; the one it
+            # rose from only with its own year (由2800亿元增加到3100亿元 gave 2800 as this year's level)
+            if _figure_year(text, lv[0], g):
+                dated = lv[:2]
+            else:
+                lv = lv[1:2]
         if n > 1 and len(lv) == n:
             lv = [lv[i]]
         elif n > 1 and len(lv) > 1:
