@@ -125,6 +125,13 @@ KIND_YEAR = [
 
 
 CODE = [
+    # a share named by another name of its part: 第三产业增加值 is 服务业增加值 (the catalogue's share name)
+    ("第三产业增加值增长7.8%，占地区生产总值比重达到58.6%。", "results",
+     [("services_value_added", A, 2025, None, None, 7.8, None, ANNUAL), ("services_share_of_gdp", A, 2025, 58.6, "%", None, None, ANNUAL)]),
+    ("第三产业增加值占地区生产总值比重达到60%。", "targets", [("services_share_of_gdp", T, 2026, 60.0, "%", None, None, ANNUAL)]),
+    # the 2011-2014 name of the general budget
+    ("公共财政预算收入284.1亿元，增长5.3%。", "results", [("budget_revenue", A, 2025, 284.1, "亿元", 5.3, None, ANNUAL)]),
+    ("公共财政预算支出增长6%。", "targets", [("budget_expenditure", T, 2026, None, None, 6.0, None, ANNUAL)]),
     ("全社会研发投入占地区生产总值比重达到4.1%左右。", "targets", [("rd_intensity", T, 2026, 4.1, "%", None, "左右", ANNUAL)]),
     ("全社会研发经费投入增长12%，研发经费投入强度达到2.5%。", "results",
      [("rd_spending_growth", A, 2025, 12.0, "%", None, None, ANNUAL), ("rd_intensity", A, 2025, 2.5, "%", None, None, ANNUAL)]),

@@ -346,8 +346,11 @@ def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], ca
         inside = i < len(mentions) and mentions[i].start <= m.start()
         if i == 0 or inside:
             continue
-        composed = g.share_of_name.format(part=mentions[i - 1].name, whole=m.group(1))
-        code = cat.code_for(composed)
+        # the part as written, else by any name of its indicator (第三产业增加值占…比重 is the catalogue's
+        # 服务业增加值占…比重: the part's names are one measure's)
+        part = mentions[i - 1]
+        code = next((c for name in (part.name, part.indicator.name_zh, *part.indicator.synonyms)
+                     if (c := cat.code_for(g.share_of_name.format(part=name, whole=m.group(1))))), None)
         if code:
             extra.append(Mention(m.start(), m.end(), m.group(), cat.indicators[code]))
     return extra
