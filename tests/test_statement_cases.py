@@ -50,6 +50,9 @@ COORDINATION = [
 ]
 
 SCOPE = [
+    # a scope word inside the indicator's name is the name's (年均浓度: the annual mean), not the period's
+    ("细颗粒物（PM2.5）年均浓度37微克/立方米，比上年下降18.2%。", "results",
+     [("pm25_concentration", A, 2025, 37.0, "微克/立方米", -18.2, None, ANNUAL)]),
     ("五年来全县地区生产总值年均增长7.2%，一般公共预算收入年均增长13.5%，五年累计完成固定资产投资1820亿元。", "results",
      [("gdp", A, 2025, None, None, 7.2, None, AVG), ("budget_revenue", A, 2025, None, None, 13.5, None, AVG),
       ("fixed_asset_investment", A, 2025, 1820.0, "亿元", None, None, CUM)]),
@@ -129,6 +132,9 @@ CODE = [
     ("第三产业增加值增长7.8%，占地区生产总值比重达到58.6%。", "results",
      [("services_value_added", A, 2025, None, None, 7.8, None, ANNUAL), ("services_share_of_gdp", A, 2025, 58.6, "%", None, None, ANNUAL)]),
     ("第三产业增加值占地区生产总值比重达到60%。", "targets", [("services_share_of_gdp", T, 2026, 60.0, "%", None, None, ANNUAL)]),
+    # the whole with the scope it may carry (占全市地区生产总值的比重)
+    ("第三产业增加值占全市地区生产总值的比重为61.8%，比上年提高1.0个百分点。", "results",
+     [("services_share_of_gdp", A, 2025, 61.8, "%", None, None, ANNUAL)]),
     # the 2011-2014 name of the general budget
     ("公共财政预算收入284.1亿元，增长5.3%。", "results", [("budget_revenue", A, 2025, 284.1, "亿元", 5.3, None, ANNUAL)]),
     ("公共财政预算支出增长6%。", "targets", [("budget_expenditure", T, 2026, None, None, 6.0, None, ANNUAL)]),

@@ -200,20 +200,25 @@ def _period_end_year(mark: str, g: Grammar) -> int | None:
 SCOPE_WINDOW = 40    # 年均 / 累计 stand at most this far before their figure, in its own clause
 
 
-def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Grammar) -> tuple[str, str | None, int | None]:
+def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Grammar,
+                 name: tuple[int, int] | None = None) -> tuple[str, str | None, int | None]:
     """(period_scope, period_note, last year of the period or None) of the figure q, whose own
-    words start at lead (its clause, or the end of the figure before it)."""
+    words start at lead (its clause, or the end of the figure before it). Words inside the
+    indicator's name [name) are the name's, not the period's: 细颗粒物年均浓度37微克 is one year's."""
     w0 = max(lead, q.start - SCOPE_WINDOW)     # the figure's own words are text[w0:q.start]
     words = _words(g)
     mark = scan.mark_before(q.start)
     multi = mark if mark and mark[0] == "multi_year" else None
-    if words.multi_year_avg(text, w0, q.start):
-        own = text[w0:q.start]
-        return "multi_year_avg", (multi[1] if multi else next(w for w in g.multi_year_avg_words if w in own)), \
-            (multi[2] if multi else None)
+    if name and w0 < name[1] and name[0] < q.start:
+        said = lambda find: find(text, w0, max(w0, name[0])) or find(text, max(w0, name[1]), q.start)  # noqa: E731
+    else:
+        said = lambda find: find(text, w0, q.start)  # noqa: E731
+    avg = said(words.multi_year_avg)
+    if avg:
+        return "multi_year_avg", (multi[1] if multi else avg.group()), (multi[2] if multi else None)
     if mark and mark[0] == "partial_year":
         return "partial_year", mark[1], None
-    if multi and words.cumulative(text, w0, q.start):
+    if multi and said(words.cumulative):
         return "cumulative", multi[1], multi[2]
     return "annual", None, None
 
@@ -348,9 +353,12 @@ def _share_mentions(text: str, start: int, end: int, mentions: list[Mention], ca
             continue
         # the part as written, else by any name of its indicator (第三产业增加值占…比重 is the catalogue's
         # 服务业增加值占…比重: the part's names are one measure's)
-        part = mentions[i - 1]
-        code = next((c for name in (part.name, part.indicator.name_zh, *part.indicator.synonyms)
-                     if (c := cat.code_for(g.share_of_name.format(part=name, whole=m.group(1))))), None)
+        # and the whole without the scope it may carry (占全市地区生产总值的比重)
+        part, whole = mentions[i - 1], m.group(1)
+        scoped = g.region_scope.match(whole)
+        wholes = (whole, whole[scoped.end():]) if scoped else (whole,)
+        code = next((c for name in (part.name, part.indicator.name_zh, *part.indicator.synonyms) for w in wholes
+                     if (c := cat.code_for(g.share_of_name.format(part=name, whole=w)))), None)
         if code:
             extra.append(Mention(m.start(), m.end(), m.group(), cat.indicators[code]))
     return extra
@@ -827,13 +835,18 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
             level, growth = None, growth or (1, level)
         per_member.append((level, growth))
 
+    name = (group[0].start, group[-1].end)
+
+    def scope_of(q: Quantity) -> tuple[str, str | None, int | None]:
+        return period_scope(text, own_start.get(q.start, clause_start), q, scan, g, name)
+
     out = []
     for m, (level, growth) in zip(group, per_member):
         parts: list[tuple[Quantity | None, tuple[int, Quantity] | None, tuple[str, str | None, int | None]]] = []
-        ls = period_scope(text, own_start.get(level.start, clause_start), level, scan, g) if level else None
-        gs = period_scope(text, own_start.get(growth[1].start, clause_start), growth[1], scan, g) if growth else None
+        ls = scope_of(level) if level else None
+        gs = scope_of(growth[1]) if growth else None
         if dated:
-            parts = [(q, None, period_scope(text, own_start.get(q.start, clause_start), q, scan, g)) for q in dated]
+            parts = [(q, None, scope_of(q)) for q in dated]
             parts += [(None, growth, gs)] if growth else []
         elif level and growth and ls != gs:
             parts = [(level, None, ls), (None, growth, gs)]   # 突破1800亿元，年均增长7%: two statements
@@ -842,7 +855,7 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
         if n == 1 and not dated and growth is not None and len(growths) > 1 and shared is _OWN:
             # 前三季度增长5.2%，预计全年增长5.5%: one growth per period, each its own statement; growths
             # of one period (a list, a repeat) are not sure and add nothing
-            scopes = [period_scope(text, own_start.get(q.start, clause_start), q, scan, g) for _s, q in growths]
+            scopes = [scope_of(q) for _s, q in growths]
             if len({sc[0] for sc in scopes}) == len(scopes):
                 parts += [(None, gro, sc) for gro, sc in zip(growths[1:], scopes[1:])]
         for lvl, gro, scope in parts:
