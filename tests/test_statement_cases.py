@@ -135,6 +135,9 @@ CODE = [
     # the whole with the scope it may carry (占全市地区生产总值的比重)
     ("第三产业增加值占全市地区生产总值的比重为61.8%，比上年提高1.0个百分点。", "results",
      [("services_share_of_gdp", A, 2025, 61.8, "%", None, None, ANNUAL)]),
+    # the share of good surface water by its class (优Ⅲ类), visitors from home and abroad (境内外)
+    ("地表水国考断面水质优Ⅲ类比例92.6%。", "results", [("good_water_ratio", A, 2025, 92.6, "%", None, None, ANNUAL)]),
+    ("全年接待境内外游客10.9亿人次，比上年增长7.4%。", "results", [("tourist_visits", A, 2025, 10.9, "亿人次", 7.4, None, ANNUAL)]),
     # the 2011-2014 name of the general budget
     ("公共财政预算收入284.1亿元，增长5.3%。", "results", [("budget_revenue", A, 2025, 284.1, "亿元", 5.3, None, ANNUAL)]),
     ("公共财政预算支出增长6%。", "targets", [("budget_expenditure", T, 2026, None, None, 6.0, None, ANNUAL)]),
