@@ -14,6 +14,8 @@ A, T = "actual", "target"
 ANNUAL, PARTIAL, AVG, CUM = "annual", "partial_year", "multi_year_avg", "cumulative"
 
 COORDINATION = [
+    ("全年接待海内外游客8.07亿人次、实现旅游总收入1.1万亿元，分别增长17.1%和22.7%。", "results",
+     [("tourist_visits", A, 2025, 8.07, "亿人次", 17.1, None, ANNUAL), ("tourism_revenue", A, 2025, 1.1, "万亿元", 22.7, None, ANNUAL)]),
     ("城乡居民人均可支配收入分别达到62880元和37590元，分别增长4.8%和6.9%。", "results",
      [("urban_disposable_income_per_capita", A, 2025, 62880.0, "元", 4.8, None, ANNUAL),
       ("rural_disposable_income_per_capita", A, 2025, 37590.0, "元", 6.9, None, ANNUAL)]),
