@@ -140,6 +140,9 @@ CODE = [
     # the share of good surface water by its class (优Ⅲ类), visitors from home and abroad (境内外)
     ("地表水国考断面水质优Ⅲ类比例92.6%。", "results", [("good_water_ratio", A, 2025, 92.6, "%", None, None, ANNUAL)]),
     ("全年接待境内外游客10.9亿人次，比上年增长7.4%。", "results", [("tourist_visits", A, 2025, 10.9, "亿人次", 7.4, None, ANNUAL)]),
+    # 经济总量, the economy's size, is its GDP
+    ("经济总量由2020年的2887亿元跃升至接近4000亿元。", "results",
+     [("gdp", A, 2020, 2887.0, "亿元", None, None, ANNUAL), ("gdp", A, 2025, 4000.0, "亿元", None, "接近", ANNUAL)]),
     # the 2011-2014 name of the general budget
     ("公共财政预算收入284.1亿元，增长5.3%。", "results", [("budget_revenue", A, 2025, 284.1, "亿元", 5.3, None, ANNUAL)]),
     ("公共财政预算支出增长6%。", "targets", [("budget_expenditure", T, 2026, None, None, 6.0, None, ANNUAL)]),
