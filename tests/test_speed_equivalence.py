@@ -240,10 +240,12 @@ def test_no_share_of_without_a_name_before_it():
     assert statements._share_mentions(text, 0, len(text), [], default_catalogue(), G) == []
 
 
-def _find_by_first_char(gz, text):
+def _find_by_character(gz, text):
+    """Gazetteer.find as a loop over every character, trying every name longest first."""
+    names = sorted(gz.by_name, key=len, reverse=True)
     out, i = [], 0
     while i < len(text):
-        for name in gz._first.get(text[i], ()):
+        for name in names:
             if text.startswith(name, i):
                 out.append((i, name))
                 i += len(name) - 1
@@ -253,15 +255,31 @@ def _find_by_first_char(gz, text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.lists(st.sampled_from(["和平", "和平区", "和平区东", "沈阳市", "沈", "阳", "市", "区", "x", "县"]), max_size=12).map("".join))
-def test_gazetteer_find_by_two_characters_is_the_first_character_loop(text):
+@given(text=st.lists(st.sampled_from(["和平", "和平区", "和平区东", "沈阳市", "沈", "阳", "市", "区", "x", "县", "东街"]),
+                     max_size=12).map("".join))
+def test_gazetteer_find_where_names_end_is_the_character_loop(text):
     from pathlib import Path
 
     from planwatch.gazetteer import Gazetteer, Place
-    names = ["和平区", "和平区东街", "沈阳市", "沈阳", "阳", "县", "和平"]
+    names = ["和平区", "和平区东街", "沈阳市", "沈阳", "阳", "县", "和平", "平区东街", "区东"]
     gz = Gazetteer([Place(f"{i:06d}", n, "district", None, None, "x", "current", None) for i, n in enumerate(names)],
                    Path("x"))
-    assert gz.find(text) == _find_by_first_char(gz, text)
+    assert gz.find(text) == _find_by_character(gz, text)
+    assert Gazetteer([], Path("x")).find(text) == []
+
+
+def _gazetteer_pieces():
+    from planwatch.gazetteer import default_gazetteer
+    names = sorted(default_gazetteer().by_name)
+    return names[::7] + [n[:-1] for n in names[::11]] + [n[1:] for n in names[::13]] + ["自治县", "市", "区", "。", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(_gazetteer_pieces()), max_size=20).map("".join))
+def test_gazetteer_find_is_the_character_loop_on_the_shipped_gazetteer(text):
+    from planwatch.gazetteer import default_gazetteer
+    gz = default_gazetteer()
+    assert gz.find(text) == _find_by_character(gz, text)
 
 
 @settings(max_examples=300, deadline=None)
