@@ -444,3 +444,29 @@ def _sentences_plain(text):
 def test_sentences_by_one_pattern_are_the_split_loop(text):
     from planwatch.parse.text import sentences
     assert sentences(text) == _sentences_plain(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(["昆明市", "呈贡区", "第二届人民代表大会", "第十四届", "人民代表大会", "第", "届", "二",
+                                      "在", "代表", "新疆维吾尔自治区", "自治区", "旗", "市", "工作", "会议", "x", "。", "\n"]),
+                     max_size=16).map("".join))
+def test_congress_scan_from_its_words_is_the_whole_scan(text):
+    """_congress_name begins the congress pattern's scan a name's width before the congress words."""
+    from planwatch.parse import document
+    assert G.region_name_width == 9
+    def outcome(f, *args):
+        try:
+            return f(*args)
+        except ValueError as exc:       # _trim of a name that is all suffix (自治区…) fails on both paths
+            return type(exc)
+    assert outcome(document._congress_name, text, text, G) == outcome(document._first_name, G.region_congress, text, text, G)
+    words = G.region_congress_words.search(text)
+    start = max(0, words.start() - G.region_name_width) if words else len(text)
+    assert [m.span(1) for m in G.region_congress.finditer(text)] == [m.span(1) for m in G.region_congress.finditer(text, start)]
+
+
+def test_title_from_the_first_forty_lines_only():
+    from planwatch.parse.document import _title_span
+    head = "\n".join(["x"] * 39)
+    for text in (head + "\n某市2026年国民经济和社会发展计划", head + "\n\n某市2026年国民经济和社会发展计划", "\n" * 45):
+        assert _title_span(text + "\n" + "正文。\n" * 50, G) == _title_span(text, G)

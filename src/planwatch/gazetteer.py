@@ -121,7 +121,11 @@ class Gazetteer:
 
 
 def load_gazetteer(reference_dir: Path | str) -> Gazetteer | None:
-    path = Path(reference_dir) / "gazetteer.csv"
+    return load_gazetteer_file(Path(reference_dir) / "gazetteer.csv")
+
+
+def load_gazetteer_file(path: Path) -> Gazetteer | None:
+    """The gazetteer in path (None when there is none), read again when its time or size changes."""
     try:
         st = path.stat()      # one system call per document (was three: exists, then stat twice)
     except (FileNotFoundError, NotADirectoryError):      # as Path.exists() answers False

@@ -254,6 +254,11 @@ class Grammar:
         name = "(?:(?![" + re.escape(r["name_stop_chars"]) + r"])[\u4e00-\u9fff]){2,6}?" + suffix
         self.region_in_title = re.compile(f"({name})(?=" + "|".join(r["title_follow"]) + ")")
         self.region_congress = re.compile(f"({name}){r['congress']}")
+        # a congress match ends in the congress words and starts at most a name's width before them
+        # (document._congress_name scans from there, not from the text's start)
+        self.region_congress_words = re.compile(r["congress"])
+        from planwatch.parse.numbers import max_width
+        self.region_name_width = max_width(name)
         self.region_not_names: list[str] = r["not_names"]
         self.region_scope = re.compile("[" + re.escape("".join(r["scope_prefixes"])) + "]("
                                        + "|".join(re.escape(s) for s in r["suffixes"]) + ")")
