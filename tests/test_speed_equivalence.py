@@ -470,3 +470,20 @@ def test_title_from_the_first_forty_lines_only():
     head = "\n".join(["x"] * 39)
     for text in (head + "\n某市2026年国民经济和社会发展计划", head + "\n\n某市2026年国民经济和社会发展计划", "\n" * 45):
         assert _title_span(text + "\n" + "正文。\n" * 50, G) == _title_span(text, G)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(["1，234", "，", "5", "123", "1234", " ", "  ", "\t", "\r", "\n", "\n\n", "x", "增长",
+                                      "。", "●", "◆ 地区生产总值：", "— 3 —", "亿元", "12，3456", "\u3000", "２", "，１２３"]),
+                     max_size=30).map("".join))
+def test_drops_found_in_the_whole_text_are_those_found_per_line(text):
+    """normalise finds the characters to drop in one scan of the folded text, not one per line."""
+    import planwatch.parse.text as T
+    fast = T.normalise(text, G)
+    saved = T._folds_lines_apart
+    T._folds_lines_apart = lambda g: False      # the per-line path (a grammar whose fold moves line breaks)
+    try:
+        plain = T.normalise(text, G)
+    finally:
+        T._folds_lines_apart = saved
+    assert (fast.text, list(fast.raw_index)) == (plain.text, list(plain.raw_index))
