@@ -487,3 +487,19 @@ def test_drops_found_in_the_whole_text_are_those_found_per_line(text):
     finally:
         T._folds_lines_apart = saved
     assert (fast.text, list(fast.raw_index)) == (plain.text, list(plain.raw_index))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(["\n", "\n\n", "x", "名称", "亿元", "1345", " ", "  ", "\u3000", "\t", "一、", "。", "\r"]),
+                     max_size=20).map("".join))
+def test_a_text_without_a_tab_line_or_a_gap_has_no_table_row(text):
+    """table_rows and spaced_rows return [] without their line loop when no line could be a row: the
+    loop, made to run by a row line after the text, reads nothing in the text's own lines."""
+    from planwatch.parse.tables import Cell, spaced_rows, table_rows
+    end = len(text) + 1
+    if not text.startswith("\t") and "\n\t" not in text:
+        assert table_rows(text) == []
+        assert table_rows(text + "\n\t1") == [[Cell("1", end + 1, end + 2)]]
+    if "  " not in text and "\t" not in text and "\u3000" not in text:
+        assert spaced_rows(text) == []
+        assert spaced_rows(text + "\na  b  c") == [[Cell("a", end, end + 1), Cell("b", end + 3, end + 4), Cell("c", end + 6, end + 7)]]

@@ -38,6 +38,8 @@ def table_rows(raw: str) -> list[list[Cell]]:
     >>> [[c.text for c in r] for r in table_rows("x\\n\\n\\t名称\\n\\t单位\\n\\n\\t与经济\\n\\n增长同步\\n\\n\\t下一行\\n")]
     [['名称', '单位'], ['与经济增长同步'], ['下一行']]
     """
+    if not raw.startswith("\t") and "\n\t" not in raw:
+        return []       # no line starts with a tab, so none is a cell (most documents): no line loop
     rows: list[list[Cell]] = []
     current: list[Cell] = []
     pos = 0
@@ -82,6 +84,8 @@ def spaced_rows(raw: str) -> list[list[Cell]]:
     >>> spaced_rows("地区生产总值\\t亿元\\t1345\\n")[0][2]
     Cell(text='1345', start=10, end=14)
     """
+    if "  " not in raw and "\t" not in raw and "\u3000" not in raw:
+        return []       # no line holds a gap (as below): no line loop
     rows: list[list[Cell]] = []
     pos = 0
     for line in raw.split("\n"):
