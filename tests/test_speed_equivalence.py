@@ -503,3 +503,10 @@ def test_a_text_without_a_tab_line_or_a_gap_has_no_table_row(text):
     if "  " not in text and "\t" not in text and "\u3000" not in text:
         assert spaced_rows(text) == []
         assert spaced_rows(text + "\na  b  c") == [[Cell("a", end, end + 1), Cell("b", end + 3, end + 4), Cell("c", end + 6, end + 7)]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["一、", "。", "2025年", "计划执行情况", "x" * 30, "\n", "，"]), max_size=8).map("".join))
+def test_short_heading_by_str_split_is_the_pattern_split(text):
+    from planwatch.parse.sections import _short
+    assert _short(text) == re.split(r"[。]", text, maxsplit=1)[0][:40]

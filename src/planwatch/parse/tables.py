@@ -32,6 +32,9 @@ class Cell:
     end: int
 
 
+_ROW_NUMBER = re.compile(r"\d{1,3}[.、]?")     # a row number cell (序号), compiled once (was: looked up per row)
+
+
 def table_rows(raw: str) -> list[list[Cell]]:
     """Rows of tab-cell tables in raw text, with spans.
 
@@ -178,7 +181,7 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
         after_year_head = False
         while row and not row[-1].text:
             row = row[:-1]          # trailing empty cells of a wider table (Word pads rows)
-        while len(row) > 3 and re.fullmatch(r"\d{1,3}[.、]?", row[0].text):
+        while len(row) > 3 and _ROW_NUMBER.fullmatch(row[0].text):
             row = row[1:]           # a row number (序号)
         texts = [fold(c.text, g) for c in row]
         if len(row) < 3 or not groups:
