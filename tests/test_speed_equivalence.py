@@ -446,23 +446,26 @@ def test_sentences_by_one_pattern_are_the_split_loop(text):
     assert sentences(text) == _sentences_plain(text)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(text=st.lists(st.sampled_from(["昆明市", "呈贡区", "第二届人民代表大会", "第十四届", "人民代表大会", "第", "届", "二",
-                                      "在", "代表", "新疆维吾尔自治区", "自治区", "旗", "市", "工作", "会议", "x", "。", "\n"]),
+                                      "在", "代表", "新疆维吾尔自治区", "自治区", "旗", "市", "工作", "会议", "x", "。", "\n",
+                                      "2026", "2026年", "人民政府", "国民经济", "政府工作", "统计公报", "经济社会", "第二届"]),
                      max_size=16).map("".join))
-def test_congress_scan_from_its_words_is_the_whole_scan(text):
-    """_congress_name begins the congress pattern's scan a name's width before the congress words."""
+def test_region_name_scans_from_its_tail_are_the_whole_scans(text):
+    """_region_name begins the title and congress patterns' scans a name's width before their tails."""
     from planwatch.parse import document
     assert G.region_name_width == 9
+
     def outcome(f, *args):
         try:
             return f(*args)
         except ValueError as exc:       # _trim of a name that is all suffix (自治区…) fails on both paths
             return type(exc)
-    assert outcome(document._congress_name, text, text, G) == outcome(document._first_name, G.region_congress, text, text, G)
-    words = G.region_congress_words.search(text)
-    start = max(0, words.start() - G.region_name_width) if words else len(text)
-    assert [m.span(1) for m in G.region_congress.finditer(text)] == [m.span(1) for m in G.region_congress.finditer(text, start)]
+    for pattern, tail in ((G.region_congress, G.region_congress_tail), (G.region_in_title, G.region_in_title_tail)):
+        assert outcome(document._region_name, pattern, tail, text, text, G) == outcome(document._first_name, pattern, text, text, G)
+        first = tail.search(text)
+        start = max(0, first.start() - G.region_name_width) if first else len(text)
+        assert [m.span(1) for m in pattern.finditer(text)] == [m.span(1) for m in pattern.finditer(text, start)]
 
 
 def test_title_from_the_first_forty_lines_only():

@@ -151,15 +151,16 @@ def _first_name(pattern: re.Pattern, text: str, body: str, g: Grammar, start: in
     return None
 
 
-def _congress_name(opening: str, body: str, g: Grammar) -> str | None:
-    """_first_name of the congress pattern in the opening, scanned from where a match can start: it
-    ends in the congress words, so it starts at most a name's width before their first place (the
-    pattern tries up to six characters and a suffix at every position it is tried at)."""
-    words = g.region_congress_words.search(opening)
-    if words is None:
+def _region_name(pattern: re.Pattern, tail: re.Pattern, text: str, body: str, g: Grammar) -> str | None:
+    """_first_name of the pattern, scanned from where a match can start: every match holds the tail
+    (the name's suffix and what the pattern asks after the name) less than a name's width after its
+    start, so the scan begins that far before the tail's first place, and without one finds nothing
+    (the pattern tries up to six characters and a suffix at every position it is tried at)."""
+    first = tail.search(text)
+    if first is None:
         return None
     width = g.region_name_width
-    return _first_name(g.region_congress, opening, body, g, max(0, words.start() - width) if width is not None else 0)
+    return _first_name(pattern, text, body, g, max(0, first.start() - width) if width is not None else 0)
 
 
 def _trim(name: str, body: str, g: Grammar | None = None) -> str:
@@ -246,7 +247,8 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None, g: Grammar | N
         in_title = _gazetteer_in_title(title, gz)
         if in_title:
             return in_title
-    found = _first_name(g.region_in_title, title, text, g) or _congress_name(text[:5000], text, g)
+    found = _region_name(g.region_in_title, g.region_in_title_tail, title, text, g) \
+        or _region_name(g.region_congress, g.region_congress_tail, text[:5000], text, g)
     if found:
         return found
     counts = Counter({r.name: text.count(r.name) + text.count(r.short) for r in catalogue.regions.values()})
@@ -257,7 +259,7 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None, g: Grammar | N
         in_body = _gazetteer_in_body(text, gz)
         if in_body:
             return in_body
-    return _first_name(g.region_in_title, text[:3000], text, g)
+    return _region_name(g.region_in_title, g.region_in_title_tail, text[:3000], text, g)
 
 
 def _scope_level(text: str, g: Grammar | None = None) -> str:

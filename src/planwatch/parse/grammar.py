@@ -252,11 +252,14 @@ class Grammar:
         self.region_levels: dict[str, str] = r["suffixes"]
         suffix = "(?:" + "|".join(re.escape(s) for s in r["suffixes"]) + ")"
         name = "(?:(?![" + re.escape(r["name_stop_chars"]) + r"])[\u4e00-\u9fff]){2,6}?" + suffix
-        self.region_in_title = re.compile(f"({name})(?=" + "|".join(r["title_follow"]) + ")")
+        follow = "(?=" + "|".join(r["title_follow"]) + ")"
+        self.region_in_title = re.compile(f"({name}){follow}")
         self.region_congress = re.compile(f"({name}){r['congress']}")
-        # a congress match ends in the congress words and starts at most a name's width before them
-        # (document._congress_name scans from there, not from the text's start)
-        self.region_congress_words = re.compile(r["congress"])
+        # what every match of each holds: the name's suffix and what follows the name, less than a
+        # name's width after the match's start (document._region_name scans from there, not from the
+        # text's start, and not at all without one)
+        self.region_in_title_tail = re.compile(suffix + follow)
+        self.region_congress_tail = re.compile(suffix + r["congress"])
         from planwatch.parse.numbers import max_width
         self.region_name_width = max_width(name)
         self.region_not_names: list[str] = r["not_names"]
