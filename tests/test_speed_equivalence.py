@@ -240,10 +240,12 @@ def test_no_share_of_without_a_name_before_it():
     assert statements._share_mentions(text, 0, len(text), [], default_catalogue(), G) == []
 
 
-def _find_by_first_char(gz, text):
+def _find_by_character(gz, text):
+    """Gazetteer.find as a loop over every character, trying every name longest first."""
+    names = sorted(gz.by_name, key=len, reverse=True)
     out, i = [], 0
     while i < len(text):
-        for name in gz._first.get(text[i], ()):
+        for name in names:
             if text.startswith(name, i):
                 out.append((i, name))
                 i += len(name) - 1
@@ -253,15 +255,31 @@ def _find_by_first_char(gz, text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.lists(st.sampled_from(["和平", "和平区", "和平区东", "沈阳市", "沈", "阳", "市", "区", "x", "县"]), max_size=12).map("".join))
-def test_gazetteer_find_by_two_characters_is_the_first_character_loop(text):
+@given(text=st.lists(st.sampled_from(["和平", "和平区", "和平区东", "沈阳市", "沈", "阳", "市", "区", "x", "县", "东街"]),
+                     max_size=12).map("".join))
+def test_gazetteer_find_where_names_end_is_the_character_loop(text):
     from pathlib import Path
 
     from planwatch.gazetteer import Gazetteer, Place
-    names = ["和平区", "和平区东街", "沈阳市", "沈阳", "阳", "县", "和平"]
+    names = ["和平区", "和平区东街", "沈阳市", "沈阳", "阳", "县", "和平", "平区东街", "区东"]
     gz = Gazetteer([Place(f"{i:06d}", n, "district", None, None, "x", "current", None) for i, n in enumerate(names)],
                    Path("x"))
-    assert gz.find(text) == _find_by_first_char(gz, text)
+    assert gz.find(text) == _find_by_character(gz, text)
+    assert Gazetteer([], Path("x")).find(text) == []
+
+
+def _gazetteer_pieces():
+    from planwatch.gazetteer import default_gazetteer
+    names = sorted(default_gazetteer().by_name)
+    return names[::7] + [n[:-1] for n in names[::11]] + [n[1:] for n in names[::13]] + ["自治县", "市", "区", "。", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(_gazetteer_pieces()), max_size=20).map("".join))
+def test_gazetteer_find_is_the_character_loop_on_the_shipped_gazetteer(text):
+    from planwatch.gazetteer import default_gazetteer
+    gz = default_gazetteer()
+    assert gz.find(text) == _find_by_character(gz, text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -426,3 +444,72 @@ def _sentences_plain(text):
 def test_sentences_by_one_pattern_are_the_split_loop(text):
     from planwatch.parse.text import sentences
     assert sentences(text) == _sentences_plain(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(["昆明市", "呈贡区", "第二届人民代表大会", "第十四届", "人民代表大会", "第", "届", "二",
+                                      "在", "代表", "新疆维吾尔自治区", "自治区", "旗", "市", "工作", "会议", "x", "。", "\n",
+                                      "2026", "2026年", "人民政府", "国民经济", "政府工作", "统计公报", "经济社会", "第二届"]),
+                     max_size=16).map("".join))
+def test_region_name_scans_from_its_tail_are_the_whole_scans(text):
+    """_region_name begins the title and congress patterns' scans a name's width before their tails."""
+    from planwatch.parse import document
+    assert G.region_name_width == 9
+
+    def outcome(f, *args):
+        try:
+            return f(*args)
+        except ValueError as exc:       # _trim of a name that is all suffix (自治区…) fails on both paths
+            return type(exc)
+    for pattern, tail in ((G.region_congress, G.region_congress_tail), (G.region_in_title, G.region_in_title_tail)):
+        assert outcome(document._region_name, pattern, tail, text, text, G) == outcome(document._first_name, pattern, text, text, G)
+        first = tail.search(text)
+        start = max(0, first.start() - G.region_name_width) if first else len(text)
+        assert [m.span(1) for m in pattern.finditer(text)] == [m.span(1) for m in pattern.finditer(text, start)]
+
+
+def test_title_from_the_first_forty_lines_only():
+    from planwatch.parse.document import _title_span
+    head = "\n".join(["x"] * 39)
+    for text in (head + "\n某市2026年国民经济和社会发展计划", head + "\n\n某市2026年国民经济和社会发展计划", "\n" * 45):
+        assert _title_span(text + "\n" + "正文。\n" * 50, G) == _title_span(text, G)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(["1，234", "，", "5", "123", "1234", " ", "  ", "\t", "\r", "\n", "\n\n", "x", "增长",
+                                      "。", "●", "◆ 地区生产总值：", "— 3 —", "亿元", "12，3456", "\u3000", "２", "，１２３"]),
+                     max_size=30).map("".join))
+def test_drops_found_in_the_whole_text_are_those_found_per_line(text):
+    """normalise finds the characters to drop in one scan of the folded text, not one per line."""
+    import planwatch.parse.text as T
+    fast = T.normalise(text, G)
+    saved = T._folds_lines_apart
+    T._folds_lines_apart = lambda g: False      # the per-line path (a grammar whose fold moves line breaks)
+    try:
+        plain = T.normalise(text, G)
+    finally:
+        T._folds_lines_apart = saved
+    assert (fast.text, list(fast.raw_index)) == (plain.text, list(plain.raw_index))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(["\n", "\n\n", "x", "名称", "亿元", "1345", " ", "  ", "\u3000", "\t", "一、", "。", "\r"]),
+                     max_size=20).map("".join))
+def test_a_text_without_a_tab_line_or_a_gap_has_no_table_row(text):
+    """table_rows and spaced_rows return [] without their line loop when no line could be a row: the
+    loop, made to run by a row line after the text, reads nothing in the text's own lines."""
+    from planwatch.parse.tables import Cell, spaced_rows, table_rows
+    end = len(text) + 1
+    if not text.startswith("\t") and "\n\t" not in text:
+        assert table_rows(text) == []
+        assert table_rows(text + "\n\t1") == [[Cell("1", end + 1, end + 2)]]
+    if "  " not in text and "\t" not in text and "\u3000" not in text:
+        assert spaced_rows(text) == []
+        assert spaced_rows(text + "\na  b  c") == [[Cell("a", end, end + 1), Cell("b", end + 3, end + 4), Cell("c", end + 6, end + 7)]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["一、", "。", "2025年", "计划执行情况", "x" * 30, "\n", "，"]), max_size=8).map("".join))
+def test_short_heading_by_str_split_is_the_pattern_split(text):
+    from planwatch.parse.sections import _short
+    assert _short(text) == re.split(r"[。]", text, maxsplit=1)[0][:40]

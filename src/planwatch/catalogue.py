@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # any script, digits and · （）() -, never a path, markup or a line break (it names a report page)
 REGION_NAME = re.compile(r"^[^\W_][\w·（）()-]{0,39}$")
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+_ROW_PREFIX = re.compile(r"^[一二三四五六七八九十]+、|^\d+[.、]")     # a table row label's numbering (一、 1.), compiled once
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Catalogue:
         >>> default_catalogue().match_name("一、地区生产总值")
         ('gdp', '地区生产总值')
         """
-        label = re.sub(r"^[一二三四五六七八九十]+、|^\d+[.、]", "", text.strip())
+        label = _ROW_PREFIX.sub("", text.strip())
         if label in self._by_name:
             return self._by_name[label], label
         for name in self._labels_longest_first:      # names(), without the bare ones

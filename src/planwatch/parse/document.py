@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 from planwatch.catalogue import Catalogue
 from planwatch.errors import PlanwatchError
@@ -50,7 +52,7 @@ def find_title(text: str, g: Grammar) -> str | None:
 def _title_span(text: str, g: Grammar) -> tuple[int, int] | None:
     lines: list[tuple[int, str]] = []
     pos = 0
-    for ln in text.split("\n")[:40]:
+    for ln in text.split("\n", 40)[:40]:      # the first 40 lines, without splitting the rest
         body = ln.strip()
         if body:
             lines.append((pos + ln.index(body), body))
@@ -142,12 +144,24 @@ def _doc_type(title: str, text: str, g: Grammar) -> str:
     return "unknown"
 
 
-def _first_name(pattern: re.Pattern, text: str, body: str, g: Grammar) -> str | None:
-    """The first region name the pattern finds in text, trimmed against the whole body."""
-    for m in pattern.finditer(text):
+def _first_name(pattern: re.Pattern, text: str, body: str, g: Grammar, start: int = 0) -> str | None:
+    """The first region name the pattern finds in text (from start), trimmed against the whole body."""
+    for m in pattern.finditer(text, start):
         if not any(w in m.group(1) for w in g.region_not_names):
             return _trim(m.group(1), body, g)
     return None
+
+
+def _region_name(pattern: re.Pattern, tail: re.Pattern, text: str, body: str, g: Grammar) -> str | None:
+    """_first_name of the pattern, scanned from where a match can start: every match holds the tail
+    (the name's suffix and what the pattern asks after the name) less than a name's width after its
+    start, so the scan begins that far before the tail's first place, and without one finds nothing
+    (the pattern tries up to six characters and a suffix at every position it is tried at)."""
+    first = tail.search(text)
+    if first is None:
+        return None
+    width = g.region_name_width
+    return _first_name(pattern, text, body, g, max(0, first.start() - width) if width is not None else 0)
 
 
 def _trim(name: str, body: str, g: Grammar | None = None) -> str:
@@ -170,8 +184,15 @@ def _trim(name: str, body: str, g: Grammar | None = None) -> str:
 
 def default_gazetteer_for(catalogue: Catalogue):
     """The gazetteer beside the catalogue's indicators.yml (None when the folder has none)."""
-    from planwatch.gazetteer import load_gazetteer
-    return load_gazetteer(catalogue.source.parent)
+    from planwatch.gazetteer import load_gazetteer_file
+    return load_gazetteer_file(_gazetteer_file(catalogue.source))
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_file(indicators: Path) -> Path:
+    """gazetteer.csv beside indicators.yml: the path made once, not per document (the file is still
+    looked at per document, so a changed gazetteer is read again)."""
+    return indicators.parent / "gazetteer.csv"
 
 
 def _gazetteer_in_title(title: str, gz) -> str | None:
@@ -237,7 +258,8 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None, g: Grammar | N
         in_title = _gazetteer_in_title(title, gz)
         if in_title:
             return in_title
-    found = _first_name(g.region_in_title, title, text, g) or _first_name(g.region_congress, text[:5000], text, g)
+    found = _region_name(g.region_in_title, g.region_in_title_tail, title, text, g) \
+        or _region_name(g.region_congress, g.region_congress_tail, text[:5000], text, g)
     if found:
         return found
     counts = Counter({r.name: text.count(r.name) + text.count(r.short) for r in catalogue.regions.values()})
@@ -253,7 +275,7 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None, g: Grammar | N
         by_short = gz.by_short_name(text[:BODY_SCAN], _scope_level(text, g))
         if by_short:
             return by_short
-    return _first_name(g.region_in_title, text[:3000], text, g)
+    return _region_name(g.region_in_title, g.region_in_title_tail, text[:3000], text, g)
 
 
 def _scope_level(text: str, g: Grammar | None = None) -> str:

@@ -286,8 +286,16 @@ class Grammar:
         self.region_levels: dict[str, str] = r["suffixes"]
         suffix = "(?:" + "|".join(re.escape(s) for s in r["suffixes"]) + ")"
         name = "(?:(?![" + re.escape(r["name_stop_chars"]) + r"])[\u4e00-\u9fff]){2,6}?" + suffix
-        self.region_in_title = re.compile(f"({name})(?=" + "|".join(r["title_follow"]) + ")")
+        follow = "(?=" + "|".join(r["title_follow"]) + ")"
+        self.region_in_title = re.compile(f"({name}){follow}")
         self.region_congress = re.compile(f"({name}){r['congress']}")
+        # what every match of each holds: the name's suffix and what follows the name, less than a
+        # name's width after the match's start (document._region_name scans from there, not from the
+        # text's start, and not at all without one)
+        self.region_in_title_tail = re.compile(suffix + follow)
+        self.region_congress_tail = re.compile(suffix + r["congress"])
+        from planwatch.parse.numbers import max_width
+        self.region_name_width = max_width(name)
         self.region_not_names: list[str] = r["not_names"]
         self.region_scope = re.compile("[" + re.escape("".join(r["scope_prefixes"])) + "]("
                                        + "|".join(re.escape(s) for s in r["suffixes"]) + ")")

@@ -125,6 +125,20 @@ def first_chars(pattern: str, flags: int = 0) -> str | None:
     return None if empty or not items else "[" + "".join(dict.fromkeys(items)) + "]"
 
 
+def max_width(pattern: str, flags: int = 0) -> int | None:
+    r"""The most characters a match of pattern can span; None when unbounded or not told.
+
+    >>> max_width(r"(?:(?![省市])[\u4e00-\u9fff]){2,6}?(?:省|自治区)"), max_width(r"a+"), max_width(r"(")
+    (9, None, None)
+    """
+    try:
+        from re import _parser
+        width = _parser.parse(pattern, flags).getwidth()[1]
+        return width if width < _parser.MAXREPEAT else None
+    except (re.error, ImportError, AttributeError):
+        return None
+
+
 def _required(items) -> frozenset[str] | None:
     """Characters one of which every match of a parsed sequence holds, from its first mandatory item
     that is a literal or a class of literals other than digits (a digit is in every text a mask is

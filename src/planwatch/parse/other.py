@@ -81,6 +81,12 @@ def _respectively(g: Grammar) -> re.Pattern:
 
 
 @lru_cache(maxsize=4)
+def _joiners(g: Grammar) -> re.Pattern:
+    # the list joiners as one pattern, compiled once per grammar (was: per clause holding 分别)
+    return re.compile("|".join(re.escape(w) for w in g.list_joiners))
+
+
+@lru_cache(maxsize=4)
 def _lead_verbs(g: Grammar) -> re.Pattern:
     # the alternatives in task_verbs' order (longest first): the same verb the list scan found first
     return any_word(g.task_verbs)
@@ -107,8 +113,7 @@ def other_items(text: str, c0: int, c1: int, g: Grammar, numerals: bool = True) 
     first = _respectively(g).search(clause)       # the earliest 分别 (a leftmost match starts where the first word does)
     i = first.start() if first else -1
     if i > 0:
-        split = re.compile("|".join(re.escape(w) for w in g.list_joiners))
-        subjects = [x for x in (_strip(s, g) for s in split.split(clause[:i])) if x]
+        subjects = [x for x in (_strip(s, g) for s in _joiners(g).split(clause[:i])) if x]
         after = [q for q in qs if q.start >= c0 + i]
         if len(subjects) > 1 and len(subjects) == len(after):
             lead = _lead_verb(subjects[0], g)

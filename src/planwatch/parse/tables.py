@@ -32,12 +32,17 @@ class Cell:
     end: int
 
 
+_ROW_NUMBER = re.compile(r"\d{1,3}[.、]?")     # a row number cell (序号), compiled once (was: looked up per row)
+
+
 def table_rows(raw: str) -> list[list[Cell]]:
     """Rows of tab-cell tables in raw text, with spans.
 
     >>> [[c.text for c in r] for r in table_rows("x\\n\\n\\t名称\\n\\t单位\\n\\n\\t与经济\\n\\n增长同步\\n\\n\\t下一行\\n")]
     [['名称', '单位'], ['与经济增长同步'], ['下一行']]
     """
+    if not raw.startswith("\t") and "\n\t" not in raw:
+        return []       # no line starts with a tab, so none is a cell (most documents): no line loop
     rows: list[list[Cell]] = []
     current: list[Cell] = []
     pos = 0
@@ -82,6 +87,8 @@ def spaced_rows(raw: str) -> list[list[Cell]]:
     >>> spaced_rows("地区生产总值\\t亿元\\t1345\\n")[0][2]
     Cell(text='1345', start=10, end=14)
     """
+    if "  " not in raw and "\t" not in raw and "\u3000" not in raw:
+        return []       # no line holds a gap (as below): no line loop
     rows: list[list[Cell]] = []
     pos = 0
     for line in raw.split("\n"):
@@ -174,7 +181,7 @@ def extract_tables(raw: str, cat: Catalogue, g: Grammar, raw_to_section=None) ->
         after_year_head = False
         while row and not row[-1].text:
             row = row[:-1]          # trailing empty cells of a wider table (Word pads rows)
-        while len(row) > 3 and re.fullmatch(r"\d{1,3}[.、]?", row[0].text):
+        while len(row) > 3 and _ROW_NUMBER.fullmatch(row[0].text):
             row = row[1:]           # a row number (序号)
         texts = [fold(c.text, g) for c in row]
         if len(row) < 3 or not groups:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -182,6 +183,10 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
         folded_text = fold(raw, g)
     offsets = _offsets_into(idx, len(raw))
     drop = _drop()
+    # the characters to drop (spaces, thousands separators) in one scan of the folded text, when there
+    # is one (not one per line): a match holds no line break, and its look-arounds read a line break
+    # as they read a line's end (neither is a digit)
+    dropped = [m.start() for m in drop.finditer(folded_text)] if folded_text is not None else None
     residue_start = _residue_start(g)
     bullets = g.data.get("bullets", "")
     units = _unit_starts(g)
@@ -204,7 +209,12 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
             if keep_tab:                      # a table cell: keep one tab at line start
                 out.append("\t")
                 idx.append(pos + line.index("\t"))
-            drops = {m.start() for m in drop.finditer(folded)}
+            if dropped is None:
+                drops = {m.start() for m in drop.finditer(folded)}
+            else:
+                a = bisect_left(dropped, pos)
+                b = bisect_left(dropped, pos + len(folded), a)
+                drops = {j - pos for j in dropped[a:b]} if b > a else set()
             if lead:
                 drops.update(range(lead))
             if not keep_tab and lead < len(folded) and folded[lead] in bullets:     # _bullet_drops is [] otherwise
