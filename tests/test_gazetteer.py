@@ -78,6 +78,15 @@ def test_an_untitled_text_is_placed_by_the_short_name_it_uses_not_by_a_name_insi
     assert (f.region, f.region_code) == (region, code)
 
 
+@pytest.mark.parametrize("opening,region", [("本自治区第十届人民代表大会第三次会议", "未知地区"),
+                                            ("沙县第十届人民代表大会第三次会议", "沙县")])
+def test_a_congress_of_the_text_s_own_scope_or_of_a_one_character_name_does_not_crash(opening, region):
+    """本自治区…人民代表大会 read 自治区 as a name with no stem: max() of nothing, a traceback from
+    `planwatch extract`; 沙县 (a one-character stem) did the same."""
+    f = detect_facts(opening + "\n全区地区生产总值增长5%。\n", default_catalogue(), default_grammar(), doc_year=2025)
+    assert f.region == region
+
+
 def test_a_short_name_used_once_or_shared_by_two_places_is_no_evidence():
     gz = default_gazetteer()
     assert gz.by_short_name("安吉白茶。全县经济。", "county") is None                 # used once

@@ -147,8 +147,12 @@ def _doc_type(title: str, text: str, g: Grammar) -> str:
 def _first_name(pattern: re.Pattern, text: str, body: str, g: Grammar, start: int = 0) -> str | None:
     """The first region name the pattern finds in text (from start), trimmed against the whole body."""
     for m in pattern.finditer(text, start):
-        if not any(w in m.group(1) for w in g.region_not_names):
-            return _trim(m.group(1), body, g)
+        name = m.group(1)
+        if any(w in name for w in g.region_not_names) or g.region_scope.fullmatch(name):
+            continue        # 本自治区, 全市: the text's own scope, no name
+        trimmed = _trim(name, body, g)
+        if trimmed:
+            return trimmed
     return None
 
 
@@ -164,19 +168,24 @@ def _region_name(pattern: re.Pattern, tail: re.Pattern, text: str, body: str, g:
     return _first_name(pattern, text, body, g, max(0, first.start() - width) if width is not None else 0)
 
 
-def _trim(name: str, body: str, g: Grammar | None = None) -> str:
+def _trim(name: str, body: str, g: Grammar | None = None) -> str | None:
     """The name without words run into it (聚焦南昌市 → 南昌市): of its tails, the longest whose
-    stem the text uses as often as any (a place is named again and again; 聚焦南昌 is not).
+    stem the text uses as often as any (a place is named again and again; 聚焦南昌 is not). A
+    one-character stem is the name (沙县); no stem at all is no name (None).
 
     >>> _trim("聚焦南昌市", "聚焦南昌市。南昌发展，南昌人。")
     '南昌市'
     >>> _trim("石家庄市", "石家庄市。石家庄。")
     '石家庄市'
+    >>> _trim("沙县", "沙县。"), _trim("自治区", "自治区。")
+    ('沙县', None)
     """
     g = g or default_grammar()
     suffix = next(s for s in sorted(g.region_levels, key=len, reverse=True) if name.endswith(s))
     stem = name[: -len(suffix)]
-    tails = [stem[i:] for i in range(len(stem) - 1)]
+    if not stem:
+        return None
+    tails = [stem[i:] for i in range(max(1, len(stem) - 1))]
     counts = [body.count(t) for t in tails]
     best = max(counts)
     return next(t for t, n in zip(tails, counts) if n == best) + suffix
