@@ -304,6 +304,25 @@ def test_add_counts_the_statements_the_stage_will_publish_and_names_the_withheld
     assert (tmp_path / "raw" / "manifest.csv").read_text(encoding="utf-8").count("\n") == 2     # added all the same
 
 
+def test_a_defect_in_the_extractor_is_one_line_naming_the_file_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """A bug (here a ValueError raised inside parsing, as _trim's max() of nothing once did) gave
+    `planwatch extract` a raw traceback; PLANWATCH_DEBUG=1 still shows it to a developer."""
+    from planwatch import cli
+    from planwatch.parse import stage
+
+    def broken(*_a, **_k):
+        raise ValueError("max() arg is an empty sequence")
+    monkeypatch.setattr(stage, "parse_document", broken)
+    monkeypatch.delenv("PLANWATCH_DEBUG", raising=False)
+    assert cli.main(["extract", str(PLAN)]) == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"planwatch: {PLAN}: internal error (ValueError: max() arg is an empty sequence)" in err
+    monkeypatch.setenv("PLANWATCH_DEBUG", "1")
+    with pytest.raises(ValueError):
+        cli.main(["extract", str(PLAN)])
+
+
 def test_limits_and_params_are_checked_with_the_key_named():
     with pytest.raises(PlanwatchError, match=r"params.yaml: analyse.link_threshold = 7: .*less than or equal to 1"):
         params.check("analyse", tolerance_pp=0.5, tolerance_level_pct=2, link_threshold=7)

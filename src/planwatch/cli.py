@@ -264,6 +264,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("planwatch: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:        # a defect: one line naming the input, not a traceback (PLANWATCH_DEBUG=1 shows it)
+        if os.environ.get("PLANWATCH_DEBUG"):
+            raise
+        where = getattr(args, "file", None) or getattr(args, "doc_id", None) or args.command
+        print(one_line(f"planwatch: {_display(Path(str(where)))}: internal error ({type(exc).__name__}: {exc}); "
+                       "please report it with this input (PLANWATCH_DEBUG=1 shows where)"), file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":
