@@ -130,18 +130,23 @@ def test_region_scorecard_draws_targets_with_status_as_text(browser, site):
     assert problems == {"requests": [], "console": [], "dialogs": []}
 
 
-def test_document_markup_is_inert(browser, tmp_path):
+def _site_of(tmp_path: Path, name: str, doc: str) -> Path:
+    """The reports built from one text document, as data/raw with its manifest row would hold it."""
+    import hashlib
     raw = tmp_path / "raw"
     raw.mkdir()
+    (raw / name).write_text(doc, encoding="utf-8")
+    sha = hashlib.sha256(doc.encode()).hexdigest()
+    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\n{name},{name},{sha},\n", encoding="utf-8")
+    return build_site(raw, tmp_path / "out")
+
+
+def test_document_markup_is_inert(browser, tmp_path):
     doc = ("<script>alert('title')</script>博山区2026年国民经济和社会发展计划\n\n"
            "一、2025年国民经济和社会发展计划执行情况\n"
            "全区<img src=x onerror=alert('sentence')>地区生产总值完成319.3亿元，同比增长6.5%。\n"
            "二、2026年经济社会发展主要预期目标\n主要预期目标建议为：地区生产总值增长5.5%以上。\n")
-    (raw / "evil.txt").write_text(doc, encoding="utf-8")
-    import hashlib
-    sha = hashlib.sha256(doc.encode()).hexdigest()
-    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nevil.txt,evil.txt,{sha},markup\n", encoding="utf-8")
-    reports = build_site(raw, tmp_path / "out")
+    reports = _site_of(tmp_path, "evil.txt", doc)
     for name in ("index.html", "regions/博山区.html"):
         page, problems = open_page(browser, reports / name)
         page.wait_for_timeout(300)
@@ -155,17 +160,11 @@ def test_a_bidi_control_in_document_text_is_shown_as_its_code_point_not_obeyed(b
     """U+202E (right-to-left override) in a sentence made the page show it reversed: 完成319.3亿元
     read as 元亿3.913成完 — the page said what the document does not. Every page (HTML, the
     charts' JSON, the sentence a number links to) now shows such a control as [U+202E]."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
     doc = ("博山区\u20672026年国民经济和社会发展计划\n\n一、2025年国民经济和社会发展计划执行情况\n"
            "全区地区生产总值\u202e完成319.3亿元，同比增长6.5%。\n"
            "2024年全区地区生产总值完成300.1亿元，同比增长5.1%。\n"
            "二、2026年经济社会发展主要预期目标\n主要预期目标建议为：地区生产总值增长5.5%以上\u200f。\n")
-    (raw / "b.txt").write_text(doc, encoding="utf-8")
-    import hashlib
-    sha = hashlib.sha256(doc.encode()).hexdigest()
-    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nb.txt,b.txt,{sha},bidi\n", encoding="utf-8")
-    reports = build_site(raw, tmp_path / "out")
+    reports = _site_of(tmp_path, "b.txt", doc)
     bidi = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     pages = sorted(reports.rglob("*.html"))
     assert {p.name for p in pages} >= {"index.html", "documents.html", "博山区.html"}
@@ -189,17 +188,11 @@ def test_html_comment_opener_in_document_text_does_not_blank_the_charts(browser,
     """`<!--<script` in document text (here the title, which every chart tooltip carries as the
     source) once turned the rest of the page's scripts into a comment: every chart blank. Specs
     are now JSON with <, >, &, U+2028 and U+2029 escaped."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
     doc = ("<!--<script>博山区2026年国民经济和社会发展计划\u2028\n\n一、2025年国民经济和社会发展计划执行情况\n"
            "全区地区生产总值完成319.3亿元，同比增长6.5%。\n"
            "2024年全区地区生产总值完成300.1亿元，同比增长5.1%。\n"
            "二、2026年经济社会发展主要预期目标\n主要预期目标建议为：地区生产总值增长5.5%以上。\n")
-    (raw / "c.txt").write_text(doc, encoding="utf-8")
-    import hashlib
-    sha = hashlib.sha256(doc.encode()).hexdigest()
-    (raw / "manifest.csv").write_text(f"file,original_name,sha256,note\nc.txt,c.txt,{sha},comment\n", encoding="utf-8")
-    reports = build_site(raw, tmp_path / "out")
+    reports = _site_of(tmp_path, "c.txt", doc)
     for name in ("regions/博山区.html", "index.html"):
         page, problems = open_page(browser, reports / name)
         n_charts = page.locator("div.chart").count()
