@@ -104,7 +104,8 @@ class Gazetteer:
         >>> g.by_short_name("安吉。安吉。安吉。湖州。湖州。湖州。", "county"), g.by_short_name("安吉。安吉。安吉。", "city")
         ('安吉县', None)
         """
-        uses = [(text.count(short), name) for short, name in self._short_names(level)]
+        grams = {text[i:i + 2] for i in range(len(text) - 1)}      # a short name is 2+ characters: count only
+        uses = [(text.count(short), name) for short, name in self._short_names(level) if short[:2] in grams]
         uses = sorted((u for u in uses if u[0] >= MIN_SHORT_NAME_USES), reverse=True)
         if not uses or (len(uses) > 1 and uses[1][0] == uses[0][0]):
             return None

@@ -209,18 +209,23 @@ def period_scope(text: str, lead: int, q: Quantity, scan: SentenceScan, g: Gramm
     words = _words(g)
     mark = scan.mark_before(q.start)
     multi = mark if mark and mark[0] == "multi_year" else None
-    if name and w0 < name[1] and name[0] < q.start:
-        said = lambda find: find(text, w0, max(w0, name[0])) or find(text, max(w0, name[1]), q.start)  # noqa: E731
-    else:
-        said = lambda find: find(text, w0, q.start)  # noqa: E731
-    avg = said(words.multi_year_avg)
+    avg = _outside_name(words.multi_year_avg, text, w0, q.start, name)
     if avg:
         return "multi_year_avg", (multi[1] if multi else avg.group()), (multi[2] if multi else None)
     if mark and mark[0] == "partial_year":
         return "partial_year", mark[1], None
-    if multi and said(words.cumulative):
+    if multi and _outside_name(words.cumulative, text, w0, q.start, name):
         return "cumulative", multi[1], multi[2]
     return "annual", None, None
+
+
+def _outside_name(find, text: str, start: int, end: int, name: tuple[int, int] | None):
+    """find's first match in text[start:end] that does not start inside the name's span (one search
+    in the common case: the leftmost match is before the name, after it, or there is none)."""
+    m = find(text, start, end)
+    if m and name and name[0] <= m.start() < name[1]:
+        m = find(text, max(start, name[1]), end)       # the leftmost was the name's own word: look after it
+    return m
 
 
 def _first_end(text: str, start: int, end: int, words) -> int:
