@@ -52,6 +52,15 @@ COORDINATION = [
 ]
 
 SCOPE = [
+    # a period mark then growth words in the next clause: the same subject, another period (上半年下降19.1%
+    # was an uncatalogued row 'other:上半年' of an annual growth)
+    ("一季度全市地区生产总值同比负增长39.8%，上半年下降19.1%，前三季度下降10.2%。", "results",
+     [("gdp", A, 2025, None, None, -39.8, None, PARTIAL), ("gdp", A, 2025, None, None, -19.1, None, PARTIAL),
+      ("gdp", A, 2025, None, None, -10.2, None, PARTIAL)]),
+    ("地区生产总值前三季度增长5.2%，全年增长5.5%。", "results",
+     [("gdp", A, 2025, None, None, 5.2, None, PARTIAL), ("gdp", A, 2025, None, None, 5.5, None, ANNUAL)]),
+    # another subject after the period mark is not the same statement
+    ("地区生产总值增长5%，上半年工业投资增长20%。", "results", [("gdp", A, 2025, None, None, 5.0, None, ANNUAL)]),
     # a scope word inside the indicator's name is the name's (年均浓度: the annual mean), not the period's
     ("细颗粒物（PM2.5）年均浓度37微克/立方米，比上年下降18.2%。", "results",
      [("pm25_concentration", A, 2025, 37.0, "微克/立方米", -18.2, None, ANNUAL)]),

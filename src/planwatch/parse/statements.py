@@ -407,7 +407,10 @@ def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
         if not m or m.group() != "，":
             return clause_end
         if not text.startswith(lead, m.end(), limit):
-            return clause_end
+            # 一季度负增长39.8%，上半年下降19.1%: a period mark, then growth words: the same subject, another period
+            mark = _period_marks(g).match(text, m.end(), limit)
+            if mark is None or not text.startswith(lead, mark.end(), limit):
+                return clause_end
         pos = m.end()
     return limit
 
@@ -861,7 +864,7 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
             # 前三季度增长5.2%，预计全年增长5.5%: one growth per period, each its own statement; growths
             # of one period (a list, a repeat) are not sure and add nothing
             scopes = [scope_of(q) for _s, q in growths]
-            if len({sc[0] for sc in scopes}) == len(scopes):
+            if len({sc[:2] for sc in scopes}) == len(scopes):      # a period each (一季度, 上半年 …)
                 parts += [(None, gro, sc) for gro, sc in zip(growths[1:], scopes[1:])]
         for lvl, gro, scope in parts:
             rec = _record(ctx, m, lvl, gro, scope, pred)
