@@ -59,6 +59,9 @@ SCOPE = [
       ("gdp", A, 2025, None, None, -10.2, None, PARTIAL)]),
     ("地区生产总值前三季度增长5.2%，全年增长5.5%。", "results",
      [("gdp", A, 2025, None, None, 5.2, None, PARTIAL), ("gdp", A, 2025, None, None, 5.5, None, ANNUAL)]),
+    # a year, then a level verb: the same subject's level of that year
+    ("五年来，全市地区生产总值年均增长4.3%，2020年达到5183.2亿元。", "results",
+     [("gdp", A, 2025, None, None, 4.3, None, AVG), ("gdp", A, 2020, 5183.2, "亿元", None, None, ANNUAL)]),
     # another subject after the period mark is not the same statement
     ("地区生产总值增长5%，上半年工业投资增长20%。", "results", [("gdp", A, 2025, None, None, 5.0, None, ANNUAL)]),
     # a scope word inside the indicator's name is the name's (年均浓度: the annual mean), not the period's

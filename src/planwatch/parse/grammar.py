@@ -216,6 +216,7 @@ class GrammarFile(_Model):
     share_of: ShareOf
     figure_year: Pattern
     period_first_years: Pattern
+    clause_year: Pattern
     level_from: Pattern
     level_to: Pattern
     period_so_far_words: Words
@@ -319,6 +320,7 @@ class Grammar:
         self.share_of_name: str = data["share_of"]["name"]
         self.figure_year = re.compile(data["figure_year"])
         self.period_first_years = re.compile(data["period_first_years"])
+        self.clause_year = re.compile(data["clause_year"])
         self.level_from = re.compile(data["level_from"])
         self.level_to = re.compile(data["level_to"])
         self.period_so_far_words: list[str] = data["period_so_far_words"]

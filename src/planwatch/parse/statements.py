@@ -407,9 +407,12 @@ def _predicate_end(text: str, start: int, limit: int, g: Grammar) -> int:
         if not m or m.group() != "，":
             return clause_end
         if not text.startswith(lead, m.end(), limit):
-            # 一季度负增长39.8%，上半年下降19.1%: a period mark, then growth words: the same subject, another period
+            # 一季度负增长39.8%，上半年下降19.1%: a period mark, then growth words: the same subject, another
+            # period; 年均增长4.3%，2020年达到5183.2亿元: a year, then a level or growth verb
             mark = _period_marks(g).match(text, m.end(), limit)
-            if mark is None or not text.startswith(lead, mark.end(), limit):
+            year = None if mark else g.clause_year.match(text, m.end(), limit)
+            if not ((mark and text.startswith(lead, mark.end(), limit))
+                    or (year and text.startswith(lead + tuple(g.level_verbs), year.end(), limit))):
                 return clause_end
         pos = m.end()
     return limit
