@@ -348,6 +348,23 @@ FROM_TO_OTHER = [
 ]
 
 
+# 增长3%，力争4%: the clause after a target that opens with a stretch word states the stretch target of
+# the same measure (it was an uncatalogued row or nothing)
+STRETCH = [
+    ("一般公共预算收入增长3%，力争4%。", "targets",
+     [("budget_revenue", T, 2026, None, None, 3.0, None, ANNUAL), ("budget_revenue", T, 2026, None, None, 4.0, "力争", ANNUAL)]),
+    ("地区生产总值增长6%左右，力争7%。", "targets",
+     [("gdp", T, 2026, None, None, 6.0, "左右", ANNUAL), ("gdp", T, 2026, None, None, 7.0, "力争", ANNUAL)]),
+    ("单位地区生产总值能耗下降3%，力争下降3.5%。", "targets",
+     [("energy_intensity", T, 2026, None, None, -3.0, None, ANNUAL), ("energy_intensity", T, 2026, None, None, -3.5, "力争", ANNUAL)]),
+    ("城镇新增就业1.2万人，力争1.5万人。", "targets",
+     [("urban_new_jobs", T, 2026, 1.2, "万人", None, None, ANNUAL), ("urban_new_jobs", T, 2026, 1.5, "万人", None, "力争", ANNUAL)]),
+    ("地区生产总值增长5.5%，力争实现更好结果。", "targets", [("gdp", T, 2026, None, None, 5.5, None, ANNUAL)]),
+    # a growth after a level target is no stretch of it
+    ("地区生产总值达到800亿元，力争5%。", "targets", [("gdp", T, 2026, 800.0, "亿元", None, None, ANNUAL)]),
+]
+
+
 def rows(phrase, section):
     _facts, records = extract(wrap(phrase, section))
     return [(r.indicator, r.kind, r.period_year, r.value, r.unit, r.growth_pct, r.qualifier, r.period_scope)
@@ -428,6 +445,11 @@ def test_a_table_row_label_s_heading_number_is_not_the_indicator_s_name(label):
     _f, records = extract(text)
     rows = [(r.indicator, r.kind, r.indicator_zh, text[r.char_start:r.char_start + 6]) for r in records]
     assert rows == [("gdp", A, "地区生产总值", "地区生产总值"), ("gdp", T, "地区生产总值", "地区生产总值")]
+
+
+@pytest.mark.parametrize("phrase,section,expected", STRETCH, ids=_ids(STRETCH, "stretch"))
+def test_a_stretch_target_after_a_target_is_its_own_row(phrase, section, expected):
+    assert rows(phrase, section) == expected
 
 
 @pytest.mark.parametrize("phrase,section,expected", FROM_TO, ids=_ids(FROM_TO, "from_to"))

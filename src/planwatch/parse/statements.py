@@ -582,7 +582,7 @@ def extract_prose(norm: NormText, raw: str, sections: list[Section], doc_year: i
             found = _statements(ctx, group, p0, p1, shared.get(gi, _OWN))
             records.extend(found)
             limit = groups[gi + 1][0].start if gi + 1 < len(groups) else s1
-            restated = _restated_target(ctx, group, found, p1, limit)
+            restated = _restated_target(ctx, group, found, p1, limit) or _stretch_target(ctx, group, found, p1, limit)
             if restated:
                 records.append(restated)
                 taken[gi] = (taken[gi][0], max(taken[gi][1], _clause_end(text, p1 + 1, limit)))
@@ -663,6 +663,35 @@ def _restated_target(ctx: SentenceContext, group: list[Mention], found: list[Rec
     # 超过年初确定的5%的目标: the words before the figure compare the result with the target; only the
     # target's own qualifier (5%左右的目标) is the target's
     return replace(rec, qualifier=q.qualifier) if rec else None
+
+
+def _stretch_target(ctx: SentenceContext, group: list[Mention], found: list[Record], p1: int,
+                    limit: int) -> Record | None:
+    """增长3%，力争4%: the stretch target of a growth target just stated, in the clause after it, by the
+    same name (its sign the stated growth's unless the clause has its own verb: 力争下降4%)."""
+    text, g = ctx.text, ctx.g
+    stated = found[0] if len(found) == 1 else None
+    if len(group) != 1 or stated is None or stated.kind != "target" or text[p1:p1 + 1] != "，" \
+            or (stated.growth_pct is None) == (stated.value is None):
+        return None     # one target, of a growth or of a level
+    c1 = _clause_end(text, p1 + 1, min(limit, p1 + 1 + RESTATED_WINDOW))
+    lead = _words(g).stretch(text, p1 + 1, c1)
+    if lead is None or lead.start() != p1 + 1:
+        return None     # the clause opens with the stretch word (力争, 努力…)
+    qs = find_quantities(text, lead.end(), c1, g)
+    if len(qs) != 1:
+        return None
+    q, bare = qs[0], text[lead.end():qs[0].start].strip() == ""
+    level, growth = None, None
+    if stated.growth_pct is not None and q.unit == "%":
+        sign = _is_growth(text, lead.end(), q, g) or ((-1 if stated.growth_pct < 0 else 1) if bare else 0)
+        growth = (sign, q) if sign else None
+    elif stated.value is not None and bare and _family_ok(group[0].indicator, q, g):
+        level = q       # 城镇新增就业1.2万人，力争1.5万人
+    if level is None and growth is None:
+        return None
+    scope = period_scope(text, p1 + 1, q, ctx.scan, g)
+    return _record(ctx, group[0], level, growth, scope, Predicate(p1 + 1, c1, "target", stated.period_year, stretch=True))
 
 
 _OWN = object()      # a statement reads its growth from its own predicate
