@@ -256,10 +256,9 @@ LEVEL_AFTER_GROWTH = [
     ("固定资产投资同比增长7.2%（1820亿元）。", "results",
      [("fixed_asset_investment", A, 2025, None, None, 7.2, None, ANNUAL)]),
     ("社会消费品零售总额增长8%（392.6亿元）。", "targets", [("retail_sales", T, 2026, None, None, 8.0, None, ANNUAL)]),
-    # a data card joined into one line: 44.1亿元 is the next card's. (The card's own 增长4.6% is lost
-    # where the line join meets the next number — a recall gap of text/numbers — but no row is wrong.)
+    # data cards: each line is its own (never joined), its figure the level of the name after the mark
     ("3268.5亿元——全区地区生产总值，增长4.6%\n44.1亿元——一般公共预算收入，可比增长5.8%\n186家——新增高新技术企业",
-     "results", []),
+     "results", [("gdp", A, 2025, 3268.5, "亿元", 4.6, None, ANNUAL), ("budget_revenue", A, 2025, 44.1, "亿元", 5.8, None, ANNUAL)]),
     ("地区生产总值增长4.6% 44.1亿元。", "results", []),
     # the level before the growth, or after it with its own verb, is kept
     ("地区生产总值3268.5亿元、增长4.6%。", "results", [("gdp", A, 2025, 3268.5, "亿元", 4.6, None, ANNUAL)]),
@@ -450,6 +449,22 @@ def test_a_table_row_label_s_heading_number_is_not_the_indicator_s_name(label):
 @pytest.mark.parametrize("phrase,section,expected", STRETCH, ids=_ids(STRETCH, "stretch"))
 def test_a_stretch_target_after_a_target_is_its_own_row(phrase, section, expected):
     assert rows(phrase, section) == expected
+
+
+def test_caption_lines_state_their_figure_for_the_name_after_the_mark():
+    """数读 captions (3268.5亿元——全区地区生产总值，增长4.6%) were joined into one line by the line-wrap
+    repair and read as one long sentence: the levels were lost, and the last caption's growth ran into
+    the quote after it. A caption line is never joined; its figure is the level of the name after it;
+    可比增长 is a growth lead like 同比."""
+    text = ("雁塔区2025年政府工作报告\n一、2024年工作回顾\n【数读2024】\n3268.5亿元——全区地区生产总值，增长4.6%\n"
+            "44.1亿元——一般公共预算收入，可比增长5.8%\n186家——新增高新技术企业\n"
+            "6.58万元——城镇居民人均可支配收入，增长5.0%\n“报告里提到的社区食堂，都是我们居民天天念叨的事。”\n")
+    _f, records = extract(text)
+    got = [(r.indicator, r.kind, r.period_year, r.value, r.unit, r.growth_pct, text[r.char_start:r.char_end])
+           for r in records if not r.indicator.startswith("other:")]
+    assert got == [("gdp", A, 2024, 3268.5, "亿元", 4.6, "3268.5亿元——全区地区生产总值，增长4.6%"),
+                   ("budget_revenue", A, 2024, 44.1, "亿元", 5.8, "44.1亿元——一般公共预算收入，可比增长5.8%"),
+                   ("urban_disposable_income_per_capita", A, 2024, 6.58, "万元", 5.0, "6.58万元——城镇居民人均可支配收入，增长5.0%")]
 
 
 @pytest.mark.parametrize("phrase,section,expected", FROM_TO, ids=_ids(FROM_TO, "from_to"))

@@ -217,6 +217,7 @@ class GrammarFile(_Model):
     figure_year: Pattern
     period_first_years: Pattern
     clause_year: Pattern
+    caption_marks: Words
     level_from: Pattern
     level_to: Pattern
     period_so_far_words: Words
@@ -321,6 +322,10 @@ class Grammar:
         self.figure_year = re.compile(data["figure_year"])
         self.period_first_years = re.compile(data["period_first_years"])
         self.clause_year = re.compile(data["clause_year"])
+        self.caption_marks: list[str] = data["caption_marks"]
+        # a caption line opens with a figure (its number and at most a short unit) and a caption mark
+        self.caption_line = re.compile(r"\s*\d[\d.,]*[^\d\s，。；：]{0,6}?(?:" + "|".join(map(re.escape, self.caption_marks))
+                                       + ")") if self.caption_marks else None
         self.level_from = re.compile(data["level_from"])
         self.level_to = re.compile(data["level_to"])
         self.period_so_far_words: list[str] = data["period_so_far_words"]

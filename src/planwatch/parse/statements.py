@@ -837,6 +837,10 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
             levels.append(q)
         if sign:
             signed_end = q.end
+    caption = _caption_figure(text, s0, group[0].start, g)
+    if caption is not None:
+        levels.insert(0, caption)       # 3268.5亿元——全区地区生产总值，增长4.6%: the figure before the name is its level
+        own_start[caption.start] = caption.start
     n = len(group)
     listed = max(len(levels), len(growths))
     if shared is not _OWN and n == 1:
@@ -905,6 +909,25 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     return out
 
 
+def _caption_figure(text: str, s0: int, name_start: int, g: Grammar) -> Quantity | None:
+    """The figure of a caption line (数读: 3268.5亿元——全区地区生产总值，增长4.6%): a line that opens with
+    one figure and a caption mark (grammar.yml caption_marks), then the name, at most with the
+    text's scope (全区) between."""
+    line = max(s0, text.rfind("\n", 0, name_start) + 1)
+    head = text[line:name_start]
+    if not head.strip() or not any(mark in head for mark in g.caption_marks):
+        return None
+    qs = find_quantities(text, line, name_start, g)
+    if len(qs) != 1 or text[line:qs[0].start].strip():
+        return None
+    rest = text[qs[0].end:name_start]
+    mark = next((w for w in g.caption_marks if rest.startswith(w)), None)
+    if mark is None:
+        return None
+    rest = rest[len(mark):]
+    return qs[0] if not rest or g.region_scope.fullmatch(rest) else None
+
+
 def _figure_year(text: str, q: Quantity, g: Grammar) -> int | None:
     """The year written right before a figure (增加到2015年的1850.2亿元), if any."""
     m = g.figure_year.search(text, max(0, q.start - 10), q.start)
@@ -957,7 +980,7 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
         value_std = level.value
     gpct = _signed(growth[1].value, growth[0]) if growth else None
     ghigh = _signed(growth[1].value_high, growth[0]) if growth and growth[1].value_high is not None else None
-    rs, re_ = norm.raw_span(m.start, end)
+    rs, re_ = norm.raw_span(min(m.start, level.start) if level else m.start, end)   # a caption's figure stands first
     sentence = ctx.sentence_of(rs, re_)
     return _new_record(
         period_year=period, kind=kind, indicator=ind.code,

@@ -238,7 +238,8 @@ def normalise(raw: str, grammar: Grammar | None = None, folded_text: str | None 
         if li < len(lines) - 1:
             j = nxt_content[li + 1]
             nxt = lines[j] if j < len(lines) else None
-            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=units, heading=g.line_start):
+            if _joins(stripped, nxt, adjacent=(j == li + 1), continued=joined, units=units, heading=g.line_start,
+                      caption=g.caption_line):
                 joining = True  # wrapped line: no break, and none for blank lines up to the next line
                 joined = True
             else:
@@ -370,19 +371,23 @@ def _unit_starts(g: Grammar) -> tuple[str, ...]:
 
 
 def _joins(line: str, nxt: str | None, adjacent: bool = False, continued: bool = False,
-           units: tuple[str, ...] = tuple("0123456789.%"), heading: re.Pattern | None = None) -> bool:
+           units: tuple[str, ...] = tuple("0123456789.%"), heading: re.Pattern | None = None,
+           caption: re.Pattern | None = None) -> bool:
     """Whether the break after line is the layout's, not the author's.
 
     A long line that ends without punctuation was wrapped; so was one whose last characters
     and the next line's first make a number (28. / 6件); a short line ending mid-sentence that
     continues a wrapped paragraph and is followed directly by more text was cut short by the
     page (规模 / 以上工业增加值). Never before a heading or a table cell (heading: the grammar's
-    headings.line_start, the shipped grammar's by default).
+    headings.line_start, the shipped grammar's by default), nor before or after a caption line
+    (caption: 3268.5亿元——全区地区生产总值，增长4.6%, the grammar's caption_line).
     """
     heading = heading or default_grammar().line_start
     if nxt is None or not line.strip():
         return False
     if line.startswith("\t") or nxt.startswith("\t") or heading.match(nxt):
+        return False
+    if caption is not None and (caption.match(line) or caption.match(nxt)):
         return False
     body, head = line.strip(), nxt.strip()
     if _BULLET_START.match(head) or _spaced_row(body) or _spaced_row(head):
