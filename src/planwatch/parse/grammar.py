@@ -137,6 +137,7 @@ class RegionRules(_Model):
     congress: Pattern
     not_names: Words
     scope_prefixes: Annotated[list[Char], BeforeValidator(_not_a_string)]
+    short_name_words: Words
 
 
 class TableRules(_Model):
@@ -297,6 +298,7 @@ class Grammar:
         from planwatch.parse.numbers import max_width
         self.region_name_width = max_width(name)
         self.region_not_names: list[str] = r["not_names"]
+        self.region_short_name_words: frozenset[str] = frozenset(r["short_name_words"])
         self.region_scope = re.compile("[" + re.escape("".join(r["scope_prefixes"])) + "]("
                                        + "|".join(re.escape(s) for s in r["suffixes"]) + ")")
         t = data["tables"]
