@@ -48,6 +48,8 @@ def _nested_repeat(items, outer: int = 1) -> bool:
 
     >>> [_nested_repeat(_sre.parse(p)) for p in (r"(\d+)+x", r"(?:\d+，)*$", r"(.*年){20}", r"(?:\d{1,3},){0,5}", r"(?:\d+)*+x", r"\d+年\d+月")]
     [True, True, True, False, False, False]
+    >>> [_nested_repeat(_sre.parse(p)) for p in (r"(a)?(?(1)c|(?:\d+)+)x", r"(a)?(?(1)(\d+)+)x", r"(a)?(?(1)\d+|c)x")]
+    [True, True, False]
     """
     for op, av in items:
         if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
@@ -62,6 +64,8 @@ def _nested_repeat(items, outer: int = 1) -> bool:
             return True
         elif op in (_C.ASSERT, _C.ASSERT_NOT) and _nested_repeat(av[1], outer):
             return True
+        elif op is _C.GROUPREF_EXISTS and any(b is not None and _nested_repeat(b, outer) for b in av[1:]):
+            return True     # (?(1)yes|no): both branches (a conditional hid (\d+)+ from the check)
     return False
 
 
