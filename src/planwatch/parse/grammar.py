@@ -223,6 +223,8 @@ class GrammarFile(_Model):
     period_first_years: Pattern
     level_from: Pattern
     level_to: Pattern
+    growth_from: Pattern
+    growth_to: Pattern
     period_so_far_words: Words
     stretch_qualifier: Word
     range_words: Words
@@ -327,6 +329,8 @@ class Grammar:
         self.period_first_years = re.compile(data["period_first_years"])
         self.level_from = re.compile(data["level_from"])
         self.level_to = re.compile(data["level_to"])
+        self.growth_from = re.compile(data["growth_from"])
+        self.growth_to = re.compile(data["growth_to"])
         self.period_so_far_words: list[str] = data["period_so_far_words"]
         self.stretch_qualifier: str = data["stretch_qualifier"]
         self.range_words: list[str] = sorted(data["range_words"], key=len, reverse=True)
