@@ -135,6 +135,11 @@ BUGS_CAUGHT = [
     # sentence written in them was read only when a catalogue name was in it
     *[(f"全区地区生产总值完成{d}亿元，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)])
       for d in ("٣١٩.٣", "३१९.३", "𝟑𝟏𝟗.𝟑", "3١9.٣")],
+    # and the separators written with them: the Arabic decimal point (٣١٩٫٣ was published as 3.0亿元, the
+    # digits after it), the one dot leader and small full stop PDFs write for a point (319․3 was 3.0), and
+    # the Arabic and small thousands separators (١٬٣١٩٫٣, 1﹐319.3 were 3.0 and 319.3)
+    *[(f"全区地区生产总值完成{d}亿元，同比增长6.5%。", "results", [("gdp", A, 2025, v, "亿元", 6.5, None)])
+      for d, v in (("٣١٩٫٣", 319.3), ("319\u20243", 319.3), ("319\ufe523", 319.3), ("١٬٣١٩٫٣", 1319.3), ("1\ufe50319.3", 1319.3))],
     # a glyph that was not read (U+FFFD, a private-use code from a PDF font, □, a combining mark) may be a
     # lost digit: 31\ufffd9.3亿元 was published as 9.3亿元; a number touching one is not read
     *[(f"全区地区生产总值完成31{ch}9.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, None, None, 6.5, None)])

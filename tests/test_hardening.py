@@ -959,3 +959,23 @@ def test_a_text_cell_a_spreadsheet_would_run_as_a_formula_gets_a_quote_in_every_
     assert row["sentence"].startswith("'=HYPERLINK(") and row["value"] == "319.3"
     r = _cli("extract", str(doc), "--region", "博山区", "--format", "json")
     assert json.loads(r.stdout)[0]["sentence"].startswith("=HYPERLINK(")
+
+
+@pytest.mark.parametrize("text,message", [
+    ("true: 1\nTrue: 2\n", "p.yaml:2: not valid YAML (key 'True' given twice (first on line 1 as 'true'); keep one)"),
+    ("2025: a\n2025.0: b\n", "p.yaml:2: not valid YAML (key '2025.0' given twice (first on line 1 as '2025'); keep one)"),
+    ("null: a\n~: b\n", "p.yaml:2: not valid YAML (key '~' given twice (first on line 1 as 'null'); keep one)"),
+    ("0x10: a\n16: b\n", "p.yaml:2: not valid YAML (key '16' given twice (first on line 1 as '0x10'); keep one)"),
+])
+def test_a_key_given_twice_in_two_spellings_is_refused(text, message):
+    """yamlfile compared keys as written: true/True, 2025/2025.0, null/~, 0x10/16 are one key of the
+    mapping, and the first was dropped without a word (parse gave {True: 2})."""
+    from planwatch.yamlfile import parse
+    with pytest.raises(PlanwatchError) as exc:
+        parse(text, "p.yaml")
+    assert str(exc.value) == message
+
+
+def test_keys_that_differ_as_data_are_two_keys():
+    from planwatch.yamlfile import parse
+    assert parse('1: a\n"1": b\nx: &a {k: 1}\ny: {<<: *a, k: 2}\n', "p.yaml") == {1: "a", "1": "b", "x": {"k": 1}, "y": {"k": 2}}

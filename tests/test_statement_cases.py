@@ -334,6 +334,9 @@ FROM_TO = [
     ("地区生产总值由2800亿元增加到3100亿元，增长6.5%。", "results", [("gdp", A, 2025, 3100.0, "亿元", 6.5, None, ANNUAL)]),
     ("一般公共预算收入从180亿元提高至205亿元。", "results", [("budget_revenue", A, 2025, 205.0, "亿元", None, None, ANNUAL)]),
     ("城镇调查失业率由5.6%下降到5.2%。", "results", [("urban_unemployment_rate", A, 2025, 5.2, "%", None, None, ANNUAL)]),
+    # a rate that changed (由/从 a 转为/提高到 b): the rate is b; -3.0 (the rate it turned from) was published
+    ("固定资产投资由下降3%转为增长5%。", "results", [("fixed_asset_investment", A, 2025, None, None, 5.0, None, ANNUAL)]),
+    ("一般公共预算收入由增长3%提高到增长5%。", "results", [("budget_revenue", A, 2025, None, None, 5.0, None, ANNUAL)]),
     # both dated: one level per year, as before
     ("地区生产总值由2010年的1119.5亿元增加到2015年的1850.2亿元。", "results",
      [("gdp", A, 2010, 1119.5, "亿元", None, None, ANNUAL), ("gdp", A, 2015, 1850.2, "亿元", None, None, ANNUAL)]),

@@ -93,10 +93,11 @@ class Gazetteer:
             return None
         return best[2]
 
-    def by_short_name(self, text: str, level: str) -> str | None:
+    def by_short_name(self, text: str, level: str, words: frozenset[str] | set[str] = frozenset()) -> str | None:
         """The division of this level whose short name (安吉 for 安吉县) the text uses most: at least
         MIN_SHORT_NAME_USES times and more often than any other; None otherwise. A short name that two
-        current divisions of the level share (and a division whose full name is shared) is no evidence.
+        current divisions of the level share (and a division whose full name is shared) is no evidence,
+        nor is one of words (grammar.yml regions.short_name_words: 新建 is a verb before it is 新建区).
 
         >>> g = default_gazetteer()
         >>> g.by_short_name("安吉发展。安吉人。安吉县城。湖州。", "county"), g.by_short_name("安吉。安吉。", "county")
@@ -105,7 +106,8 @@ class Gazetteer:
         ('安吉县', None)
         """
         grams = {text[i:i + 2] for i in range(len(text) - 1)}      # a short name is 2+ characters: count only
-        uses = [(text.count(short), name) for short, name in self._short_names(level) if short[:2] in grams]
+        uses = [(text.count(short), name) for short, name in self._short_names(level)
+                if short[:2] in grams and short not in words]            # those whose first two it holds
         uses = sorted((u for u in uses if u[0] >= MIN_SHORT_NAME_USES), reverse=True)
         if not uses or (len(uses) > 1 and uses[1][0] == uses[0][0]):
             return None

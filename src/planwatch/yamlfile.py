@@ -15,14 +15,19 @@ class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml when th
     """Refuses a key given twice in one mapping: YAML would keep the last one without a word."""
 
     def construct_mapping(self, node, deep=False):
+        # keys compared as the mapping will hold them, not as written: true and True, 1 and 1.0,
+        # null and ~, 0x10 and 16 are one key each (they were taken for two, the last kept silently)
         seen: dict = {}
         for key, _value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                if (key.tag, key.value) in seen:
+                data = self.construct_object(key)
+                if data in seen:
+                    first_line, first = seen[data]
+                    as_written = "" if first == key.value else f" as {first!r}"
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key.value!r} given twice (first on line {seen[key.tag, key.value]}); "
+                        None, None, f"key {key.value!r} given twice (first on line {first_line}{as_written}); "
                         "keep one", key.start_mark)
-                seen[key.tag, key.value] = key.start_mark.line + 1
+                seen[data] = (key.start_mark.line + 1, key.value)
         return super().construct_mapping(node, deep=deep)
 
 

@@ -281,7 +281,7 @@ def _region(title: str, text: str, catalogue: Catalogue, gz=None, g: Grammar | N
             return in_body
         # a text that never writes its region in full (安吉 for 安吉县, 河南 for 河南省): the division of
         # the level the text speaks for (全县 → county) whose short name it uses most
-        by_short = gz.by_short_name(text[:BODY_SCAN], _scope_level(text, g))
+        by_short = gz.by_short_name(text[:BODY_SCAN], _scope_level(text, g), g.region_short_name_words)
         if by_short:
             return by_short
     return _region_name(g.region_in_title, g.region_in_title_tail, text[:3000], text, g)

@@ -48,6 +48,8 @@ def _nested_repeat(items, outer: int = 1) -> bool:
 
     >>> [_nested_repeat(_sre.parse(p)) for p in (r"(\d+)+x", r"(?:\d+，)*$", r"(.*年){20}", r"(?:\d{1,3},){0,5}", r"(?:\d+)*+x", r"\d+年\d+月")]
     [True, True, True, False, False, False]
+    >>> [_nested_repeat(_sre.parse(p)) for p in (r"(a)?(?(1)c|(?:\d+)+)x", r"(a)?(?(1)(\d+)+)x", r"(a)?(?(1)\d+|c)x")]
+    [True, True, False]
     """
     for op, av in items:
         if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
@@ -62,6 +64,8 @@ def _nested_repeat(items, outer: int = 1) -> bool:
             return True
         elif op in (_C.ASSERT, _C.ASSERT_NOT) and _nested_repeat(av[1], outer):
             return True
+        elif op is _C.GROUPREF_EXISTS and any(b is not None and _nested_repeat(b, outer) for b in av[1:]):
+            return True     # (?(1)yes|no): both branches (a conditional hid (\d+)+ from the check)
     return False
 
 
@@ -137,6 +141,7 @@ class RegionRules(_Model):
     congress: Pattern
     not_names: Words
     scope_prefixes: Annotated[list[Char], BeforeValidator(_not_a_string)]
+    short_name_words: Words
 
 
 class TableRules(_Model):
@@ -220,6 +225,8 @@ class GrammarFile(_Model):
     caption_marks: Words
     level_from: Pattern
     level_to: Pattern
+    growth_from: Pattern
+    growth_to: Pattern
     period_so_far_words: Words
     stretch_qualifier: Word
     range_words: Words
@@ -299,6 +306,7 @@ class Grammar:
         from planwatch.parse.numbers import max_width
         self.region_name_width = max_width(name)
         self.region_not_names: list[str] = r["not_names"]
+        self.region_short_name_words: frozenset[str] = frozenset(r["short_name_words"])
         self.region_scope = re.compile("[" + re.escape("".join(r["scope_prefixes"])) + "]("
                                        + "|".join(re.escape(s) for s in r["suffixes"]) + ")")
         t = data["tables"]
@@ -328,6 +336,8 @@ class Grammar:
                                        + ")") if self.caption_marks else None
         self.level_from = re.compile(data["level_from"])
         self.level_to = re.compile(data["level_to"])
+        self.growth_from = re.compile(data["growth_from"])
+        self.growth_to = re.compile(data["growth_to"])
         self.period_so_far_words: list[str] = data["period_so_far_words"]
         self.stretch_qualifier: str = data["stretch_qualifier"]
         self.range_words: list[str] = sorted(data["range_words"], key=len, reverse=True)

@@ -403,6 +403,13 @@ def from_to(text: str, a: Quantity, b: Quantity, g: Grammar) -> bool:
         and g.level_to.match(text[a.end:b.start]) is not None
 
 
+def growth_from_to(text: str, a: Quantity, b: Quantity, g: Grammar) -> bool:
+    """Whether two rates state a change from one rate to the next (由下降3%转为增长5%): grammar.yml's
+    growth_from before a, growth_to between them."""
+    return g.growth_from.search(text, max(0, a.start - 12), a.start) is not None \
+        and g.growth_to.match(text[a.end:b.start]) is not None
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None,
                     with_unit: bool = False, numerals: bool = True) -> list[Quantity]:
     """Quantities in text[start:end], minus masked numbers; with_unit: only those with a unit
