@@ -911,11 +911,17 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     return out
 
 
+CAPTION_WINDOW = 40     # a caption's head (figure, mark, scope) is at most this long
+
+
 def _caption_figure(text: str, s0: int, name_start: int, g: Grammar) -> Quantity | None:
     """The figure of a caption line (数读: 3268.5亿元——全区地区生产总值，增长4.6%): a line that opens with
     one figure and a caption mark (grammar.yml caption_marks), then the name, at most with the
     text's scope (全区) between."""
-    line = max(s0, text.rfind("\n", 0, name_start) + 1)
+    w0 = max(s0, name_start - CAPTION_WINDOW)     # bounded: no rescan of a long line per name
+    line = max(w0, text.rfind("\n", w0, name_start) + 1)
+    if line == w0 and w0 != s0 and text[w0 - 1] != "\n":
+        return None         # the line starts farther back than a caption's head
     head = text[line:name_start]
     if not head.strip() or not any(mark in head for mark in g.caption_marks):
         return None
