@@ -396,18 +396,13 @@ def _find_tools(g: Grammar) -> tuple[re.Pattern, re.Pattern, re.Pattern | None, 
         _unit_factors(g), groups
 
 
-def from_to(text: str, a: Quantity, b: Quantity, g: Grammar) -> bool:
-    """Whether two figures state a change from one level to the next (由a提高到b, 从2018年的a增加至b):
-    grammar.yml's level_from before a, level_to between them."""
-    return g.level_from.search(text, max(0, a.start - 12), a.start) is not None \
-        and g.level_to.match(text[a.end:b.start]) is not None
-
-
-def growth_from_to(text: str, a: Quantity, b: Quantity, g: Grammar) -> bool:
-    """Whether two rates state a change from one rate to the next (由下降3%转为增长5%): grammar.yml's
-    growth_from before a, growth_to between them."""
-    return g.growth_from.search(text, max(0, a.start - 12), a.start) is not None \
-        and g.growth_to.match(text[a.end:b.start]) is not None
+def from_to(text: str, a: Quantity, b: Quantity, g: Grammar, rates: bool = False) -> bool:
+    """Whether two figures state a change from one level to the next (由a提高到b, 从2018年的a增加至b:
+    grammar.yml's level_from before a, level_to between them), or with rates=True from one rate to the
+    next (由下降3%转为增长5%: growth_from, growth_to)."""
+    before, between = (g.growth_from, g.growth_to) if rates else (g.level_from, g.level_to)
+    return before.search(text, max(0, a.start - 12), a.start) is not None \
+        and between.match(text[a.end:b.start]) is not None
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: Grammar | None = None,

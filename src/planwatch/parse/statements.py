@@ -16,7 +16,7 @@ from functools import lru_cache
 from planwatch.catalogue import Catalogue, Indicator
 from planwatch.parse.grammar import Grammar
 from planwatch.parse.numbers import (_DIGIT, Quantity, _cn_pattern, _number_class, any_word, convert, find_quantities, from_to,
-                                     growth_from_to, guarded)
+                                     guarded)
 from planwatch.parse.other import code_for, other_items
 from planwatch.parse.sections import Section
 from planwatch.parse.text import MAX_SENTENCE, SENTENCE_END, NormText, sentences
@@ -856,7 +856,7 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
             if not words.level_verbs(text, p0, lv[0].start):
                 lv = []
         gr = growths
-        if n == 1 and len(gr) > 1 and growth_from_to(text, gr[0][1], gr[1][1], g):
+        if n == 1 and len(gr) > 1 and from_to(text, gr[0][1], gr[1][1], g, rates=True):
             gr = gr[1:]     # 由下降3%转为增长5%: the rate is the one it turned to (-3% was read as this year's)
         if n == 1 and len(lv) > 1 and all(_figure_year(text, q, g) for q in lv):
             dated = lv      # 由2010年的1119.5亿元增加到2015年的1850.2亿元: one level per year
