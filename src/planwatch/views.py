@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import polars as pl
 
+from planwatch.io import shown
+
 TOP = 20
 # How the notebooks print frames: every row of a bounded table, sentences in full.
 DISPLAY = {"tbl_rows": 2 * TOP + 5, "fmt_str_lengths": 400, "tbl_width_chars": 400, "tbl_cols": 20}
@@ -296,18 +298,21 @@ def pages_table(paths: list, notebook_dir: str, top: int = TOP) -> pl.DataFrame:
 
 
 def html_table(df: pl.DataFrame, link: tuple[str, str] | None = None) -> str:
-    """The frame as an HTML table, every cell escaped; ``link=(text_col, href_col)`` makes that column a link.
+    """The frame as an HTML table, every cell escaped and a bidi control shown as its code point (as the
+    reports show document text, io.shown); ``link=(text_col, href_col)`` makes that column a link.
 
     >>> html_table(pl.DataFrame({"page": ["<b>"], "link": ["a.html"]}), link=("page", "link"))
     '<table><thead><tr><th>page</th></tr></thead><tbody><tr><td><a href="a.html">&lt;b&gt;</a></td></tr></tbody></table>'
+    >>> html_table(pl.DataFrame({"sentence": ["增长\u202e5.6%"]}))
+    '<table><thead><tr><th>sentence</th></tr></thead><tbody><tr><td>增长[U+202E]5.6%</td></tr></tbody></table>'
     """
     cols = [c for c in df.columns if link is None or c != link[1]]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    head = "".join(f"<th>{html.escape(shown(c))}</th>" for c in cols)
     rows = []
     for rec in df.iter_rows(named=True):   # a bounded table (views cap it), not a whole corpus
         cells = []
         for c in cols:
-            text = "" if rec[c] is None else html.escape(str(rec[c]))
+            text = "" if rec[c] is None else html.escape(shown(str(rec[c])))
             if link and c == link[0] and rec[link[1]]:
                 text = f'<a href="{html.escape(rec[link[1]], quote=True)}">{text}</a>'
             cells.append(f"<td>{text}</td>")
