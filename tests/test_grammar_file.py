@@ -34,6 +34,9 @@ MALFORMED = [
     # (\d+)+ takes exponential time on a line of digits with no match: one rule would hang every document
     ("a repeat inside a repeat (catastrophic backtracking)", "  - '\\d{1,2}月\\d{1,2}日'", "  - '(?:\\d+)+月'",
      "not_numbers[2]", "a repeat inside a repeat"),
+    # (?:\d|\d\d)+ splits a run of digits every way there is: as slow as a repeat inside a repeat
+    ("alternatives that can start alike, repeated", "  - '\\d{1,2}月\\d{1,2}日'", "  - '(?:\\d|\\d\\d)+月'",
+     "not_numbers[2]", "alternatives that can start alike"),
     ("a repeat of a group that repeats", "  - '\\d{1,2}月\\d{1,2}日'", "  - '(.*年){20}'",
      "not_numbers[2]", "possessive"),
     # a conditional group's branches were not looked into: (?(1)…|(?:\d+)+) took 3.5 s on 26 digits

@@ -32,13 +32,32 @@ def _regex(v: str) -> str:
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc})") from None
     if _nested_repeat(_sre.parse(v)):
-        raise ValueError("a repeat inside a repeat ((x+)+, (x*y)*, (.*a){20}): Python's re backtracks through every "
-                         "way to split a text between them, so one line can take hours; repeat once, or make "
-                         "the inner or outer repeat possessive (x++, (?:…)*+) or atomic ((?>…))")
+        raise ValueError("a repeat inside a repeat ((x+)+, (x*y)*, (.*a){20}), or alternatives that can start alike "
+                         "repeated without bound ((?:\\d|\\d\\d)+): Python's re backtracks through every way to "
+                         "split a text between them, so one line can take hours; repeat once, or make the repeat "
+                         "possessive (x++, (?:…)*+) or atomic ((?>…))")
     return v
 
 
 NESTED_REPEAT_LIMIT = 1000     # bounded repeats inside bounded ones: at most this many ways to split a text
+
+
+def _first_literal(items) -> int | None:
+    """The character code a (parsed) alternative must start with, or None when it may start with more
+    than one (a class, any character, an empty alternative …)."""
+    for op, av in items:
+        if op is _C.LITERAL:
+            return av
+        if op is _C.SUBPATTERN:
+            return _first_literal(av[3])
+        return None
+    return None
+
+
+def _distinct_firsts(branches) -> bool:
+    """Whether every alternative starts with its own literal character (万|亿: a text chooses one way)."""
+    firsts = [_first_literal(b) for b in branches]
+    return None not in firsts and len(set(firsts)) == len(firsts)
 
 
 def _nested_repeat(items, outer: int = 1) -> bool:
@@ -50,6 +69,8 @@ def _nested_repeat(items, outer: int = 1) -> bool:
     [True, True, True, False, False, False]
     >>> [_nested_repeat(_sre.parse(p)) for p in (r"(a)?(?(1)c|(?:\d+)+)x", r"(a)?(?(1)(\d+)+)x", r"(a)?(?(1)\d+|c)x")]
     [True, True, False]
+    >>> [_nested_repeat(_sre.parse(p)) for p in (r"(?:\d|\d)+x", r"(?:a|ab)*c", r"(?:万|亿)+元", r"(?:\d|年){0,5}")]
+    [True, True, False, False]
     """
     for op, av in items:
         if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
@@ -60,6 +81,8 @@ def _nested_repeat(items, outer: int = 1) -> bool:
                 return True
         elif op is _C.SUBPATTERN and _nested_repeat(av[3], outer):
             return True
+        elif op is _C.BRANCH and outer == _C.MAXREPEAT and not _distinct_firsts(av[1]):
+            return True     # (?:\d|\d\d)+, (?:a|ab)*: alternatives that can start alike, repeated without bound
         elif op is _C.BRANCH and any(_nested_repeat(b, outer) for b in av[1]):
             return True
         elif op in (_C.ASSERT, _C.ASSERT_NOT) and _nested_repeat(av[1], outer):
