@@ -147,6 +147,11 @@ BUGS_CAUGHT = [
                  # past the fold table, never shown: tags, musical and shorthand format controls, supplementary
                  # variation selectors (31\U000e00209.3 was 9.3)
                  "\U000e0020\U000e0001\U000e0101\U0001d173\U0001bca0"],
+    # a sign of a number that is no decimal digit (circled, superscript, a script's non-decimal digit)
+    # between digits stands for a lost one: 3①9.3亿元 gave 9.3; as a list mark before a figure it is read
+    *[(f"全区地区生产总值完成3{ch}9.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, None, None, 6.5, None)])
+      for ch in "①⁹₉½⑴⒈\u19da"],
+    ("①全区地区生产总值完成319.3亿元，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)]),
     ("全区地区生产总值完成319.3亿元，同比增长6\ufffd.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", None, None)]),
     ("全区地区生产总值完成319.3亿元\ufffd，同比增长6.5%。", "results", [("gdp", A, 2025, 319.3, "亿元", 6.5, None)]),   # after its unit: read
 ]
