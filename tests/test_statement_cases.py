@@ -341,6 +341,13 @@ FROM_TO = [
     ("地区生产总值由2010年的1119.5亿元增加到2015年的1850.2亿元。", "results",
      [("gdp", A, 2010, 1119.5, "亿元", None, None, ANNUAL), ("gdp", A, 2015, 1850.2, "亿元", None, None, ANNUAL)]),
 ]
+# figures that make up a whole (由…组成/构成) are its parts, never its level (地区生产总值由第一产业增加值50亿元…
+# 构成 gave gdp 50; found by hostile8)
+COMPOSED = [
+    ("一般公共预算收入由税收收入120亿元和非税收入30亿元组成。", "results", []),
+    ("地区生产总值由第一产业增加值50亿元、第二产业增加值300亿元和第三产业增加值450亿元构成。", "results", []),
+    ("地区生产总值达到800亿元，产业结构持续优化。", "results", [("gdp", A, 2025, 800.0, "亿元", None, None, ANNUAL)]),
+]
 # the same for an uncatalogued measure: (indicator_zh, kind, year, value, unit)
 FROM_TO_OTHER = [
     ("规上工业企业由5.3万家增加到7.1万家。", [("规上工业企业", A, 2025, 7.1, "万家")]),
@@ -468,6 +475,11 @@ def test_caption_lines_state_their_figure_for_the_name_after_the_mark():
     assert got == [("gdp", A, 2024, 3268.5, "亿元", 4.6, "3268.5亿元——全区地区生产总值，增长4.6%"),
                    ("budget_revenue", A, 2024, 44.1, "亿元", 5.8, "44.1亿元——一般公共预算收入，可比增长5.8%"),
                    ("urban_disposable_income_per_capita", A, 2024, 6.58, "万元", 5.0, "6.58万元——城镇居民人均可支配收入，增长5.0%")]
+
+
+@pytest.mark.parametrize("phrase,section,expected", COMPOSED, ids=_ids(COMPOSED, "composed"))
+def test_the_parts_of_a_whole_are_not_its_level(phrase, section, expected):
+    assert rows(phrase, section) == expected
 
 
 @pytest.mark.parametrize("phrase,section,expected", FROM_TO, ids=_ids(FROM_TO, "from_to"))

@@ -211,6 +211,7 @@ class GrammarFile(_Model):
     base_marks: Words = []
     period_base_marks: Words = []
     cumulative_words: Words = []
+    composed_words: Words = []
     plan_periods: dict[Word, Annotated[int, Field(ge=1949, le=2100)]] = {}
     estimate_words: Words
     not_numbers: Patterns
@@ -298,6 +299,7 @@ class Grammar:
         self.period_base_marks: list[str] = data.get("period_base_marks", [])
         self.multi_year_avg_words: list[str] = data.get("multi_year_avg_words", [])
         self.cumulative_words: list[str] = data.get("cumulative_words", [])
+        self.composed_words: list[str] = data.get("composed_words", [])
         self.plan_periods: dict[str, int] = data.get("plan_periods", {})
         self.paired_prefixes: dict[str, list[str]] = data.get("paired_prefixes", {})
         self.list_joiners: list[str] = data.get("list_joiners", [])

@@ -152,7 +152,7 @@ class _Words:
     words occurs (an empty word matches everywhere, as "" in text; no words: never), searched in
     place with pos and endpos instead of a slice and a generator over the words."""
 
-    __slots__ = ("multi_year_avg", "cumulative", "stretch", "level_verbs", "respectively")
+    __slots__ = ("multi_year_avg", "cumulative", "stretch", "level_verbs", "respectively", "composed")
 
     def __init__(self, g: Grammar):
         def search(words):
@@ -160,6 +160,7 @@ class _Words:
         self.multi_year_avg, self.cumulative = search(g.multi_year_avg_words), search(g.cumulative_words)
         self.stretch, self.level_verbs = search(g.stretch_words), search(g.level_verbs)
         self.respectively = search(g.respectively_words)
+        self.composed = search(g.composed_words)
 
 
 @lru_cache(maxsize=4)
@@ -852,6 +853,8 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
     dated: list[Quantity] = []
     for i, m in enumerate(group):
         lv = [q for q in levels if _family_ok(m.indicator, q, g)]
+        if lv and words.composed(text, lv[0].end, _clause_end(text, lv[0].end, ctx.s1)):
+            lv = []     # 由第一产业增加值50亿元、…构成: the figures are the parts, not the whole's level
         if lv and lv[0].start - p0 > MAX_LEVEL_GAP + (len(lv[0].approx or "")):
             if not words.level_verbs(text, p0, lv[0].start):
                 lv = []
