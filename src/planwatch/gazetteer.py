@@ -67,6 +67,7 @@ class Gazetteer:
         self._tail_lengths = sorted({len(k) for k in self._tails}, reverse=True)
         ends = "".join(re.escape(c) for c in sorted({name[-1] for name in self.by_name}))
         self._ends = re.compile(f"[{ends}]") if ends else None
+        self._shorts: dict[str, list[tuple[str, str]]] = {}     # by_short_name's names per level, made when first asked
 
     def __len__(self) -> int:
         return len(self.by_code)
@@ -115,15 +116,14 @@ class Gazetteer:
 
     def _short_names(self, level: str) -> list[tuple[str, str]]:
         """(short name, full name) of the current divisions of a level whose short name is theirs alone."""
-        cache = self.__dict__.setdefault("_shorts", {})
-        if level not in cache:
+        if level not in self._shorts:
             owners: dict[str, list[str]] = {}
             for name, places in self.by_name.items():
                 current = [p for p in places if p.status == "current" and p.level == level]
                 if current and short_name(name) != name:
                     owners.setdefault(short_name(name), []).append(name if len(current) == 1 and len(places) == 1 else "")
-            cache[level] = sorted((short, names[0]) for short, names in owners.items() if len(names) == 1 and names[0])
-        return cache[level]
+            self._shorts[level] = sorted((short, names[0]) for short, names in owners.items() if len(names) == 1 and names[0])
+        return self._shorts[level]
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(offset, name) of every full division name in text, left to right: the longest name at

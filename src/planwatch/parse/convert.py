@@ -21,10 +21,9 @@ from pathlib import Path
 
 from planwatch.errors import PlanwatchError
 from planwatch.parse.limits import Limits
-from planwatch.parse.reading import MIN_CJK_CHARS, check_text, decode
+from planwatch.parse.reading import CJK, MIN_CJK_CHARS, check_text, decode
 
 SUFFIXES = (".txt", ".text", ".html", ".htm", ".docx", ".pdf")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button", "select")
 
 
@@ -61,7 +60,7 @@ def to_text(data: bytes, name: str = "<input>", limits: Limits | None = None) ->
         out, how = sandboxed("docx", data, name, limits), "docx"
     else:
         out, how = sandboxed("pdf", data, name, limits), "pdf"
-    if len(_CJK.findall(out)) < MIN_CJK_CHARS:
+    if len(CJK.findall(out)) < MIN_CJK_CHARS:
         if kind == "pdf":
             raise PlanwatchError(f"{name}: the PDF has no text layer (a scan?); run OCR first or supply the text")
         raise PlanwatchError(f"{name}: no Chinese text found in the {kind} document")
@@ -128,7 +127,7 @@ def _page_head(soup, body) -> list[str]:
         title = _TITLE_SEPARATORS.split(soup.title.string.strip())[0]
     if not title and body is not None and body.find("h1"):
         title = body.find("h1").get_text(" ", strip=True)
-    if len(_CJK.findall(title)) >= 4:
+    if len(CJK.findall(title)) >= 4:
         out.append(" ".join(title.split()))
     meta = soup.find("meta", attrs={"name": re.compile(r"(?i)^(pubdate|publishdate|firstpublishedtime)$")})
     m = re.match(r"(20\d\d-\d{1,2}-\d{1,2})", meta.get("content", "").strip()) if meta else None
@@ -239,7 +238,7 @@ def _densest(body):
     while stack:
         node, counted = stack.pop()
         if counted:
-            under[id(node)] = sum(under[id(c)] if isinstance(c, Tag) else len(_CJK.findall(c)) if type(c) in (NavigableString, CData)
+            under[id(node)] = sum(under[id(c)] if isinstance(c, Tag) else len(CJK.findall(c)) if type(c) in (NavigableString, CData)
                                   else 0 for c in node.contents)
             continue
         stack.append((node, True))

@@ -14,9 +14,9 @@ from pathlib import Path
 from planwatch.catalogue import Catalogue
 from planwatch.errors import PlanwatchError
 from planwatch.parse.grammar import Grammar, default_grammar
+from planwatch.parse.reading import CJK
 
 _YEAR = re.compile(r"(20\d\d)年")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DATE = re.compile(r"(20\d\d)(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?")
 UNKNOWN_REGION = "未知地区"    # no name in hints, title or body: rows are kept, the region is said to be unknown
 NEWS_OPENING = 600             # characters at the top in which a byline (记者, 本报讯) makes the text news
@@ -229,7 +229,7 @@ def _gazetteer_in_body(text: str, gz) -> str | None:
     """
     found = gz.find(text[:BODY_SCAN])
     found = [(p, n) for i, (p, n) in enumerate(found)
-             if len(n) > 2 or p == 0 or not _CJK.match(text, p - 1) or (i > 0 and found[i - 1][0] + len(found[i - 1][1]) == p)]
+             if len(n) > 2 or p == 0 or not CJK.match(text, p - 1) or (i > 0 and found[i - 1][0] + len(found[i - 1][1]) == p)]
     if not found:
         return None
     counts = Counter(n for _p, n in found)

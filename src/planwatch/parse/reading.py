@@ -10,7 +10,7 @@ import re
 
 from planwatch.errors import PlanwatchError
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")     # a Chinese character (convert.py and document.py use it too)
 MIN_CJK_CHARS = 20
 # Control characters no text document holds (tab, line feed, CR, VT and form feed are layout; the
 # C1 controls U+0080–U+009F come only from a mis-decoded file, NEL is a line end below).
@@ -51,7 +51,7 @@ def decode(data: bytes, name: str = "<input>", require_chinese: bool = True) -> 
                     f"{name}: cannot decode as UTF-8, UTF-16 or GB18030 (byte {exc.start}); "
                     "is it a text document?") from None
     text = _LINE_ENDS.sub("\n", text)      # one character for one: every offset stays as in the file
-    if require_chinese and len(_CJK.findall(text[:20000])) < MIN_CJK_CHARS:
+    if require_chinese and len(CJK.findall(text[:20000])) < MIN_CJK_CHARS:
         raise PlanwatchError(f"{name}: no Chinese text found ({enc}); not a plan document")
     return text, enc
 
