@@ -27,7 +27,14 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(BIN)/python pipelines/datadocs_assets.py
 	@$(BIN)/python -c 'import sys; from planwatch.validate.datadocs import assets_present; sys.exit(not assets_present())' && touch $@ || true
 
-env: $(VENV)/.synced .tools/datadocs-assets/.fetched
+# The extractor's hot modules compiled with mypyc (planwatch.native); planwatch uses the build
+# only while it matches the sources, and runs as pure Python without one (no C compiler: a warning).
+NATIVE_SRC := $(wildcard src/planwatch/parse/*.py) src/planwatch/gazetteer.py src/planwatch/native.py pipelines/build_native.py
+.tools/native/.built: $(NATIVE_SRC) | $(VENV)/.synced
+	$(BIN)/python pipelines/build_native.py
+	@mkdir -p .tools/native && touch $@
+
+env: $(VENV)/.synced .tools/datadocs-assets/.fetched .tools/native/.built
 
 report: env
 	dvc repro

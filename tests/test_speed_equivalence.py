@@ -171,9 +171,12 @@ def test_fast_constructor_makes_what_the_dataclass_makes(values):
     import pickle
     from dataclasses import fields
 
+    from planwatch import native
     from planwatch.parse.numbers import Quantity
     from planwatch.records import Record, fast_constructor
-    for cls, n in ((Record, 21), (Record, 18), (Quantity, 10)):
+    if native.compiled():      # a compiled class (no instance dict, typed fields) is made by its own constructor
+        assert fast_constructor(Quantity) is Quantity
+    for cls, n in ((Record, 21), (Record, 18)) + (() if native.compiled() else ((Quantity, 10),)):
         kw = dict(zip([f.name for f in fields(cls)][:n], values))
         a, b = fast_constructor(cls)(**kw), cls(**kw)
         assert a == b and repr(a) == repr(b) and hash(a) == hash(b) and pickle.dumps(a) == pickle.dumps(b)

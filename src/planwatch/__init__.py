@@ -17,3 +17,9 @@ import sys as _sys
 
 if "rfc3987_syntax" not in _sys.modules:
     _sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+
+# The extractor's hot modules from their compiled build when one matches these sources
+# (planwatch.native; `make env` builds it): before any of them is imported.
+from planwatch import native as _native  # noqa: E402
+
+_native.install()

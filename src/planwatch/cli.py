@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from planwatch import schemas
+from planwatch import __version__, native, schemas
 from planwatch.errors import PlanwatchError
 from planwatch.io import CONTROL
 from planwatch.parse.limits import Limits
@@ -226,6 +226,7 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="planwatch", description=__doc__)
+    p.add_argument("--version", action="version", version=f"planwatch {__version__}; extractor: {native.status()}")
     sub = p.add_subparsers(dest="command", required=True)
     e = sub.add_parser("extract", help="print the indicator rows of one document")
     e.add_argument("file")

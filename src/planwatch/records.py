@@ -77,6 +77,10 @@ def fast_constructor(cls):
     True
     """
     assert all(f.default_factory is MISSING and not f.name.startswith("__") for f in fields(cls)), cls
+    try:
+        object.__new__(cls)
+    except TypeError:
+        return cls     # a compiled class (planwatch.native): its own constructor is the fast one
     names = [f.name for f in fields(cls)]
     params = ", ".join(n if f.default is MISSING else f"{n}=__defaults[{n!r}]" for n, f in zip(names, fields(cls)))
     # one store per field into the new instance's dict, in field order (an update(**fields) call

@@ -115,7 +115,7 @@ def detect_facts(text: str, catalogue: Catalogue, g: Grammar, *, region: str | N
     year = doc_year or _doc_year(head, matched, doc_type, published, g)
     if not year:
         raise PlanwatchError(f"{name}: cannot tell which year's plan or report this is; pass --doc-year YEAR")
-    return Facts(title, region_name, level, parent, doc_type, year, published, code)
+    return Facts(title, region_name or UNKNOWN_REGION, level, parent, doc_type, year, published, code)
 
 
 def _doc_type(title: str, text: str, g: Grammar) -> str:
@@ -233,7 +233,7 @@ def _gazetteer_in_body(text: str, gz) -> str | None:
     if not found:
         return None
     counts = Counter(n for _p, n in found)
-    first = {}
+    first: dict[str, int] = {}
     for p, n in found:
         first.setdefault(n, p)
     return max(counts, key=lambda n: (counts[n], -first[n]))

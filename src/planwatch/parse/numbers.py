@@ -5,6 +5,7 @@ qualifiers come from grammar.yml; this module only interprets them.
 """
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -99,7 +100,7 @@ def _parsed(pattern: str, flags: int = 0):
     if flags & re.IGNORECASE:
         return None
     try:
-        from re import _parser
+        _parser = importlib.import_module("re._parser")     # (no type stubs: Any)
         parsed = _parser.parse(pattern, flags)
     except (re.error, ImportError, AttributeError):
         return None
@@ -132,7 +133,7 @@ def max_width(pattern: str, flags: int = 0) -> int | None:
     (9, None, None)
     """
     try:
-        from re import _parser
+        _parser = importlib.import_module("re._parser")
         width = _parser.parse(pattern, flags).getwidth()[1]
         return width if width < _parser.MAXREPEAT else None
     except (re.error, ImportError, AttributeError):
@@ -149,12 +150,12 @@ def _required(items) -> frozenset[str] | None:
         if name == "LITERAL":
             found = frozenset(chr(av))
         elif name == "IN":
-            chars = set()
+            chars: set[str] | None = set()
             for iop, iav in av:
                 iname = str(iop)
-                if iname == "LITERAL":
+                if iname == "LITERAL" and chars is not None:
                     chars.add(chr(iav))
-                elif iname == "RANGE" and iav[1] - iav[0] < 256:
+                elif iname == "RANGE" and iav[1] - iav[0] < 256 and chars is not None:
                     chars.update(map(chr, range(iav[0], iav[1] + 1)))
                 else:
                     chars = None           # NEGATE, a category (\d): not a short list of characters
@@ -165,8 +166,8 @@ def _required(items) -> frozenset[str] | None:
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
             found = _required(av[2])
         elif name == "BRANCH":
-            parts = [_required(b) for b in av[1]]
-            found = frozenset().union(*parts) if all(parts) else None
+            parts = [p for p in (_required(b) for b in av[1]) if p]
+            found = frozenset[str]().union(*parts) if len(parts) == len(av[1]) else None
         if found and not any(c.isdigit() for c in found):
             return found
     return None
@@ -488,7 +489,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, grammar: 
     return out
 
 
-def convert(value: Decimal, unit: str, std_unit: str, grammar: Grammar | None = None) -> Decimal | None:
+def convert(value: Decimal, unit: str | None, std_unit: str, grammar: Grammar | None = None) -> Decimal | None:
     """value in unit expressed in std_unit, exactly; None when the families differ.
 
     >>> convert(Decimal("4768"), "万元", "亿元")
@@ -503,7 +504,7 @@ def convert(value: Decimal, unit: str, std_unit: str, grammar: Grammar | None = 
     True
     """
     g = grammar or default_grammar()
-    a, b = _unit_factor(unit, g), _unit_factor(std_unit, g)
+    a, b = _unit_factor(unit, g) if unit is not None else None, _unit_factor(std_unit, g)
     if not a or not b or a[0] != b[0]:
         return None
     return (value * a[1] / b[1]).normalize() + 0

@@ -58,30 +58,34 @@ class SentenceScan:
             self.list_year = self.last_year_before(cue.end()) or (mark[2] if mark and mark[0] == "multi_year" else None)
             self.opens_list = not text[cue.end():s1].strip(" \t。")
 
-    def _scan_years(self) -> None:
+    def _scan_years(self) -> list[int]:
         text, s0, g = self._text, self._s0, self._g
-        self._positions = []
+        positions: list[int] = []
         since = tuple(g.period_so_far_words)
         for m in _YEAR_BEFORE.finditer(text, s0, self._s1):
             if not _after_base_mark(text, s0, m.start(), g) and not text.startswith(since, m.end()):
-                self._positions.append(m.end())
+                positions.append(m.end())
                 self._years.append(int(m.group(1)))
+        self._positions = positions
+        return positions
 
-    def _scan_marks(self) -> None:
+    def _scan_marks(self) -> list[int]:
         """Period marks (前三季度, “十四五”时期, 五年来, 全年): one pass, in text order, as
         (scope, as written, last year of a multi-year period)."""
         text, s0, g = self._text, self._s0, self._g
-        self._mark_ends = []
+        mark_ends: list[int] = []
+        self._mark_ends = mark_ends
         marks = self._marks
         for m in _period_marks(g).finditer(text, s0, self._s1):
-            scope = m.lastgroup
+            scope = m.lastgroup or ""     # (every alternative is a named group)
             if _after_base_mark(text, s0, m.start(), g, g.period_base_marks):
                 continue
-            self._mark_ends.append(m.end())
+            mark_ends.append(m.end())
             marks.append((scope, m.group(), _period_end_year(m.group(), g) if scope == "multi_year" else None))
         if marks and any(sc == "multi_year" and y is None for sc, _w, y in marks):
             # 四年来…推进“十四五”规划实施：… reports the period so far, not its end
             self._marks = [(sc, w, None if sc == "multi_year" else y) for sc, w, y in marks]
+        return mark_ends
 
     @property
     def cue_end(self) -> int:
@@ -98,15 +102,13 @@ class SentenceScan:
         return self._estimate_end
 
     def last_year_before(self, pos: int) -> int | None:
-        if self._positions is None:
-            self._scan_years()
-        i = bisect_right(self._positions, pos)
+        positions = self._positions if self._positions is not None else self._scan_years()
+        i = bisect_right(positions, pos)
         return self._years[i - 1] if i else None
 
     def mark_before(self, pos: int) -> tuple[str, str, int | None] | None:
-        if self._mark_ends is None:
-            self._scan_marks()
-        i = bisect_right(self._mark_ends, pos)
+        ends = self._mark_ends if self._mark_ends is not None else self._scan_marks()
+        i = bisect_right(ends, pos)
         if i:
             return self._marks[i - 1]
         return self.carry.mark if self.carry else None
@@ -117,7 +119,7 @@ class SentenceScan:
     def next_carry(self, section: Section) -> ListCarry | None:
         """What the next sentence inherits: a list opened here (…目标是：), or the one this sentence is in."""
         if self.opens_list:       # the cue's marks were scanned for list_year
-            i = bisect_right(self._mark_ends, self.list_end)
+            i = bisect_right(self._mark_ends or [], self.list_end)
             mark = self._marks[i - 1] if i and self._marks[i - 1][0] == "multi_year" else None
             return ListCarry(section.start, self.list_year, mark)
         return self.carry
@@ -276,6 +278,8 @@ def find_mentions(text: str, start: int, end: int, cat: Catalogue, g: Grammar) -
     exclusions = _exclusions(cat, g)
     for m in _matcher(cat, g).finditer(text, start, end):
         code = cat.code_for(m.group())
+        if code is None:
+            continue      # (the matcher matches catalogue names only)
         ind = cat.indicators[code]
         not_before, not_after = exclusions[code]
         if text[max(start, m.start() - 4):m.start()].endswith(not_before):
@@ -328,7 +332,7 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
                 rest = name[len(prefix) - a:]
                 codes = [cat.code_for(p + rest) for p in parts]
                 if all(codes):
-                    return [Mention(m0 - a, m1, text[m0 - a:m1], cat.indicators[c]) for c in codes]
+                    return [Mention(m0 - a, m1, text[m0 - a:m1], cat.indicators[c]) for c in codes if c]
     j = m0 - 1
     if j <= start or text[j] not in g.list_joiners:
         return []
@@ -339,10 +343,10 @@ def _listed_mentions(text: str, start: int, m0: int, m1: int, name: str, cat: Ca
     for k in range(k, 0, -1):      # the longest modifier first: 城镇居民、 before 居民、
         modifier = text[j - k:j]
         for p in range(1, min(4, len(name) - 1) + 1):
-            code = cat.code_for(modifier + name[p:])
-            if code and code != cat.code_for(name):
+            code, own = cat.code_for(modifier + name[p:]), cat.code_for(name)
+            if code and own and code != own:
                 return [Mention(j - k, j, modifier, cat.indicators[code]),
-                        Mention(m0, m1, name, cat.indicators[cat.code_for(name)])]
+                        Mention(m0, m1, name, cat.indicators[own])]
     return []
 
 
@@ -878,10 +882,12 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
             gr = [gr[i]]
         elif n > 1 and len(gr) > 1:
             gr = []
-        level, growth = (lv[0] if lv else None, gr[0] if gr else None)
+        level: Quantity | None = lv[0] if lv else None
+        growth: tuple[int, Quantity] | None = gr[0] if gr else None
         if m.indicator.growth_only and level is not None:
             # 居民消费价格涨幅控制在3%左右: a rate of change has no level; a bare % is its growth
-            level, growth = None, growth or (1, level)
+            growth = growth or (1, level)
+            level = None
         per_member.append((level, growth))
 
     name = (group[0].start, group[-1].end)
@@ -896,8 +902,8 @@ def _statements(ctx: SentenceContext, group: list[Mention], p0: int, p1: int, sh
         gs = scope_of(growth[1]) if growth else None
         if dated:
             parts = [(q, None, scope_of(q)) for q in dated]
-            parts += [(None, growth, gs)] if growth else []
-        elif level and growth and ls != gs:
+            parts += [(None, growth, gs)] if growth and gs else []
+        elif level and growth and ls and gs and ls != gs:
             parts = [(level, None, ls), (None, growth, gs)]   # 突破1800亿元，年均增长7%: two statements
         else:
             parts = [(level, growth, ls or gs or ("annual", None, None))]
@@ -952,7 +958,7 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     ind = m.indicator
     qualifier = None
     gq = growth[1] if growth else None
-    used = (level, gq) if level and gq else (level or gq,) if level or gq else ()     # the figures stated
+    used: tuple[Quantity, ...] = (level, gq) if level and gq else (level,) if level else (gq,) if gq else ()   # the figures stated
     scope_name, note, last_year = scope
     if not used and _words(g).multi_year_avg(text, p0, p1):
         mark = scan.mark_before(p0)    # 居民人均可支配收入年均增长与经济增长同步
@@ -978,6 +984,7 @@ def _record(ctx: SentenceContext, m: Mention, level: Quantity | None, growth: tu
     else:
         end = max(level.end if level else 0, gq.end if gq else 0)
         main = gq if gq and (level is None or kind == "target") else level
+        assert main is not None      # used holds a figure: the level, the growth's, or both
         qualifier = main.qualifier or (level.qualifier if level else None) or (gq.qualifier if gq else None)
         if qualifier is None:
             qualifier = _verb_qualifier(text, p0, main, kind, g)

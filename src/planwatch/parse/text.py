@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from planwatch.parse.grammar import Grammar, default_grammar
@@ -45,7 +46,9 @@ def _drop() -> re.Pattern:
     from planwatch.parse.numbers import guarded      # numbers imports grammar, as this module does
     return guarded(_DROP)
 
-T2S_PATH = Path(__file__).with_name("t2s.txt")
+# (beside this file in the package, found through the package: a compiled build of this module
+# (planwatch.native) lives elsewhere)
+T2S_PATH = Path(str(resources.files("planwatch.parse").joinpath("t2s.txt")))
 # The table is rule data the extractor's fingerprint must see: text.py carries its hash, so a
 # changed table changes this file too (and a table edited without it is refused on load).
 T2S_SHA256 = "19aa44297236f8986b62c7dd147b29307cd1d71c4e7ab2c5590ce1373a678320"
@@ -78,7 +81,7 @@ def load_t2s() -> dict[str, str]:
     import hashlib
     data = T2S_PATH.read_bytes()
     if hashlib.sha256(data).hexdigest() != T2S_SHA256:
-        raise RuntimeError(f"{T2S_PATH}: content differs from T2S_SHA256 in {__file__}; "
+        raise RuntimeError(f"{T2S_PATH}: content differs from T2S_SHA256 in planwatch/parse/text.py; "
                            "update the hash with the table (it keys the parse cache)")
     pairs = [ln for ln in data.decode("utf-8").splitlines() if ln and not ln.startswith("#")]
     return {ln[0]: ln[1] for ln in pairs}
@@ -256,8 +259,8 @@ def _start_class(patterns: list[re.Pattern]) -> re.Pattern | None:
     line starting otherwise matches none, without trying each. None when a pattern may match the
     empty string or its first characters cannot be told (then every pattern is tried)."""
     from planwatch.parse.numbers import first_chars      # numbers imports grammar, as this module does
-    classes = [first_chars(p.pattern, p.flags) for p in patterns]
-    if not classes or any(c is None for c in classes):
+    classes = [c for c in (first_chars(p.pattern, p.flags) for p in patterns) if c is not None]
+    if not classes or len(classes) < len(patterns):
         return None
     return re.compile("|".join(classes))
 

@@ -1,0 +1,137 @@
+"""planwatch.native: the compiled build of the extractor's hot modules is used only when it
+matches the sources, and gives the same rows as the pure-Python modules, byte for byte."""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planwatch import native
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Every row of each document as CSV, through the same path as `planwatch extract --format csv`.
+EXTRACT_ALL = r"""
+import contextlib, io, sys
+from planwatch import cli, native
+out = io.StringIO()
+for f in sys.argv[1:]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = cli.main(["extract", f, "--format", "csv"])
+    out.write(f"== {f} {code}\n" + buf.getvalue())
+sys.stdout.write(native.status().split(" (")[0] + "\n" + out.getvalue())
+"""
+
+
+def _run(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=600, check=False)
+
+
+def test_the_status_says_where_the_modules_came_from():
+    origins = {m: importlib.import_module(m).__spec__.origin for m in native.MODULES}
+    if native.compiled():
+        assert all(o.endswith(native.ext_suffix()) and str(native.build_dir()) in o for o in origins.values()), origins
+    else:
+        assert all(o.endswith(".py") for o in origins.values()), origins
+    assert native.status().startswith(("compiled (", "pure Python ("))
+
+
+@pytest.mark.skipif(not native.compiled(), reason=f"no compiled build: {native.status()}")
+def test_compiled_and_pure_python_give_the_same_rows():
+    docs = sorted(str(p.relative_to(ROOT)) for d in ("data/raw", "tests/corpus/dev") for p in (ROOT / d).glob("*.txt"))
+    assert len(docs) >= 30
+    compiled = _run(EXTRACT_ALL, *docs)
+    pure = _run(EXTRACT_ALL, *docs, PLANWATCH_NATIVE="0")
+    assert compiled.returncode == 0 and pure.returncode == 0, (compiled.stderr, pure.stderr)
+    assert compiled.stdout.startswith("compiled\n") and pure.stdout.startswith("pure Python\n")
+    c, p = compiled.stdout.split("\n", 1)[1], pure.stdout.split("\n", 1)[1]
+    assert c.count("\n== ") + 1 == len(docs) and c.count(",actual,") > 1000
+    assert c == p
+
+
+def _manifest(directory: Path, **change) -> Path:
+    """A manifest for these sources and this Python, with the given entries changed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {m: f"{m}{native.ext_suffix()}" for m in (*native.MODULES, f"{native.GROUP}__mypyc")}
+    data = {"ext_suffix": native.ext_suffix(), "sources": native.source_hashes(), "files": files, **change}
+    (directory / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    return directory
+
+
+VERSION = "from planwatch import native, cli; import planwatch.parse.statements as s; print(native.status()); print(s.__file__)"
+
+
+@pytest.mark.parametrize("case, expect", [
+    ("missing", "pure Python (not built"),
+    ("stale", "pure Python (statements.py changed since the build: run `make env`)"),
+    ("other_python", "pure Python (built for '.cpython-39-x86_64-linux-gnu.so'"),
+    ("escape", "pure Python ("),            # a file outside the build directory is never loaded
+    ("no_files", "pure Python ("),
+    ("garbage", "pure Python ("),
+    ("huge", "pure Python ("),
+    ("off", "pure Python (PLANWATCH_NATIVE=0)"),
+])
+def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
+    d = tmp_path / "native"
+    env = {"PLANWATCH_NATIVE_DIR": str(d)}
+    if case == "stale":
+        hashes = native.source_hashes()
+        hashes["planwatch.parse.statements"] = "0" * 64
+        _manifest(d, sources=hashes)
+    elif case == "other_python":
+        _manifest(d, ext_suffix=".cpython-39-x86_64-linux-gnu.so")
+    elif case == "escape":
+        (tmp_path / f"planwatch.parse.text{native.ext_suffix()}").write_bytes(b"not a library")
+        files = {m: f"{m}{native.ext_suffix()}" for m in (*native.MODULES, f"{native.GROUP}__mypyc")}
+        files["planwatch.parse.text"] = f"../planwatch.parse.text{native.ext_suffix()}"
+        _manifest(d, files=files)
+    elif case == "no_files":
+        _manifest(d)                     # the manifest matches; the libraries are not there
+    elif case == "garbage":
+        d.mkdir()
+        (d / "manifest.json").write_bytes(b"\xff\xfe{[")
+    elif case == "huge":
+        d.mkdir()
+        (d / "manifest.json").write_text(" " * (native.MAX_MANIFEST_BYTES + 1) + "{}")
+    elif case == "off":
+        env["PLANWATCH_NATIVE"] = "0"
+    r = _run(VERSION, **env)
+    assert r.returncode == 0, r.stderr
+    status, origin = r.stdout.splitlines()
+    assert status.startswith(expect), status
+    assert "\n" not in status and origin.endswith("statements.py")      # the source, not a library
+
+
+@pytest.mark.skipif(not native.compiled(), reason="pytest --doctest-modules runs them on the .py modules")
+def test_the_doctests_of_the_compiled_modules_run_on_their_source():
+    """A compiled function carries no docstring, so pytest --doctest-modules finds none in a
+    compiled module: here each module's source is loaded under another name and its doctests
+    are run, as pytest would run them."""
+    import doctest
+    import importlib.util
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)     # pytest's default doctest flags
+    ran, failed = 0, []
+    for module in native.MODULES:
+        alias = f"_source_of_{module.replace('.', '_')}"
+        spec = importlib.util.spec_from_file_location(alias, native.source_of(module))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[alias] = mod          # (dataclasses look their module up while the class is made)
+        try:
+            spec.loader.exec_module(mod)
+            for test in doctest.DocTestFinder().find(mod, module):
+                if test.examples:
+                    result = runner.run(test, out=lambda s: None)
+                    ran += 1
+                    if result.failed:
+                        failed.append(test.name)
+        finally:
+            del sys.modules[alias]
+    assert not failed, failed
+    assert ran >= 42, ran     # the docstrings with examples in these modules today
