@@ -24,12 +24,16 @@ the process's peak so far), the text itself included. Times are wall-clock media
 --repeats runs (one run at 100 MB unless --repeats-large says otherwise); CPU-time medians are
 printed beside them, as the machine may be shared.
 
-    .venv/bin/python benchmarks/bench_extract.py [--sizes 1,10,100] [--modes many,one] [--repeats 5]
+The extractor runs compiled when `make env` has built planwatch.native (the header says which);
+--pure runs it as pure Python (PLANWATCH_NATIVE=0) for comparison.
+
+    .venv/bin/python benchmarks/bench_extract.py [--sizes 1,10,100] [--modes many,one] [--repeats 5] [--pure]
 """
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import platform
 import resource
 import statistics
@@ -129,11 +133,15 @@ def main() -> None:
     ap.add_argument("--modes", default="many,one", help="many (documents one by one), one (one big document)")
     ap.add_argument("--repeats", type=int, default=5, help="timed runs per tool below 100 MB")
     ap.add_argument("--repeats-large", type=int, default=1, help="timed runs per tool at 100 MB and above")
+    ap.add_argument("--pure", action="store_true", help="the extractor as pure Python (PLANWATCH_NATIVE=0)")
     args = ap.parse_args()
+    if args.pure:
+        os.environ["PLANWATCH_NATIVE"] = "0"      # inherited by the spawned processes
+    from planwatch import native
     sizes = [float(x) for x in args.sizes.split(",")]
     modes = args.modes.split(",")
     print(f"Python {platform.python_version()}, {platform.machine()}, {mp.cpu_count()} cores; "
-          f"documents: {', '.join(str(s.relative_to(ROOT)) for s in SOURCES)} (*.txt)")
+          f"documents: {', '.join(str(s.relative_to(ROOT)) for s in SOURCES)} (*.txt); extractor: {native.status()}")
     print(f"{'MB':>7} {'mode':>4} {'docs':>6} {'rows':>9} {'runs':>4} | wall: {'planwatch MB/s':>14} {'cn2an MB/s':>10} "
           f"{'ratio':>5} {'s/MB':>6} | cpu: {'planwatch MB/s':>14} {'cn2an MB/s':>10} {'ratio':>5} {'s/MB':>6} | "
           f"peak RSS planwatch / cn2an")

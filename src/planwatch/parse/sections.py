@@ -15,7 +15,8 @@ from planwatch.parse.grammar import Grammar
 _YEAR = re.compile(r"(20\d\d)年")
 
 
-@dataclass(frozen=True)
+# (not frozen: see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class Section:
     start: int
     end: int

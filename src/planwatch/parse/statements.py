@@ -241,7 +241,8 @@ def _first_end(text: str, start: int, end: int, words) -> int:
     return best
 
 
-@dataclass(frozen=True)
+# (not frozen: see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class Mention:
     start: int
     end: int

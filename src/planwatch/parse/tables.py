@@ -25,7 +25,8 @@ _SPACED_GAP = re.compile(r"\t|[ \u3000]{2,}")
 _CAPTION_LINES = 3          # non-blank lines above a yearless header searched for the table's year
 
 
-@dataclass(frozen=True)
+# (not frozen: see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class Cell:
     text: str
     start: int
