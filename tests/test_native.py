@@ -135,3 +135,17 @@ def test_the_doctests_of_the_compiled_modules_run_on_their_source():
             del sys.modules[alias]
     assert not failed, failed
     assert ran >= 42, ran     # the docstrings with examples in these modules today
+
+
+def test_make_rebuilds_when_any_compiled_source_changes():
+    """The Makefile's NATIVE_SRC (what `make env` rebuilds the native build for) holds every
+    source of native.MODULES: a source it missed would leave the build stale, and planwatch
+    would run as pure Python without saying so at build time."""
+    import glob
+    import re as _re
+    line = next(ln for ln in (ROOT / "Makefile").read_text().splitlines() if ln.startswith("NATIVE_SRC :="))
+    listed: set[Path] = set()
+    for pattern, word in _re.findall(r"\$\(wildcard ([^)]+)\)|(\S+)", line.split(":=", 1)[1]):
+        listed |= {Path(p) for p in glob.glob(str(ROOT / pattern))} if pattern else {ROOT / word}
+    missing = [m for m in native.MODULES if native.source_of(m) not in listed]
+    assert not missing, missing

@@ -35,6 +35,7 @@ MODULES = (
     "planwatch.parse.statements",
     "planwatch.parse.tables",
     "planwatch.parse.text",
+    "planwatch.records",
 )
 GROUP = "planwatch_native"           # the shared library of the group: planwatch_native__mypyc
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
-"""Shared vocabulary: the rows planwatch produces, as plain frozen dataclasses.
+"""Shared vocabulary: the rows planwatch produces, as plain dataclasses.
 
 The extractor returns ``Record`` objects; tables are built from them at the stage edge.
 Column names and order are the contracts of design.md.
@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, fields
 
 
-@dataclass(frozen=True)
+# Not frozen, and never changed after it is made: compiled (planwatch.native), a plain dataclass's
+# __init__ is native code (see parse/numbers.Quantity). Equal and hashed by its fields, as before.
+@dataclass(eq=True, unsafe_hash=True)
 class Record:
     """One extracted indicator statement (a row of indicators.parquet without doc/region)."""
 
