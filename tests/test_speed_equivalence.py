@@ -524,3 +524,35 @@ def test_a_text_without_a_tab_line_or_a_gap_has_no_table_row(text):
 def test_short_heading_by_str_split_is_the_pattern_split(text):
     from planwatch.parse.sections import _short
     assert _short(text) == re.split(r"[。]", text, maxsplit=1)[0][:40]
+
+
+def test_extract_pauses_the_collector_and_leaves_no_cycles_behind():
+    """extract() runs with the cyclic collector paused: it must make no garbage only the collector
+    could free (else memory would grow until it is resumed), and resume it whether it returns or
+    raises; a collector that was off stays off."""
+    import gc
+    from pathlib import Path
+
+    from planwatch.errors import PlanwatchError
+    from planwatch.parse.extract import extract
+    from planwatch.parse.reading import decode
+    root = Path(__file__).resolve().parents[1]
+    texts = [decode(p.read_bytes(), p.name)[0] for d in ("data/raw", "tests/corpus/dev") for p in sorted((root / d).glob("*.txt"))]
+    assert len(texts) >= 30
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        gc.collect()
+        gc.disable()
+        for t in texts:
+            extract(t)
+        assert gc.collect() == 0          # nothing unreachable that reference counting left behind
+        assert not gc.isenabled()         # off before: still off
+        gc.enable()
+        extract(texts[0])
+        assert gc.isenabled()
+        with pytest.raises(PlanwatchError):
+            extract("无年份的文字。")          # no year: refused
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
