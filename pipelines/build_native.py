@@ -3,7 +3,7 @@
 
 The build is made in a temporary directory beside the target, from the sources as they are now;
 its manifest (the SHA-256 of every source compiled, the extension suffix, the file of each
-module) is written last and the directory is then put in place by renames, so a build that
+module and its SHA-256) is written last and the directory is then put in place by renames, so a build that
 fails or is interrupted leaves the previous one, or none, never half of one. A source edited
 while the build ran makes it refuse to install. planwatch uses the build only while every source
 still matches it (planwatch.native); without one it runs the same code as pure Python.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -43,12 +44,8 @@ def _compiler_missing() -> str | None:
 
 
 def _up_to_date(target: Path) -> bool:
-    try:
-        data = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return data.get("sources") == native.source_hashes() and data.get("ext_suffix") == native.ext_suffix() \
-        and all((target / f).is_file() for f in data.get("files", {}).values())
+    """Whether planwatch would use the build in target (planwatch.native: sources, Python, libraries)."""
+    return isinstance(native._check(target), dict)
 
 
 def build(target: Path) -> Path:
@@ -78,7 +75,7 @@ def build(target: Path) -> Path:
         raise SystemExit("native build: a source changed while it was compiled; run it again")
     out = work / "out"
     out.mkdir()
-    files = {}
+    files, digests = {}, {}
     suffix = native.ext_suffix()
     for name in (*native.MODULES, f"{native.GROUP}__mypyc"):
         built = work / "lib" / (name.replace(".", "/") + suffix)
@@ -86,7 +83,8 @@ def build(target: Path) -> Path:
             raise SystemExit(f"native build: mypyc made no {built.relative_to(work)}")
         shutil.copy2(built, out / f"{name}{suffix}")
         files[name] = f"{name}{suffix}"
-    manifest = {"ext_suffix": suffix, "sources": hashes, "files": files,
+        digests[name] = hashlib.sha256((out / files[name]).read_bytes()).hexdigest()
+    manifest = {"ext_suffix": suffix, "sources": hashes, "files": files, "sha256": digests,
                 "python": sys.version.split()[0], "group": native.GROUP}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     final = work.parent / f"{work.name}.out"

@@ -2,6 +2,7 @@
 matches the sources, and gives the same rows as the pure-Python modules, byte for byte."""
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import os
@@ -29,9 +30,9 @@ sys.stdout.write(native.status().split(" (")[0] + "\n" + out.getvalue())
 """
 
 
-def _run(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+def _run(code: str, *args: str, timeout: int = 600, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=600, check=False)
+                          env={**os.environ, **env}, timeout=timeout, check=False)
 
 
 def test_the_status_says_where_the_modules_came_from():
@@ -60,7 +61,10 @@ def _manifest(directory: Path, **change) -> Path:
     """A manifest for these sources and this Python, with the given entries changed."""
     directory.mkdir(parents=True, exist_ok=True)
     files = {m: f"{m}{native.ext_suffix()}" for m in (*native.MODULES, f"{native.GROUP}__mypyc")}
-    data = {"ext_suffix": native.ext_suffix(), "sources": native.source_hashes(), "files": files, **change}
+    digests = {m: hashlib.sha256((directory / f).read_bytes()).hexdigest() if (directory / f).is_file() else "0" * 64
+               for m, f in files.items()}
+    data = {"ext_suffix": native.ext_suffix(), "sources": native.source_hashes(), "files": files, "sha256": digests,
+            **change}
     (directory / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     return directory
 
@@ -77,6 +81,10 @@ VERSION = "from planwatch import native, cli; import planwatch.parse.statements 
     ("garbage", "pure Python ("),
     ("huge", "pure Python ("),
     ("off", "pure Python (PLANWATCH_NATIVE=0)"),
+    ("swapped", "pure Python (planwatch.parse.text"),       # a library changed after the manifest was written
+    ("no_digests", "pure Python ("),
+    ("dev_zero", "pure Python ("),          # read without bound, an endless manifest filled memory
+    ("fifo", "pure Python ("),              # read, a FIFO blocked import planwatch
 ])
 def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
     d = tmp_path / "native"
@@ -102,7 +110,25 @@ def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
         (d / "manifest.json").write_text(" " * (native.MAX_MANIFEST_BYTES + 1) + "{}")
     elif case == "off":
         env["PLANWATCH_NATIVE"] = "0"
-    r = _run(VERSION, **env)
+    elif case in ("swapped", "no_digests"):
+        d.mkdir()
+        for m in (*native.MODULES, f"{native.GROUP}__mypyc"):
+            (d / f"{m}{native.ext_suffix()}").write_bytes(b"a library " + m.encode())
+        _manifest(d)                     # every library as the manifest says …
+        if case == "swapped":            # … until one is truncated or replaced
+            (d / f"planwatch.parse.text{native.ext_suffix()}").write_bytes(b"a library")
+        else:
+            data = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+            del data["sha256"]
+            (d / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    elif case == "dev_zero":
+        d.mkdir()
+        (d / "manifest.json").symlink_to("/dev/zero")
+    elif case == "fifo":
+        d.mkdir()
+        os.mkfifo(d / "manifest.json")
+    # (bounded: a manifest read without bound fails here fast, not by filling the machine's memory)
+    r = _run("import resource; resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))\n" + VERSION, timeout=120, **env)
     assert r.returncode == 0, r.stderr
     status, origin = r.stdout.splitlines()
     assert status.startswith(expect), status
