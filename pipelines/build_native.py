@@ -34,7 +34,7 @@ from planwatch import native
 
 def _compiler_missing() -> str | None:
     """Why no extension can be compiled here, or None."""
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    cc = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]    # $CC first, as setuptools
     if shutil.which(cc) is None:
         return f"no C compiler ({cc})"
     include = Path(sysconfig.get_paths()["include"]) / "Python.h"
@@ -71,25 +71,27 @@ def build(target: Path) -> Path:
         raise
     finally:
         os.chdir(cwd)
-    if native.source_hashes() != hashes:
-        raise SystemExit("native build: a source changed while it was compiled; run it again")
-    out = work / "out"
-    out.mkdir()
-    files, digests = {}, {}
-    suffix = native.ext_suffix()
-    for name in (*native.MODULES, f"{native.GROUP}__mypyc"):
-        built = work / "lib" / (name.replace(".", "/") + suffix)
-        if not built.is_file():
-            raise SystemExit(f"native build: mypyc made no {built.relative_to(work)}")
-        shutil.copy2(built, out / f"{name}{suffix}")
-        files[name] = f"{name}{suffix}"
-        digests[name] = hashlib.sha256((out / files[name]).read_bytes()).hexdigest()
-    manifest = {"ext_suffix": suffix, "sources": hashes, "files": files, "sha256": digests,
-                "python": sys.version.split()[0], "group": native.GROUP}
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    final = work.parent / f"{work.name}.out"
-    out.rename(final)
-    shutil.rmtree(work, ignore_errors=True)
+    try:          # the build directory goes, whatever happens: only the finished build (final) stays
+        if native.source_hashes() != hashes:
+            raise SystemExit("native build: a source changed while it was compiled; run it again")
+        out = work / "out"
+        out.mkdir()
+        files, digests = {}, {}
+        suffix = native.ext_suffix()
+        for name in (*native.MODULES, f"{native.GROUP}__mypyc"):
+            built = work / "lib" / (name.replace(".", "/") + suffix)
+            if not built.is_file():
+                raise SystemExit(f"native build: mypyc made no {built.relative_to(work)}")
+            shutil.copy2(built, out / f"{name}{suffix}")
+            files[name] = f"{name}{suffix}"
+            digests[name] = hashlib.sha256((out / files[name]).read_bytes()).hexdigest()
+        manifest = {"ext_suffix": suffix, "sources": hashes, "files": files, "sha256": digests,
+                    "python": sys.version.split()[0], "group": native.GROUP}
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        final = work.parent / f"{work.name}.out"
+        out.rename(final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return final
 
 
@@ -98,7 +100,13 @@ def install(built: Path, target: Path) -> None:
     old = target.parent / f".native-old-{os.getpid()}"
     if target.exists():
         target.rename(old)
-    built.rename(target)
+    try:
+        built.rename(target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            old.rename(target)           # the previous build stays in place
+        shutil.rmtree(built, ignore_errors=True)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

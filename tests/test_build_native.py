@@ -1,0 +1,64 @@
+"""pipelines/build_native.py: a failed or refused build leaves the previous one in place and
+nothing of its own behind; no usable C compiler is a warning, not a failed `make env`."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def build_native():
+    spec = importlib.util.spec_from_file_location("_build_native_under_test", ROOT / "pipelines" / "build_native.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _previous_build(target: Path) -> None:
+    target.mkdir(parents=True)
+    (target / "manifest.json").write_text(json.dumps({"previous": True}), encoding="utf-8")
+
+
+def test_a_compiler_named_by_cc_that_is_not_there_is_a_warning_not_a_failure(tmp_path):
+    # setuptools compiles with $CC when it is set: the check must look at the same compiler
+    r = subprocess.run([sys.executable, str(ROOT / "pipelines" / "build_native.py")], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600, check=False,
+                       env={**os.environ, "CC": "planwatch-no-such-compiler", "PLANWATCH_NATIVE_DIR": str(tmp_path / "native")})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stderr.startswith("warning: native build skipped: no C compiler (planwatch-no-such-compiler)"), r.stderr[-2000:]
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("case", ["source_changed", "no_library"])
+def test_a_refused_build_leaves_nothing_behind(tmp_path, monkeypatch, build_native, case):
+    target = tmp_path / "native"
+    _previous_build(target)
+    fake_mypyc = types.ModuleType("mypyc.build")
+    fake_mypyc.mypycify = lambda *a, **k: []          # compiles nothing: no library is made
+    monkeypatch.setitem(sys.modules, "mypyc.build", fake_mypyc)
+    monkeypatch.setattr("setuptools.setup", lambda **k: None)
+    if case == "source_changed":                       # a source edited while the build ran
+        hashes = iter([{"a": "1"}, {"a": "2"}])
+        monkeypatch.setattr(build_native.native, "source_hashes", lambda: next(hashes))
+    with pytest.raises(SystemExit, match="changed while" if case == "source_changed" else "made no"):
+        build_native.build(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["native"]        # no .native-build-* left
+    assert json.loads((target / "manifest.json").read_text(encoding="utf-8")) == {"previous": True}
+
+
+def test_a_build_that_cannot_be_put_in_place_leaves_the_previous_one(tmp_path, build_native):
+    target = tmp_path / "native"
+    _previous_build(target)
+    with pytest.raises(OSError):
+        build_native.install(tmp_path / ".native-build-gone.out", target)      # (removed meanwhile)
+    assert json.loads((target / "manifest.json").read_text(encoding="utf-8")) == {"previous": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["native"]
