@@ -69,6 +69,13 @@ def _manifest(directory: Path, **change) -> Path:
     return directory
 
 
+def _fake_libraries(directory: Path) -> None:
+    """A file for each library of the build (not loadable: a build using them fails the test)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for m in (*native.MODULES, f"{native.GROUP}__mypyc"):
+        (directory / f"{m}{native.ext_suffix()}").write_bytes(b"a library " + m.encode())
+
+
 VERSION = "from planwatch import native, cli; import planwatch.parse.statements as s; print(native.status()); print(s.__file__)"
 
 
@@ -95,7 +102,8 @@ def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
         _manifest(d, sources=hashes)
     elif case == "other_python":
         _manifest(d, ext_suffix=".cpython-39-x86_64-linux-gnu.so")
-    elif case == "escape":
+    elif case == "escape":               # (every other library there and as the manifest says)
+        _fake_libraries(d)
         (tmp_path / f"planwatch.parse.text{native.ext_suffix()}").write_bytes(b"not a library")
         files = {m: f"{m}{native.ext_suffix()}" for m in (*native.MODULES, f"{native.GROUP}__mypyc")}
         files["planwatch.parse.text"] = f"../planwatch.parse.text{native.ext_suffix()}"
@@ -111,9 +119,7 @@ def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
     elif case == "off":
         env["PLANWATCH_NATIVE"] = "0"
     elif case in ("swapped", "no_digests"):
-        d.mkdir()
-        for m in (*native.MODULES, f"{native.GROUP}__mypyc"):
-            (d / f"{m}{native.ext_suffix()}").write_bytes(b"a library " + m.encode())
+        _fake_libraries(d)
         _manifest(d)                     # every library as the manifest says …
         if case == "swapped":            # … until one is truncated or replaced
             (d / f"planwatch.parse.text{native.ext_suffix()}").write_bytes(b"a library")
@@ -133,6 +139,8 @@ def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
     status, origin = r.stdout.splitlines()
     assert status.startswith(expect), status
     assert "\n" not in status and origin.endswith("statements.py")      # the source, not a library
+    if case == "escape":
+        assert status.endswith("no compiled file for planwatch.parse.text)"), status
 
 
 @pytest.mark.skipif(not native.compiled(), reason="pytest --doctest-modules runs them on the .py modules")
