@@ -62,3 +62,39 @@ def test_a_build_that_cannot_be_put_in_place_leaves_the_previous_one(tmp_path, b
         build_native.install(tmp_path / ".native-build-gone.out", target)      # (removed meanwhile)
     assert json.loads((target / "manifest.json").read_text(encoding="utf-8")) == {"previous": True}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["native"]
+
+
+@pytest.mark.parametrize("cc", ["planwatch-no-such-compiler", None])
+def test_make_env_builds_later_when_this_time_there_was_no_compiler(tmp_path, cc):
+    """The Makefile's stamp (.tools/native/.built) says a build is in use, not that one was tried:
+    with it, `make env` never built again once a compiler was there (while planwatch --version
+    said `make env` builds it)."""
+    for name in ("pipelines", "src", "uv.lock", "pyproject.toml"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / ".synced").touch()
+    native_dir = tmp_path / ".tools" / "native"
+    if cc is None:                                  # a build in use: the stamp is made
+        _fake_build(native_dir)
+    env = {**os.environ, "PLANWATCH_NATIVE_DIR": str(native_dir)}
+    env.pop("CC", None)
+    if cc:
+        env["CC"] = cc
+    r = subprocess.run(["make", "-C", str(tmp_path), "-f", str(ROOT / "Makefile"), f"BIN={Path(sys.executable).parent}",
+                        ".tools/native/.built"], capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (native_dir / ".built").exists() == (cc is None), r.stdout + r.stderr
+
+
+def _fake_build(directory: Path) -> None:
+    """A manifest (with its libraries) that planwatch.native accepts: not loaded here."""
+    import hashlib
+    from planwatch import native
+    directory.mkdir(parents=True)
+    names = (*native.MODULES, f"{native.GROUP}__mypyc")
+    files = {m: f"{m}{native.ext_suffix()}" for m in names}
+    for f in files.values():
+        (directory / f).write_bytes(f.encode())
+    data = {"ext_suffix": native.ext_suffix(), "sources": native.source_hashes(), "files": files,
+            "sha256": {m: hashlib.sha256(f.encode()).hexdigest() for m, f in files.items()}}
+    (directory / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
