@@ -118,13 +118,13 @@ def main() -> int:
     if os.environ.get("PLANWATCH_NATIVE", "1") == "0":
         print("native build skipped (PLANWATCH_NATIVE=0): the extractor runs as pure Python")
         return 0
+    if not args.force and _up_to_date(target):        # (in use, compiler or not)
+        print(f"native build in {target}: up to date")
+        return 0
     missing = _compiler_missing()
     if missing:
         print(f"warning: native build skipped: {missing}; the extractor runs as pure Python (about 1.5x slower)",
               file=sys.stderr)
-        return 0
-    if not args.force and _up_to_date(target):
-        print(f"native build in {target}: up to date")
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

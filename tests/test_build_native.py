@@ -98,3 +98,13 @@ def _fake_build(directory: Path) -> None:
     data = {"ext_suffix": native.ext_suffix(), "sources": native.source_hashes(), "files": files,
             "sha256": {m: hashlib.sha256(f.encode()).hexdigest() for m, f in files.items()}}
     (directory / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_build_in_use_is_up_to_date_without_a_compiler(tmp_path):
+    # not "warning: … the extractor runs as pure Python" while it runs compiled
+    _fake_build(tmp_path / "native")
+    r = subprocess.run([sys.executable, str(ROOT / "pipelines" / "build_native.py")], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600, check=False,
+                       env={**os.environ, "CC": "planwatch-no-such-compiler", "PLANWATCH_NATIVE_DIR": str(tmp_path / "native")})
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert r.stdout == f"native build in {tmp_path / 'native'}: up to date\n"
