@@ -57,6 +57,16 @@ def test_compiled_and_pure_python_give_the_same_rows():
     assert c == p
 
 
+@pytest.mark.skipif(not native.compiled(), reason=f"no compiled build: {native.status()}")
+def test_the_status_stays_true_when_planwatch_is_imported_again():
+    # importlib.reload(planwatch) runs install again, after the compiled modules were imported
+    r = _run("import importlib, planwatch, planwatch.parse.text as t; from planwatch import native\n"
+             "importlib.reload(planwatch); print(native.status()); print(t.__spec__.origin)")
+    assert r.returncode == 0, r.stderr
+    status, origin = r.stdout.splitlines()
+    assert status.startswith("compiled (") and origin.endswith(native.ext_suffix()), r.stdout
+
+
 def _manifest(directory: Path, **change) -> Path:
     """A manifest for these sources and this Python, with the given entries changed."""
     directory.mkdir(parents=True, exist_ok=True)

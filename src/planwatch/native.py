@@ -127,6 +127,8 @@ def _check(directory: Path) -> dict[str, Path] | str:
 def install() -> str:
     """Load MODULES from a matching build from now on; returns (and remembers) the status line."""
     global _status
+    if any(isinstance(f, _Finder) for f in sys.meta_path):
+        return _status          # installed already: planwatch imported again (importlib.reload, autoreload)
     if os.environ.get("PLANWATCH_NATIVE", "1") == "0":
         _status = "pure Python (PLANWATCH_NATIVE=0)"
         return _status
@@ -138,8 +140,7 @@ def install() -> str:
     if isinstance(found, str):
         _status = found
         return _status
-    if not any(isinstance(f, _Finder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _Finder(found))
+    sys.meta_path.insert(0, _Finder(found))
     _status = f"compiled ({len(MODULES)} modules from {build_dir()})"
     return _status
 
