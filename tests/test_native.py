@@ -67,6 +67,14 @@ def test_the_status_stays_true_when_planwatch_is_imported_again():
     assert status.startswith("compiled (") and origin.endswith(native.ext_suffix()), r.stdout
 
 
+@pytest.mark.skipif(not native.compiled(), reason=f"no compiled build: {native.status()}")
+def test_a_relative_build_directory_still_loads_after_a_chdir(tmp_path):
+    r = _run("import os, planwatch; os.chdir(os.environ['TO']); import planwatch.parse.statements as s\n"
+             "print(s.__spec__.origin)", PLANWATCH_NATIVE_DIR=os.path.relpath(native.build_dir(), ROOT), TO=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith(native.ext_suffix())
+
+
 def _manifest(directory: Path, **change) -> Path:
     """A manifest for these sources and this Python, with the given entries changed."""
     directory.mkdir(parents=True, exist_ok=True)

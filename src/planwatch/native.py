@@ -47,7 +47,8 @@ _status = "pure Python (planwatch.native.install not called)"
 def build_dir() -> Path:
     """Where the build is: $PLANWATCH_NATIVE_DIR, else .tools/native of the checkout planwatch runs from."""
     env = os.environ.get("PLANWATCH_NATIVE_DIR")
-    return Path(env) if env else PACKAGE_DIR.parents[1] / ".tools" / "native"
+    # absolute: the finder opens the libraries later, maybe after a chdir
+    return Path(env).absolute() if env else PACKAGE_DIR.parents[1] / ".tools" / "native"
 
 
 def source_of(module: str) -> Path:
