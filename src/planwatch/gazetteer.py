@@ -21,7 +21,8 @@ LEVELS = ("province", "city", "district", "county")
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "旗", "盟", "州")
 
 
-@dataclass(frozen=True)
+# (not frozen: compiled (planwatch.native), a frozen class could not be pickled or deep-copied; see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class Place:
     code: str            # GB/T 2260, six digits
     name: str
