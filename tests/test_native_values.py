@@ -49,3 +49,13 @@ def _hash(value):
 
 def test_every_value_class_is_seen():
     assert len(list(_dataclasses())) >= 8, native.status()
+
+
+def test_the_gazetteer_pickles():
+    # compiled, a class whose __init__ takes arguments pickled only through a __reduce__ of its own
+    from planwatch.gazetteer import default_gazetteer
+    g = default_gazetteer()
+    back = pickle.loads(pickle.dumps(g))
+    assert back.by_code == g.by_code and back.by_name == g.by_name and back.source == g.source
+    name = next(iter(g.by_name))
+    assert back.resolve(name) == g.resolve(name)
