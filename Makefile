@@ -30,9 +30,10 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 # The extractor's hot modules compiled with mypyc (planwatch.native); planwatch uses the build
 # only while it matches the sources, and runs as pure Python without one (no C compiler: a warning).
 NATIVE_SRC := $(wildcard src/planwatch/parse/*.py) src/planwatch/gazetteer.py src/planwatch/records.py src/planwatch/native.py pipelines/build_native.py
+# (done only when planwatch uses the build: without a compiler, the next `make env` tries again)
 .tools/native/.built: $(NATIVE_SRC) | $(VENV)/.synced
 	$(BIN)/python pipelines/build_native.py
-	@mkdir -p .tools/native && touch $@
+	@$(BIN)/python -c 'import sys; from planwatch import native; sys.exit(not native.compiled())' && touch $@ || true
 
 env: $(VENV)/.synced .tools/datadocs-assets/.fetched .tools/native/.built
 

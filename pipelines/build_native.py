@@ -3,7 +3,7 @@
 
 The build is made in a temporary directory beside the target, from the sources as they are now;
 its manifest (the SHA-256 of every source compiled, the extension suffix, the file of each
-module) is written last and the directory is then put in place by renames, so a build that
+module and its SHA-256) is written last and the directory is then put in place by renames, so a build that
 fails or is interrupted leaves the previous one, or none, never half of one. A source edited
 while the build ran makes it refuse to install. planwatch uses the build only while every source
 still matches it (planwatch.native); without one it runs the same code as pure Python.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -33,7 +34,7 @@ from planwatch import native
 
 def _compiler_missing() -> str | None:
     """Why no extension can be compiled here, or None."""
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    cc = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]    # $CC first, as setuptools
     if shutil.which(cc) is None:
         return f"no C compiler ({cc})"
     include = Path(sysconfig.get_paths()["include"]) / "Python.h"
@@ -43,12 +44,8 @@ def _compiler_missing() -> str | None:
 
 
 def _up_to_date(target: Path) -> bool:
-    try:
-        data = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return data.get("sources") == native.source_hashes() and data.get("ext_suffix") == native.ext_suffix() \
-        and all((target / f).is_file() for f in data.get("files", {}).values())
+    """Whether planwatch would use the build in target (planwatch.native: sources, Python, libraries)."""
+    return isinstance(native._check(target), dict)
 
 
 def build(target: Path) -> Path:
@@ -74,24 +71,27 @@ def build(target: Path) -> Path:
         raise
     finally:
         os.chdir(cwd)
-    if native.source_hashes() != hashes:
-        raise SystemExit("native build: a source changed while it was compiled; run it again")
-    out = work / "out"
-    out.mkdir()
-    files = {}
-    suffix = native.ext_suffix()
-    for name in (*native.MODULES, f"{native.GROUP}__mypyc"):
-        built = work / "lib" / (name.replace(".", "/") + suffix)
-        if not built.is_file():
-            raise SystemExit(f"native build: mypyc made no {built.relative_to(work)}")
-        shutil.copy2(built, out / f"{name}{suffix}")
-        files[name] = f"{name}{suffix}"
-    manifest = {"ext_suffix": suffix, "sources": hashes, "files": files,
-                "python": sys.version.split()[0], "group": native.GROUP}
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    final = work.parent / f"{work.name}.out"
-    out.rename(final)
-    shutil.rmtree(work, ignore_errors=True)
+    try:          # the build directory goes, whatever happens: only the finished build (final) stays
+        if native.source_hashes() != hashes:
+            raise SystemExit("native build: a source changed while it was compiled; run it again")
+        out = work / "out"
+        out.mkdir()
+        files, digests = {}, {}
+        suffix = native.ext_suffix()
+        for name in (*native.MODULES, f"{native.GROUP}__mypyc"):
+            built = work / "lib" / (name.replace(".", "/") + suffix)
+            if not built.is_file():
+                raise SystemExit(f"native build: mypyc made no {built.relative_to(work)}")
+            shutil.copy2(built, out / f"{name}{suffix}")
+            files[name] = f"{name}{suffix}"
+            digests[name] = hashlib.sha256((out / files[name]).read_bytes()).hexdigest()
+        manifest = {"ext_suffix": suffix, "sources": hashes, "files": files, "sha256": digests,
+                    "python": sys.version.split()[0], "group": native.GROUP}
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        final = work.parent / f"{work.name}.out"
+        out.rename(final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return final
 
 
@@ -100,7 +100,13 @@ def install(built: Path, target: Path) -> None:
     old = target.parent / f".native-old-{os.getpid()}"
     if target.exists():
         target.rename(old)
-    built.rename(target)
+    try:
+        built.rename(target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            old.rename(target)           # the previous build stays in place
+        shutil.rmtree(built, ignore_errors=True)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -112,13 +118,13 @@ def main() -> int:
     if os.environ.get("PLANWATCH_NATIVE", "1") == "0":
         print("native build skipped (PLANWATCH_NATIVE=0): the extractor runs as pure Python")
         return 0
+    if not args.force and _up_to_date(target):        # (in use, compiler or not)
+        print(f"native build in {target}: up to date")
+        return 0
     missing = _compiler_missing()
     if missing:
         print(f"warning: native build skipped: {missing}; the extractor runs as pure Python (about 1.5x slower)",
               file=sys.stderr)
-        return 0
-    if not args.force and _up_to_date(target):
-        print(f"native build in {target}: up to date")
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

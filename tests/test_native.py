@@ -2,6 +2,7 @@
 matches the sources, and gives the same rows as the pure-Python modules, byte for byte."""
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import os
@@ -29,9 +30,9 @@ sys.stdout.write(native.status().split(" (")[0] + "\n" + out.getvalue())
 """
 
 
-def _run(code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+def _run(code: str, *args: str, timeout: int = 600, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=600, check=False)
+                          env={**os.environ, **env}, timeout=timeout, check=False)
 
 
 def test_the_status_says_where_the_modules_came_from():
@@ -56,13 +57,41 @@ def test_compiled_and_pure_python_give_the_same_rows():
     assert c == p
 
 
+@pytest.mark.skipif(not native.compiled(), reason=f"no compiled build: {native.status()}")
+def test_the_status_stays_true_when_planwatch_is_imported_again():
+    # importlib.reload(planwatch) runs install again, after the compiled modules were imported
+    r = _run("import importlib, planwatch, planwatch.parse.text as t; from planwatch import native\n"
+             "importlib.reload(planwatch); print(native.status()); print(t.__spec__.origin)")
+    assert r.returncode == 0, r.stderr
+    status, origin = r.stdout.splitlines()
+    assert status.startswith("compiled (") and origin.endswith(native.ext_suffix()), r.stdout
+
+
+@pytest.mark.skipif(not native.compiled(), reason=f"no compiled build: {native.status()}")
+def test_a_relative_build_directory_still_loads_after_a_chdir(tmp_path):
+    r = _run("import os, planwatch; os.chdir(os.environ['TO']); import planwatch.parse.statements as s\n"
+             "print(s.__spec__.origin)", PLANWATCH_NATIVE_DIR=os.path.relpath(native.build_dir(), ROOT), TO=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith(native.ext_suffix())
+
+
 def _manifest(directory: Path, **change) -> Path:
     """A manifest for these sources and this Python, with the given entries changed."""
     directory.mkdir(parents=True, exist_ok=True)
     files = {m: f"{m}{native.ext_suffix()}" for m in (*native.MODULES, f"{native.GROUP}__mypyc")}
-    data = {"ext_suffix": native.ext_suffix(), "sources": native.source_hashes(), "files": files, **change}
+    digests = {m: hashlib.sha256((directory / f).read_bytes()).hexdigest() if (directory / f).is_file() else "0" * 64
+               for m, f in files.items()}
+    data = {"ext_suffix": native.ext_suffix(), "sources": native.source_hashes(), "files": files, "sha256": digests,
+            **change}
     (directory / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     return directory
+
+
+def _fake_libraries(directory: Path) -> None:
+    """A file for each library of the build (not loadable: a build using them fails the test)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for m in (*native.MODULES, f"{native.GROUP}__mypyc"):
+        (directory / f"{m}{native.ext_suffix()}").write_bytes(b"a library " + m.encode())
 
 
 VERSION = "from planwatch import native, cli; import planwatch.parse.statements as s; print(native.status()); print(s.__file__)"
@@ -77,6 +106,10 @@ VERSION = "from planwatch import native, cli; import planwatch.parse.statements 
     ("garbage", "pure Python ("),
     ("huge", "pure Python ("),
     ("off", "pure Python (PLANWATCH_NATIVE=0)"),
+    ("swapped", "pure Python (planwatch.parse.text"),       # a library changed after the manifest was written
+    ("no_digests", "pure Python ("),
+    ("dev_zero", "pure Python ("),          # read without bound, an endless manifest filled memory
+    ("fifo", "pure Python ("),              # read, a FIFO blocked import planwatch
 ])
 def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
     d = tmp_path / "native"
@@ -87,7 +120,8 @@ def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
         _manifest(d, sources=hashes)
     elif case == "other_python":
         _manifest(d, ext_suffix=".cpython-39-x86_64-linux-gnu.so")
-    elif case == "escape":
+    elif case == "escape":               # (every other library there and as the manifest says)
+        _fake_libraries(d)
         (tmp_path / f"planwatch.parse.text{native.ext_suffix()}").write_bytes(b"not a library")
         files = {m: f"{m}{native.ext_suffix()}" for m in (*native.MODULES, f"{native.GROUP}__mypyc")}
         files["planwatch.parse.text"] = f"../planwatch.parse.text{native.ext_suffix()}"
@@ -102,11 +136,29 @@ def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
         (d / "manifest.json").write_text(" " * (native.MAX_MANIFEST_BYTES + 1) + "{}")
     elif case == "off":
         env["PLANWATCH_NATIVE"] = "0"
-    r = _run(VERSION, **env)
+    elif case in ("swapped", "no_digests"):
+        _fake_libraries(d)
+        _manifest(d)                     # every library as the manifest says …
+        if case == "swapped":            # … until one is truncated or replaced
+            (d / f"planwatch.parse.text{native.ext_suffix()}").write_bytes(b"a library")
+        else:
+            data = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+            del data["sha256"]
+            (d / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    elif case == "dev_zero":
+        d.mkdir()
+        (d / "manifest.json").symlink_to("/dev/zero")
+    elif case == "fifo":
+        d.mkdir()
+        os.mkfifo(d / "manifest.json")
+    # (bounded: a manifest read without bound fails here fast, not by filling the machine's memory)
+    r = _run("import resource; resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))\n" + VERSION, timeout=120, **env)
     assert r.returncode == 0, r.stderr
     status, origin = r.stdout.splitlines()
     assert status.startswith(expect), status
     assert "\n" not in status and origin.endswith("statements.py")      # the source, not a library
+    if case == "escape":
+        assert status.endswith("no compiled file for planwatch.parse.text)"), status
 
 
 @pytest.mark.skipif(not native.compiled(), reason="pytest --doctest-modules runs them on the .py modules")

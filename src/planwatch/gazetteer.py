@@ -21,7 +21,8 @@ LEVELS = ("province", "city", "district", "county")
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "旗", "盟", "州")
 
 
-@dataclass(frozen=True)
+# (not frozen: compiled (planwatch.native), a frozen class could not be pickled or deep-copied; see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class Place:
     code: str            # GB/T 2260, six digits
     name: str
@@ -51,6 +52,7 @@ MIN_SHORT_NAME_USES = 3     # a short name (安吉) names the document's region 
 class Gazetteer:
     def __init__(self, places: list[Place], source: Path):
         self.source = source
+        self._places = list(places)     # (for pickling: compiled (planwatch.native), only through __reduce__)
         self.by_code = {p.code: p for p in places if p.status == "current"}
         for p in places:
             self.by_code.setdefault(p.code, p)
@@ -71,6 +73,9 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.by_code)
+
+    def __reduce__(self) -> tuple:
+        return Gazetteer, (self._places, self.source)
 
     def resolve(self, name: str, text: str = "") -> Place | None:
         """The division a name denotes; several share it → the one whose parent or province the

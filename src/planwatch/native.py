@@ -3,7 +3,7 @@ exactly the sources beside them.
 
 `make env` runs ``pipelines/build_native.py``, which compiles MODULES with mypyc into
 ``.tools/native/`` and writes ``manifest.json`` last: the SHA-256 of each module's source, the
-Python extension suffix and the file of each compiled module. At import, planwatch (its
+Python extension suffix, and the file of each compiled module with its SHA-256. At import, planwatch (its
 ``__init__``) calls :func:`install`: when the manifest matches this Python and every source, a
 finder placed first on ``sys.meta_path`` loads those modules from the build; otherwise (no
 build, a source edited since, another Python, ``PLANWATCH_NATIVE=0``) the modules load from
@@ -21,6 +21,7 @@ import importlib.machinery
 import importlib.util
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -47,7 +48,8 @@ _status = "pure Python (planwatch.native.install not called)"
 def build_dir() -> Path:
     """Where the build is: $PLANWATCH_NATIVE_DIR, else .tools/native of the checkout planwatch runs from."""
     env = os.environ.get("PLANWATCH_NATIVE_DIR")
-    return Path(env) if env else PACKAGE_DIR.parents[1] / ".tools" / "native"
+    # absolute: the finder opens the libraries later, maybe after a chdir
+    return Path(env).absolute() if env else PACKAGE_DIR.parents[1] / ".tools" / "native"
 
 
 def source_of(module: str) -> Path:
@@ -81,15 +83,22 @@ def _check(directory: Path) -> dict[str, Path] | str:
     sources and this Python, or why it cannot be used."""
     manifest = directory / "manifest.json"
     try:
-        if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+        # a regular file, read at most one byte past the limit: a FIFO or /dev/zero neither blocks nor fills memory
+        if not stat.S_ISREG(manifest.stat().st_mode):
+            return f"pure Python ({manifest}: not a regular file)"
+        with open(manifest, "rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
+        if len(raw) > MAX_MANIFEST_BYTES:
             return f"pure Python ({manifest}: larger than {MAX_MANIFEST_BYTES} bytes)"
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return "pure Python (not built: `make env` builds it)"
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         return f"pure Python ({manifest}: unreadable: {type(e).__name__})"
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict) or not isinstance(data.get("sources"), dict):
         return f"pure Python ({manifest}: not a build manifest)"
+    if not isinstance(data.get("sha256"), dict):
+        return f"pure Python ({manifest}: no SHA-256 of the libraries (an older build): run `make env`)"
     if data.get("ext_suffix") != ext_suffix():
         return f"pure Python (built for {data.get('ext_suffix')!r}, this Python loads {ext_suffix()!r}: run `make env`)"
     if set(data["sources"]) != set(MODULES):
@@ -105,6 +114,14 @@ def _check(directory: Path) -> dict[str, Path] | str:
         if not isinstance(file, str) or Path(file).name != file or not file.endswith(ext_suffix()) \
                 or not (directory / file).is_file():
             return f"pure Python ({manifest}: no compiled file for {name})"
+        # the library the build made, not one truncated or swapped since (loading that one can crash Python)
+        try:
+            with open(directory / file, "rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError as e:
+            return f"pure Python ({directory / file}: unreadable: {type(e).__name__})"
+        if data["sha256"].get(name) != digest:
+            return f"pure Python ({file} changed since the build: run `make env`)"
         files[name] = directory / file
     return files
 
@@ -112,6 +129,8 @@ def _check(directory: Path) -> dict[str, Path] | str:
 def install() -> str:
     """Load MODULES from a matching build from now on; returns (and remembers) the status line."""
     global _status
+    if any(isinstance(f, _Finder) for f in sys.meta_path):
+        return _status          # installed already: planwatch imported again (importlib.reload, autoreload)
     if os.environ.get("PLANWATCH_NATIVE", "1") == "0":
         _status = "pure Python (PLANWATCH_NATIVE=0)"
         return _status
@@ -123,8 +142,7 @@ def install() -> str:
     if isinstance(found, str):
         _status = found
         return _status
-    if not any(isinstance(f, _Finder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _Finder(found))
+    sys.meta_path.insert(0, _Finder(found))
     _status = f"compiled ({len(MODULES)} modules from {build_dir()})"
     return _status
 

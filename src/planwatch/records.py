@@ -42,7 +42,8 @@ class Record:
         return row
 
 
-@dataclass(frozen=True)
+# (not frozen: compiled (planwatch.native), a frozen class could not be pickled or deep-copied; see Record)
+@dataclass(eq=True, unsafe_hash=True)
 class DocumentFacts:
     """What a document is: region, type, year (a row of documents.parquet)."""
 

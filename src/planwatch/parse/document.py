@@ -22,7 +22,8 @@ UNKNOWN_REGION = "未知地区"    # no name in hints, title or body: rows are k
 NEWS_OPENING = 600             # characters at the top in which a byline (记者, 本报讯) makes the text news
 
 
-@dataclass(frozen=True)
+# (not frozen: compiled (planwatch.native), a frozen class could not be pickled or deep-copied; see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class Facts:
     title: str | None
     region: str

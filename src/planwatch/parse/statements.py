@@ -125,7 +125,8 @@ class SentenceScan:
         return self.carry
 
 
-@dataclass(frozen=True)
+# (not frozen: compiled (planwatch.native), a frozen class could not be pickled or deep-copied; see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class ListCarry:
     """A list of targets continuing from an earlier sentence of the same section."""
     section_start: int

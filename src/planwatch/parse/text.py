@@ -25,7 +25,8 @@ _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9%]")
 WRAPPED_LINE_MIN = 25   # a line this long ending without punctuation was wrapped mid-sentence
 
 
-@dataclass(frozen=True)
+# (not frozen: compiled (planwatch.native), a frozen class could not be pickled or deep-copied; see numbers.Quantity)
+@dataclass(eq=True, unsafe_hash=True)
 class NormText:
     text: str
     raw_index: array             # raw offset of each normalised char, plus one for the end (8 bytes each)
