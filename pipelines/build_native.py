@@ -9,7 +9,7 @@ while the build ran makes it refuse to install. planwatch uses the build only wh
 still matches it (planwatch.native); without one it runs the same code as pure Python.
 
 Without a C compiler or the Python headers nothing is built: one warning line, exit status 0
-(the environment works, the extractor is about 1.5x slower). PLANWATCH_NATIVE=0 skips the
+(the environment works, the extractor is about 1.7x slower). PLANWATCH_NATIVE=0 skips the
 build as well.
 
     .venv/bin/python pipelines/build_native.py [--force]
@@ -123,7 +123,7 @@ def main() -> int:
         return 0
     missing = _compiler_missing()
     if missing:
-        print(f"warning: native build skipped: {missing}; the extractor runs as pure Python (about 1.5x slower)",
+        print(f"warning: native build skipped: {missing}; the extractor runs as pure Python (about 1.7x slower)",
               file=sys.stderr)
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)

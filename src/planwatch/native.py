@@ -8,7 +8,7 @@ Python extension suffix, and the file of each compiled module with its SHA-256. 
 finder placed first on ``sys.meta_path`` loads those modules from the build; otherwise (no
 build, a source edited since, another Python, ``PLANWATCH_NATIVE=0``) the modules load from
 their ``.py`` files as usual. Either way the output is the same, byte for byte (tests/test_native.py
-checks it); the compiled modules are about 1.5x faster. :func:`status` says which is in use
+checks it); the compiled modules are about 1.7x faster. :func:`status` says which is in use
 (``planwatch --version``).
 
 The modules are compiled together (one group): all of them load from the build or none does.
