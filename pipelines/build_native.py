@@ -115,8 +115,8 @@ def main() -> int:
     ap.add_argument("--force", action="store_true", help="build even when the build matches the sources")
     args = ap.parse_args()
     target = native.build_dir()
-    if os.environ.get("PLANWATCH_NATIVE", "1") == "0":
-        print("native build skipped (PLANWATCH_NATIVE=0): the extractor runs as pure Python")
+    if native.switched_off():
+        print("native build skipped (PLANWATCH_NATIVE is off): the extractor runs as pure Python")
         return 0
     if not args.force and _up_to_date(target):        # (in use, compiler or not)
         print(f"native build in {target}: up to date")

@@ -62,3 +62,10 @@ def build_site(raw_dir: Path, out: Path) -> Path:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     return build_site(RAW, tmp_path_factory.mktemp("site"))
+
+
+def pytest_report_header(config):
+    """Whether these tests run the compiled extractor (planwatch.native) or the .py modules: after
+    editing a compiled module, they run as pure Python until `make env` builds it again."""
+    from planwatch import native
+    return f"planwatch extractor: {native.status()}"

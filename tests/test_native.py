@@ -106,6 +106,7 @@ VERSION = "from planwatch import native, cli; import planwatch.parse.statements 
     ("garbage", "pure Python ("),
     ("huge", "pure Python ("),
     ("off", "pure Python (PLANWATCH_NATIVE=0)"),
+    ("off_word", "pure Python (PLANWATCH_NATIVE=Off)"),     # 0, false, no, off in any case
     ("swapped", "pure Python (planwatch.parse.text"),       # a library changed after the manifest was written
     ("no_digests", "pure Python ("),
     ("dev_zero", "pure Python ("),          # read without bound, an endless manifest filled memory
@@ -136,6 +137,8 @@ def test_a_build_that_does_not_match_is_not_used(tmp_path, case, expect):
         (d / "manifest.json").write_text(" " * (native.MAX_MANIFEST_BYTES + 1) + "{}")
     elif case == "off":
         env["PLANWATCH_NATIVE"] = "0"
+    elif case == "off_word":
+        env["PLANWATCH_NATIVE"] = " Off "
     elif case in ("swapped", "no_digests"):
         _fake_libraries(d)
         _manifest(d)                     # every library as the manifest says …

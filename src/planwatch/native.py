@@ -61,6 +61,11 @@ def source_hashes() -> dict[str, str]:
     return {m: hashlib.sha256(source_of(m).read_bytes()).hexdigest() for m in MODULES}
 
 
+def switched_off() -> bool:
+    """PLANWATCH_NATIVE=0 (or false, no, off, in any case): the build is neither made nor used."""
+    return os.environ.get("PLANWATCH_NATIVE", "").strip().lower() in ("0", "false", "no", "off")
+
+
 def ext_suffix() -> str:
     return importlib.machinery.EXTENSION_SUFFIXES[0]
 
@@ -131,8 +136,8 @@ def install() -> str:
     global _status
     if any(isinstance(f, _Finder) for f in sys.meta_path):
         return _status          # installed already: planwatch imported again (importlib.reload, autoreload)
-    if os.environ.get("PLANWATCH_NATIVE", "1") == "0":
-        _status = "pure Python (PLANWATCH_NATIVE=0)"
+    if switched_off():
+        _status = f"pure Python (PLANWATCH_NATIVE={os.environ['PLANWATCH_NATIVE'].strip()})"
         return _status
     loaded = [m for m in MODULES if m in sys.modules]
     if loaded:
