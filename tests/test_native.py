@@ -170,24 +170,14 @@ def test_the_doctests_of_the_compiled_modules_run_on_their_source():
     compiled module: here each module's source is loaded under another name and its doctests
     are run, as pytest would run them."""
     import doctest
-    import importlib.util
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)     # pytest's default doctest flags
     ran, failed = 0, []
     for module in native.MODULES:
-        alias = f"_source_of_{module.replace('.', '_')}"
-        spec = importlib.util.spec_from_file_location(alias, native.source_of(module))
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[alias] = mod          # (dataclasses look their module up while the class is made)
-        try:
-            spec.loader.exec_module(mod)
-            for test in doctest.DocTestFinder().find(mod, module):
-                if test.examples:
-                    result = runner.run(test, out=lambda s: None)
-                    ran += 1
-                    if result.failed:
-                        failed.append(test.name)
-        finally:
-            del sys.modules[alias]
+        for test in doctest.DocTestFinder().find(native.source_module(module), module):
+            if test.examples:
+                ran += 1
+                if runner.run(test, out=lambda s: None).failed:
+                    failed.append(test.name)
     assert not failed, failed
     assert ran >= 42, ran     # the docstrings with examples in these modules today
 

@@ -6,9 +6,7 @@ import copy
 import dataclasses
 import functools
 import importlib
-import importlib.util
 import pickle
-import sys
 
 import pytest
 
@@ -19,15 +17,7 @@ from planwatch import native
 def _declared(module: str, name: str) -> tuple[str, ...]:
     """The field types of a dataclass as its source declares them (compiled, a field's type is only
     `type` where it may be None): the module's .py file run under another name."""
-    alias = f"_declared_{module.replace('.', '_')}"
-    spec = importlib.util.spec_from_file_location(alias, native.source_of(module))
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[alias] = mod          # (dataclasses look their module up while the class is made)
-    try:
-        spec.loader.exec_module(mod)
-    finally:
-        del sys.modules[alias]
-    return tuple(f.type for f in dataclasses.fields(getattr(mod, name)))
+    return tuple(f.type for f in dataclasses.fields(getattr(native.source_module(module), name)))
 
 
 def _example(declared: str):

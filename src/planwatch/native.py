@@ -61,6 +61,21 @@ def source_hashes() -> dict[str, str]:
     return {m: hashlib.sha256(source_of(m).read_bytes()).hexdigest() for m in MODULES}
 
 
+def source_module(module: str):
+    """One of MODULES run from its .py file under another name, beside whichever is in use: what
+    a compiled build does not keep, its docstrings and the field types its source declares (the
+    tests read them there)."""
+    alias = f"_source_of_{module.replace('.', '_')}"
+    spec = importlib.util.spec_from_file_location(alias, source_of(module))
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[alias] = mod          # (dataclasses look their module up while the class is made)
+    try:
+        spec.loader.exec_module(mod)
+    finally:
+        del sys.modules[alias]
+    return mod
+
+
 def switched_off() -> bool:
     """PLANWATCH_NATIVE=0 (or false, no, off, in any case): the build is neither made nor used."""
     return os.environ.get("PLANWATCH_NATIVE", "").strip().lower() in ("0", "false", "no", "off")
