@@ -131,7 +131,10 @@ def main() -> int:
     args = ap.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="planwatch-corpus-"))
     # the copy's own code, not the work tree's (the venv's planwatch is an editable install of it)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHONPATH": str(work / "src")}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHONPATH": str(work / "src"),
+           # the work tree's compiled extractor (planwatch.native), used while the copy's sources match it
+           # (a copy has no .tools/ of its own); PLANWATCH_NATIVE=0 runs the extractor as pure Python
+           "PLANWATCH_NATIVE_DIR": os.environ.get("PLANWATCH_NATIVE_DIR") or str(ROOT / ".tools" / "native")}
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -139,7 +142,9 @@ def main() -> int:
     generate(work / "data" / "raw", args.docs)
     raw_mb = du(work / "data" / "raw")
     subprocess.run(["git", "add", "-A"], cwd=work, check=True, capture_output=True)
-    print(f"{args.docs} documents, {raw_mb:.0f} MB in data/raw, {os.cpu_count()} cores", flush=True)
+    native = subprocess.run([sys.executable, "-c", "from planwatch import native; print(native.status())"], cwd=work,
+                            env=env, capture_output=True, text=True).stdout.strip()
+    print(f"{args.docs} documents, {raw_mb:.0f} MB in data/raw, {os.cpu_count()} cores; extractor: {native}", flush=True)
     build(work, env, "cold")
     noop = []
     for _ in range(3):              # the first also fills DVC's state database for the outputs: the median
