@@ -153,17 +153,17 @@ def _required(items) -> frozenset[str] | None:
         if name == "LITERAL":
             found = frozenset(chr(av))
         elif name == "IN":
-            chars: set[str] | None = set()
+            chars: set[str] = set()
             for iop, iav in av:
                 iname = str(iop)
-                if iname == "LITERAL" and chars is not None:
+                if iname == "LITERAL":
                     chars.add(chr(iav))
-                elif iname == "RANGE" and iav[1] - iav[0] < 256 and chars is not None:
+                elif iname == "RANGE" and iav[1] - iav[0] < 256:
                     chars.update(map(chr, range(iav[0], iav[1] + 1)))
                 else:
-                    chars = None           # NEGATE, a category (\d): not a short list of characters
-                    break
-            found = frozenset(chars) if chars else None
+                    break                  # NEGATE, a category (\d): not a short list of characters
+            else:
+                found = frozenset(chars) if chars else None
         elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
             found = _required(av[-1] if name == "SUBPATTERN" else av)
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
